@@ -1,0 +1,20 @@
+/** The static list of sub-commands. Each module exports `main(argv): Promise<number>` (the exit code). */
+export interface CommandModule {
+  main(argv: string[]): Promise<number>;
+}
+
+export interface Command {
+  summary: string;
+  load(): Promise<CommandModule>;
+}
+
+export const commands: Record<string, Command> = {
+  validate: {
+    summary: 'Validate flow files (default: the repository convention, flows/**)',
+    load: () => import('./validate.ts'),
+  },
+  run: {
+    summary: 'Run a flow locally with the embedded engine',
+    load: () => import('./run.ts'),
+  },
+};

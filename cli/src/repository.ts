@@ -1,0 +1,61 @@
+/**
+ * The local repository a command runs in: its root (the nearest folder up from cwd holding
+ * `.osprey.yml`, `flows/` or `.git`), its `.osprey.yml`, and the flow files under it.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULT_REPO_CONFIG, RepoConfig } from '../../flows-schema/src/repo-config.ts';
+
+export interface LocalRepository {
+  root: string;
+  config: RepoConfig;
+  flowsDir: string;
+}
+
+export function findRepositoryRoot(from: string = process.cwd()): string {
+  let dir = resolve(from);
+  for (;;) {
+    if (['.osprey.yml', 'flows', '.git'].some((m) => existsSync(join(dir, m)))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(from);
+    dir = up;
+  }
+}
+
+export function openRepository(from: string = process.cwd()): LocalRepository {
+  const root = findRepositoryRoot(from);
+  const file = join(root, '.osprey.yml');
+  let config = DEFAULT_REPO_CONFIG;
+  if (existsSync(file)) {
+    const parsed = RepoConfig.safeParse(parse(readFileSync(file, 'utf8')) ?? {});
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new Error(`${file}: ${first?.path.join('.') || '(root)'}: ${first?.message}. See README.md "Repository convention".`);
+    }
+    config = parsed.data;
+  }
+  return { root, config, flowsDir: join(root, config.flows) };
+}
+
+const FLOW_FILE = /\.ya?ml$/i;
+
+/** Flow files under the given files or folders (folders searched recursively, sorted). */
+export function collectFlowFiles(paths: readonly string[]): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (FLOW_FILE.test(entry.name)) files.push(full);
+    }
+  };
+  for (const p of paths) {
+    if (!existsSync(p)) missing.push(p);
+    else if (statSync(p).isDirectory()) walk(p);
+    else files.push(p);
+  }
+  return { files, missing };
+}

@@ -1,0 +1,63 @@
+/**
+ * Validate a set of flow files as `osprey validate` does: each file on its own, then across files
+ * (a namespace + id declared twice). Returns what to print; does not print.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, extname, relative } from 'node:path';
+import type { Issue } from '../../flows-schema/src/issue.ts';
+import { validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
+
+export interface FileReport {
+  file: string;
+  flow?: { namespace: string; id: string };
+  issues: Issue[];
+}
+
+export interface ValidationReport {
+  files: FileReport[];
+  errors: number;
+  warnings: number;
+}
+
+export function validateFiles(files: readonly string[], cwd: string = process.cwd()): ValidationReport {
+  const reports: FileReport[] = [];
+  const declared = new Map<string, string>();
+  for (const path of files) {
+    const file = relative(cwd, path) || path;
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      reports.push({ file, issues: [fileIssue('unreadable-file', `cannot read the file: ${(e as Error).message}`)] });
+      continue;
+    }
+    const result = validateFlowSource(text);
+    const report: FileReport = { file, issues: [...result.issues] };
+    const doc = result.source.value as { id?: unknown; namespace?: unknown } | undefined;
+    if (typeof doc?.id === 'string' && typeof doc.namespace === 'string') {
+      report.flow = { namespace: doc.namespace, id: doc.id };
+      const key = `${doc.namespace}.${doc.id}`;
+      const first = declared.get(key);
+      if (first !== undefined) {
+        report.issues.push({ ...fileIssue('duplicate-flow', `flow ${key} is also declared in ${first}; a namespace and id identify one flow`), range: result.source.rangeOf(['id']) });
+      } else {
+        declared.set(key, file);
+      }
+      const stem = basename(path, extname(path));
+      if (stem !== doc.id) {
+        report.issues.push({
+          ...fileIssue('file-name-mismatch', `the file is named '${stem}' but declares flow id '${doc.id}'; name it ${doc.id}${extname(path)} so the repository convention finds it`),
+          range: result.source.rangeOf(['id']),
+          severity: 'warning',
+        });
+      }
+    }
+    reports.push(report);
+  }
+  const all = reports.flatMap((r) => r.issues);
+  return { files: reports, errors: all.filter((i) => i.severity === 'error').length, warnings: all.filter((i) => i.severity === 'warning').length };
+}
+
+function fileIssue(code: string, message: string): Issue {
+  return { code, path: '', message, range: { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } }, severity: 'error' };
+}

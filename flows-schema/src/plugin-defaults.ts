@@ -1,0 +1,32 @@
+/**
+ * pluginDefaults (and the older taskDefaults): values applied to every task whose type equals or
+ * starts with the default's `type`. A task's own value wins unless the default is `forced`. Only
+ * properties the task type declares are applied, so a prefix default (`io.kestra.plugin.jdbc`) can
+ * carry properties that only some of the matching types have.
+ */
+import type { PluginDefault } from './schema/flow.ts';
+import type { TaskNode, TaskRegistry } from './tasks/registry.ts';
+
+function matches(defaultType: string, task: TaskNode, canonical: string | undefined): boolean {
+  const hit = (t: string) => t === defaultType || t.startsWith(`${defaultType}.`);
+  return hit(task.type) || (canonical !== undefined && hit(canonical));
+}
+
+export function applyPluginDefaults(task: TaskNode, defaults: readonly PluginDefault[], registry: TaskRegistry): TaskNode {
+  if (defaults.length === 0) return task;
+  const def = registry.get(task.type);
+  if (def === undefined) return task;
+  let out: TaskNode | undefined;
+  for (const d of defaults) {
+    if (!matches(d.type, task, def.type)) continue;
+    for (const [key, value] of Object.entries(d.values)) {
+      if (!(key in def.properties) && !COMMON_KEYS.has(key)) continue;
+      if (!d.forced && task[key] !== undefined) continue;
+      out ??= { ...task };
+      out[key] = value;
+    }
+  }
+  return out ?? task;
+}
+
+const COMMON_KEYS = new Set(['description', 'runIf', 'allowFailure', 'allowWarning', 'retry', 'timeout', 'logLevel', 'workerGroup']);

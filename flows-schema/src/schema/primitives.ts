@@ -1,0 +1,125 @@
+/**
+ * Building blocks shared by flow, task, trigger and input schemas: identifiers, ISO-8601 durations,
+ * crons, dynamic values (a literal or a `{{ }}` expression) and labels.
+ */
+import { Cron } from 'croner';
+import { z } from 'zod';
+
+const EXPRESSION = /\{\{|\{%/;
+
+/** True when a string holds a Pebble/Liquid expression or tag. */
+export function hasExpression(value: string): boolean {
+  return EXPRESSION.test(value);
+}
+
+/** A string that is an expression, accepted wherever a typed property may be dynamic. */
+export const Expression = z
+  .string()
+  .refine(hasExpression, { message: 'expected a value or an expression such as "{{ inputs.x }}"' })
+  .meta({ description: 'A Pebble/Liquid expression rendered at run time, e.g. "{{ inputs.count }}"' });
+
+/** `schema` or an expression string that renders to it at run time (Kestra's `Property<T>`). */
+export function dynamic<T extends z.ZodType>(schema: T) {
+  return z.union([schema, Expression]);
+}
+
+/** Kestra ids: letters, digits, `_` and `-`; no dots (dots address nested outputs). */
+export const Id = z
+  .string()
+  .min(1, 'an id cannot be empty')
+  .max(100, 'an id is at most 100 characters')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, {
+    message: 'an id may contain only letters, digits, "_" and "-" and must start with a letter or digit',
+  });
+
+export const Namespace = z
+  .string()
+  .min(1)
+  .max(150)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, {
+    message: 'a namespace is lower-case letters, digits, "_", "-" and "." (e.g. company.team)',
+  });
+
+const DURATION = /^-?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+
+/** Milliseconds of an ISO-8601 duration (`PT30S`, `PT1H30M`, `P1D`, `PT0.5S`); undefined if invalid. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text.trim());
+  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) return undefined;
+  const [, d, h, min, s] = m;
+  const n = (v: string | undefined) => (v === undefined ? 0 : Number(v));
+  const ms = ((n(d) * 24 + n(h)) * 60 + n(min)) * 60_000 + n(s) * 1000;
+  return text.trim().startsWith('-') ? -ms : ms;
+}
+
+export const Duration = z
+  .string()
+  .refine((v) => parseDuration(v) !== undefined, {
+    message: 'expected an ISO-8601 duration such as PT30S, PT5M, PT1H or P1D',
+    params: { code: 'invalid-duration' },
+  })
+  .meta({ description: 'ISO-8601 duration, e.g. PT30S, PT5M, P1D' });
+
+export const DynamicDuration = dynamic(Duration);
+
+const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+
+/** Why a cron expression is invalid, or undefined when it is valid. */
+export function cronProblem(expr: string, withSeconds = false): string | undefined {
+  const trimmed = expr.trim();
+  if (CRON_MACROS.has(trimmed.toLowerCase())) return undefined;
+  const fields = trimmed.split(/\s+/).length;
+  const expected = withSeconds ? 6 : 5;
+  if (fields !== expected) {
+    return withSeconds
+      ? `expected 6 fields (seconds minutes hours day-of-month month day-of-week) with withSeconds: true, found ${fields}`
+      : `expected 5 fields (minutes hours day-of-month month day-of-week), found ${fields}; set withSeconds: true for a seconds field`;
+  }
+  try {
+    new Cron(trimmed, { paused: true, legacyMode: true });
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
+
+export const Labels = z
+  .union([
+    z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    z.array(z.strictObject({ key: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) })),
+  ])
+  .meta({ description: 'Labels as a map (key: value) or a list of {key, value}' });
+
+/** Labels in their normalised list form. */
+export function labelList(labels: z.infer<typeof Labels> | undefined): Array<{ key: string; value: string }> {
+  if (labels === undefined) return [];
+  if (Array.isArray(labels)) return labels.map((l) => ({ key: l.key, value: String(l.value) }));
+  return Object.entries(labels).map(([key, value]) => ({ key, value: String(value) }));
+}
+
+export const LogLevel = z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']);
+export type LogLevel = z.infer<typeof LogLevel>;
+
+export const StateName = z.enum([
+  'CREATED',
+  'QUEUED',
+  'RUNNING',
+  'PAUSED',
+  'RESTARTED',
+  'KILLING',
+  'KILLED',
+  'SUCCESS',
+  'WARNING',
+  'FAILED',
+  'RETRYING',
+  'RETRIED',
+  'CANCELLED',
+  'SKIPPED',
+]);
+export type StateName = z.infer<typeof StateName>;
+
+/** Any JSON-like value (task properties that take free-form data). */
+export const Json = z.unknown().meta({ description: 'Any value' });
+
+/** String or list of strings (Kestra accepts both for messages and commands). */
+export const StringOrList = z.union([z.string(), z.array(z.string())]);

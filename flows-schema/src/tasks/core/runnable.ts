@@ -1,0 +1,245 @@
+/** Runnable core tasks (`io.kestra.plugin.core.*`): each does one unit of work. */
+import { z } from 'zod';
+import { dynamic, Duration, DynamicDuration, Json, Labels, LogLevel, StringOrList } from '../../schema/primitives.ts';
+import type { TaskDefinition } from '../registry.ts';
+
+const core = (group: string, name: string) => `io.kestra.plugin.core.${group}.${name}`;
+const oldCore = (group: string, name: string) => `io.kestra.core.tasks.${group}.${name}`;
+const UriString = z.string().min(1);
+
+export const runnableTasks: TaskDefinition[] = [
+  {
+    type: core('log', 'Log'),
+    aliases: [oldCore('log', 'Log')],
+    kind: 'runnable',
+    description: 'Write a message (or a list of messages) to the execution logs.',
+    properties: { message: StringOrList, level: LogLevel.optional() },
+  },
+  {
+    type: core('log', 'Fetch'),
+    aliases: [oldCore('log', 'Fetch')],
+    kind: 'runnable',
+    description: 'Fetch the logs of an execution into a file.',
+    properties: { executionId: z.string().optional(), tasksId: z.array(z.string()).optional(), level: LogLevel.optional() },
+  },
+  {
+    type: core('debug', 'Return'),
+    aliases: [oldCore('debugs', 'Return')],
+    kind: 'runnable',
+    description: 'Render `format` and return it as the `value` output.',
+    properties: { format: z.string().optional() },
+  },
+  {
+    type: core('debug', 'Echo'),
+    aliases: [oldCore('debugs', 'Echo')],
+    kind: 'runnable',
+    description: 'Deprecated: log `format`.',
+    properties: { format: z.string(), level: LogLevel.optional() },
+  },
+  {
+    type: core('output', 'OutputValues'),
+    aliases: [oldCore('outputs', 'OutputValues')],
+    kind: 'runnable',
+    description: 'Expose rendered values as the `values` output.',
+    properties: { values: z.record(z.string(), Json) },
+  },
+  {
+    type: core('execution', 'Fail'),
+    aliases: [oldCore('executions', 'Fail')],
+    kind: 'runnable',
+    description: 'Fail the task (and the execution) with `errorMessage`, unconditionally or when `condition` is true.',
+    properties: { errorMessage: z.string().optional(), condition: z.union([z.string(), z.boolean()]).optional() },
+  },
+  {
+    type: core('execution', 'Exit'),
+    kind: 'runnable',
+    description: 'End the execution now in `state` (SUCCESS, WARNING, KILLED, FAILED, CANCELED).',
+    properties: { state: z.enum(['SUCCESS', 'WARNING', 'KILLED', 'FAILED', 'CANCELED', 'CANCELLED']).optional() },
+  },
+  {
+    type: core('execution', 'Labels'),
+    aliases: [oldCore('executions', 'Labels')],
+    kind: 'runnable',
+    description: 'Add or update labels of the current execution.',
+    properties: { labels: z.union([Labels, z.string()]) },
+  },
+  {
+    type: core('execution', 'Resume'),
+    kind: 'runnable',
+    description: 'Resume a paused execution (by default the current one’s parent or the given id).',
+    properties: {
+      executionId: z.string().optional(),
+      namespace: z.string().optional(),
+      flowId: z.string().optional(),
+      inputs: z.record(z.string(), Json).optional(),
+    },
+  },
+  {
+    type: core('execution', 'Count'),
+    kind: 'runnable',
+    description: 'Count executions matching filters and expose `results`.',
+    properties: {
+      namespaces: z.array(z.string()).optional(),
+      flows: z.array(z.strictObject({ namespace: z.string(), flowId: z.string() })).optional(),
+      states: z.array(z.string()).optional(),
+      startDate: z.string(),
+      endDate: z.string().optional(),
+      expression: z.string(),
+    },
+  },
+  {
+    type: core('flow', 'Sleep'),
+    kind: 'runnable',
+    description: 'Wait for `duration`.',
+    properties: { duration: DynamicDuration },
+  },
+  {
+    type: core('storage', 'Write'),
+    kind: 'runnable',
+    description: 'Write `content` to internal storage; output `uri`.',
+    properties: { content: z.string(), extension: z.string().optional() },
+  },
+  {
+    type: core('storage', 'Concat'),
+    aliases: [oldCore('storages', 'Concat')],
+    kind: 'runnable',
+    description: 'Concatenate files of internal storage; output `uri`.',
+    properties: { files: z.union([z.array(z.string()), z.string()]), separator: z.string().optional(), extension: z.string().optional() },
+  },
+  {
+    type: core('storage', 'Size'),
+    aliases: [oldCore('storages', 'Size')],
+    kind: 'runnable',
+    description: 'Size in bytes of a file of internal storage; output `size`.',
+    properties: { uri: UriString },
+  },
+  {
+    type: core('storage', 'Delete'),
+    aliases: [oldCore('storages', 'Delete')],
+    kind: 'runnable',
+    description: 'Delete a file of internal storage; output `uri`, `deleted`.',
+    properties: { uri: UriString, errorOnMissing: z.boolean().optional() },
+  },
+  {
+    type: core('storage', 'Split'),
+    aliases: [oldCore('storages', 'Split')],
+    kind: 'runnable',
+    description: 'Split a file of internal storage by `bytes`, `lines`/`rows` or `partitions`; output `uris`.',
+    properties: {
+      from: UriString,
+      bytes: z.string().optional(),
+      partitions: dynamic(z.int().min(1)).optional(),
+      rows: dynamic(z.int().min(1)).optional(),
+      lines: dynamic(z.int().min(1)).optional(),
+      separator: z.string().optional(),
+    },
+  },
+  {
+    type: core('http', 'Request'),
+    aliases: ['io.kestra.plugin.fs.http.Request'],
+    kind: 'runnable',
+    description: 'Make an HTTP request; outputs `code`, `headers`, `body`.',
+    properties: {
+      uri: z.string(),
+      method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']).optional(),
+      body: z.union([z.string(), z.record(z.string(), Json)]).optional(),
+      formData: z.record(z.string(), Json).optional(),
+      contentType: z.string().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      options: z
+        .looseObject({
+          connectTimeout: Duration.optional(),
+          readTimeout: Duration.optional(),
+          followRedirects: z.boolean().optional(),
+          allowFailed: z.boolean().optional(),
+          basicAuthUser: z.string().optional(),
+          basicAuthPassword: z.string().optional(),
+        })
+        .optional(),
+      allowFailed: z.boolean().optional(),
+      failOnEmptyResponse: z.boolean().optional(),
+      encryptBody: z.boolean().optional(),
+    },
+  },
+  {
+    type: core('http', 'Download'),
+    aliases: ['io.kestra.plugin.fs.http.Download'],
+    kind: 'runnable',
+    description: 'Download a URL into internal storage; outputs `uri`, `code`, `length`, `headers`.',
+    properties: {
+      uri: z.string(),
+      method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH']).optional(),
+      body: z.string().optional(),
+      headers: z.record(z.string(), z.string()).optional(),
+      failOnEmptyResponse: z.boolean().optional(),
+      options: z.looseObject({}).optional(),
+    },
+  },
+  {
+    type: core('kv', 'Set'),
+    kind: 'runnable',
+    description: 'Store a key-value pair in the KV store.',
+    properties: {
+      key: z.string().min(1),
+      value: Json,
+      namespace: z.string().optional(),
+      overwrite: z.boolean().optional(),
+      ttl: DynamicDuration.optional(),
+      kvType: z.enum(['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON']).optional(),
+    },
+  },
+  {
+    type: core('kv', 'Get'),
+    kind: 'runnable',
+    description: 'Read a key from the KV store; output `value`.',
+    properties: { key: z.string().min(1), namespace: z.string().optional(), errorOnMissing: z.boolean().optional() },
+  },
+  {
+    type: core('kv', 'Delete'),
+    kind: 'runnable',
+    description: 'Delete a key from the KV store; output `deleted`.',
+    properties: { key: z.string().min(1), namespace: z.string().optional(), errorOnMissing: z.boolean().optional() },
+  },
+  {
+    type: core('kv', 'GetKeys'),
+    kind: 'runnable',
+    description: 'List keys of a namespace (optionally by `prefix`); output `keys`.',
+    properties: { prefix: z.string().optional(), namespace: z.string().optional() },
+  },
+  {
+    type: core('namespace', 'UploadFiles'),
+    kind: 'runnable',
+    description: 'Upload files to namespace files.',
+    properties: {
+      namespace: z.string(),
+      files: z.union([z.array(z.string()), z.string()]).optional(),
+      filesMap: z.union([z.record(z.string(), z.string()), z.string()]).optional(),
+      destination: z.string().optional(),
+      conflict: z.enum(['OVERWRITE', 'ERROR', 'SKIP']).optional(),
+    },
+  },
+  {
+    type: core('namespace', 'DownloadFiles'),
+    kind: 'runnable',
+    description: 'Download namespace files into internal storage; output `files`.',
+    properties: { namespace: z.string(), files: z.union([z.array(z.string()), z.string()]), destination: z.string().optional() },
+  },
+  {
+    type: core('namespace', 'DeleteFiles'),
+    kind: 'runnable',
+    description: 'Delete namespace files matching globs.',
+    properties: { namespace: z.string(), files: z.union([z.array(z.string()), z.string()]) },
+  },
+  {
+    type: core('trigger', 'Toggle'),
+    kind: 'runnable',
+    description: 'Enable or disable a trigger of a flow.',
+    properties: { namespace: z.string().optional(), flowId: z.string().optional(), trigger: z.string(), enabled: z.boolean().optional() },
+  },
+  {
+    type: core('templating', 'TemplatedTask'),
+    kind: 'runnable',
+    description: 'Render `spec` (YAML of a task) and run the resulting task.',
+    properties: { spec: z.string() },
+  },
+];

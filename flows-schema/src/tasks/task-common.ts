@@ -1,0 +1,25 @@
+/** Properties every task accepts, whatever its type (Kestra's core task properties). */
+import { z } from 'zod';
+import { Retry } from '../schema/retry.ts';
+import { dynamic, DynamicDuration, Expression, Id, LogLevel } from '../schema/primitives.ts';
+
+const WorkerGroup = z
+  .strictObject({ key: z.string().min(1), fallback: z.enum(['FAIL', 'WAIT', 'CANCEL']).optional() })
+  .meta({ id: 'WorkerGroup', description: 'Route the task to runners of this group' });
+
+export const TaskCommon = {
+  id: Id,
+  description: z.string().optional(),
+  runIf: z.union([z.string(), z.boolean()]).optional().meta({ description: 'Skip the task (SKIPPED) when this renders to false' }),
+  allowFailure: z.boolean().optional().meta({ description: 'A failure becomes WARNING and the flow goes on' }),
+  allowWarning: z.boolean().optional().meta({ description: 'A WARNING becomes SUCCESS' }),
+  retry: Retry.optional(),
+  timeout: DynamicDuration.optional().meta({ description: 'Stop the task and fail it after this duration' }),
+  disabled: z.boolean().optional().meta({ description: 'Ignore the task, as if absent' }),
+  logLevel: LogLevel.optional(),
+  logToFile: z.boolean().optional(),
+  workerGroup: WorkerGroup.optional(),
+  version: z.string().optional().meta({ description: 'Plugin version (accepted; Osprey runs its built-in version)' }),
+};
+
+export { dynamic, Expression };

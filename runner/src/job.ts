@@ -1,0 +1,43 @@
+/**
+ * A task job: what the control plane hands a runner (in-process for `osprey run`/`osprey dev`, over
+ * HTTP for remote runners in a later milestone). Everything in it is plain JSON.
+ */
+import type { LogLevel, TaskEffects, TaskResult, TaskRunInfo } from './task-contract.ts';
+
+export interface TaskJob {
+  /** Unique per attempt; a runner reports the result under this id (idempotency key). */
+  jobId: string;
+  /** Canonical task type (aliases already resolved). */
+  type: string;
+  /** Rendered properties, pluginDefaults applied. */
+  properties: Record<string, unknown>;
+  run: TaskRunInfo;
+  /** Milliseconds after which the task is stopped and FAILED. */
+  timeoutMs?: number;
+  /** Values that must never appear in logs or outputs (resolved secrets). */
+  secrets: string[];
+  /** Working directory shared by the tasks of a WorkingDirectory parent. */
+  workingDirectory?: string;
+  /** Where the flow's source lives, for namespace files at a pinned commit. */
+  source?: { repository?: string; sha?: string; path?: string };
+}
+
+export interface JobLog {
+  level: LogLevel;
+  message: string;
+  timestamp: string;
+}
+
+export interface JobResult extends TaskResult {
+  jobId: string;
+  /** User-facing failure message when state is FAILED. */
+  error?: string;
+  /** False when a retry cannot help (configuration error). */
+  retryable?: boolean;
+  effects?: TaskEffects;
+}
+
+/** How the control plane runs a job; the embedded runner implements it in-process. */
+export interface JobRunner {
+  run(job: TaskJob, hooks: { onLog(log: JobLog): void; signal: AbortSignal }): Promise<JobResult>;
+}

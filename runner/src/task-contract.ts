@@ -1,0 +1,104 @@
+/**
+ * The one contract every runnable task plugin implements. A runner (embedded or remote) receives a
+ * job whose properties are already rendered by the control plane, runs the plugin and returns a
+ * `TaskResult`. Plugins never see the engine, the database or the network of the control plane.
+ */
+import type { InternalStorage } from './storage/internal-storage.ts';
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface TaskLogger {
+  log(level: LogLevel, message: string): void;
+}
+
+/** Identity of the task run being executed, as Kestra exposes it to expressions. */
+export interface TaskRunInfo {
+  executionId: string;
+  namespace: string;
+  flowId: string;
+  taskId: string;
+  taskRunId: string;
+  /** Iteration value inside ForEach and friends. */
+  value?: string;
+  /** 1-based attempt number. */
+  attempt: number;
+}
+
+/** What the runner can do for a plugin besides storage: KV access and rendering late properties. */
+/** KV access by explicit namespace (inheritance is walked by the caller). */
+export type KvStore = TaskServices['kv'];
+
+export interface TaskServices {
+  kv: {
+    get(namespace: string, key: string): Promise<{ value: unknown } | undefined>;
+    set(namespace: string, key: string, value: unknown, options?: { ttlMs?: number; overwrite?: boolean }): Promise<void>;
+    delete(namespace: string, key: string): Promise<boolean>;
+    keys(namespace: string, prefix?: string): Promise<string[]>;
+  };
+  /** Render a template with the task run's context (e.g. TemplatedTask's spec). */
+  render(template: string): Promise<string>;
+  /** Namespace files of a namespace, as path → bytes (local repository or a git checkout). */
+  namespaceFiles?(namespace: string): Promise<Map<string, Buffer>>;
+}
+
+export interface TaskContext {
+  /** Task properties, rendered (expressions resolved), with pluginDefaults applied. */
+  properties: Record<string, unknown>;
+  run: TaskRunInfo;
+  logger: TaskLogger;
+  storage: InternalStorage;
+  services: TaskServices;
+  /** Aborted on timeout or kill; long-running plugins must stop promptly. */
+  signal: AbortSignal;
+  /** Shared working directory when inside io.kestra.plugin.core.flow.WorkingDirectory. */
+  workingDirectory?: string;
+}
+
+/** Effects a task may ask of the execution (applied by the engine). */
+export interface TaskEffects {
+  /** Labels to add or update on the execution (Labels task). */
+  labels?: Array<{ key: string; value: string }>;
+  /** End the execution now in this state (Exit task). */
+  exit?: 'SUCCESS' | 'WARNING' | 'KILLED' | 'FAILED' | 'CANCELLED';
+}
+
+export interface TaskResult {
+  state: 'SUCCESS' | 'WARNING' | 'FAILED';
+  outputs?: Record<string, unknown>;
+  effects?: TaskEffects;
+}
+
+export interface RunnableTask {
+  /** Canonical Kestra type name; aliases are resolved by flows-schema's registry. */
+  type: string;
+  run(ctx: TaskContext): Promise<TaskResult>;
+}
+
+/**
+ * The closed set of runtime failures (STYLE.md #8). `retryable: false` means a retry cannot help
+ * (bad configuration); the engine still honours an explicit retry policy only for retryable ones.
+ */
+export class TaskFailure extends Error {
+  readonly retryable: boolean;
+  constructor(message: string, options?: { retryable?: boolean; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = 'TaskFailure';
+    this.retryable = options?.retryable ?? true;
+  }
+}
+
+/** A dependency outside Osprey failed (HTTP endpoint, database, CLI tool). Retryable. */
+export class ExternalServiceError extends TaskFailure {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { retryable: true, ...options });
+    this.name = 'ExternalServiceError';
+  }
+}
+
+/** A bug or broken invariant in Osprey itself. */
+export class InternalError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalError';
+  }
+}
