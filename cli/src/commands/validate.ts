@@ -27,8 +27,13 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`osprey validate: --format must be text or json, got '${format}'`);
     return 2;
   }
-  const paths = args.positionals.length > 0 ? args.positionals : [openRepository().flowsDir];
+  const repository = args.positionals.length > 0 ? undefined : openRepository();
+  const paths = repository ? [repository.flowsDir] : args.positionals;
   const { files, missing } = collectFlowFiles(paths);
+  if (repository && missing.length > 0) {
+    console.error(`osprey validate: no flow file found: ${repository.flowsDir} does not exist. Pass files or folders, or set \`flows:\` in .osprey.yml`);
+    return 2;
+  }
   if (missing.length > 0) {
     console.error(`osprey validate: no such file or folder: ${missing.join(', ')}`);
     return 2;
