@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { validateFiles } from '../cli/src/validate-files.ts';
 
 const fixtures = join(import.meta.dirname, '../test/fixtures/flows');
-const sources = [...readdirSync(join(fixtures, 'seeds')).map((f) => join(fixtures, 'seeds', f)), join(fixtures, 'valid/kitchen_sink.yaml')].map((f) =>
-  readFileSync(f, 'utf8'),
-);
+const sources = [
+  ...readdirSync(join(fixtures, 'seeds')).map((f) => join(fixtures, 'seeds', f)),
+  join(fixtures, 'valid/kitchen_sink.yaml'),
+].map((f) => readFileSync(f, 'utf8'));
 const dir = mkdtempSync(join(tmpdir(), 'osprey-bench-validate-'));
 const files: string[] = [];
 for (let i = 0; i < 500; i++) {

@@ -13,7 +13,11 @@ import { triggerTypeNames } from '../flows-schema/src/triggers/triggers.ts';
 
 const targets = [
   { file: '../flows-schema/schema.json', schema: Flow, id: 'https://osprey.dev/schema/flow.json' },
-  { file: '../flows-schema/repo-config.schema.json', schema: RepoConfig, id: 'https://osprey.dev/schema/repo-config.json' },
+  {
+    file: '../flows-schema/repo-config.schema.json',
+    schema: RepoConfig,
+    id: 'https://osprey.dev/schema/repo-config.json',
+  },
 ];
 
 /** docs/tasks.md: every task, trigger and condition type, generated from the registries. */
@@ -32,9 +36,23 @@ function taskDocs(): string {
   ];
   for (const d of defaultRegistry.definitions()) {
     const aliases = d.aliases?.length ? `<br>aliases: ${d.aliases.map((a) => `\`${a}\``).join(', ')}` : '';
-    out.push(`| \`${d.type}\`${aliases} | ${d.kind} | ${Object.keys(d.properties).map((p) => `\`${p}\``).join(', ')} | ${d.description} |`);
+    out.push(
+      `| \`${d.type}\`${aliases} | ${d.kind} | ${Object.keys(d.properties)
+        .map((p) => `\`${p}\``)
+        .join(', ')} | ${d.description} |`,
+    );
   }
-  out.push('', '## Triggers', '', ...triggerTypeNames.map((t) => `- \`${t}\``), '', '## Conditions', '', ...conditionTypeNames.map((t) => `- \`${t}\``), '');
+  out.push(
+    '',
+    '## Triggers',
+    '',
+    ...triggerTypeNames.map((t) => `- \`${t}\``),
+    '',
+    '## Conditions',
+    '',
+    ...conditionTypeNames.map((t) => `- \`${t}\``),
+    '',
+  );
   return out.join('\n');
 }
 
@@ -43,7 +61,8 @@ let stale = 0;
 const outputs = [
   ...targets.map((t) => ({
     file: t.file,
-    text: () => `${JSON.stringify({ ...z.toJSONSchema(t.schema, { io: 'input', unrepresentable: 'any', cycles: 'ref' }), $id: t.id }, null, 2)}\n`,
+    text: () =>
+      `${JSON.stringify({ ...z.toJSONSchema(t.schema, { io: 'input', unrepresentable: 'any', cycles: 'ref' }), $id: t.id }, null, 2)}\n`,
   })),
   { file: '../docs/tasks.md', text: taskDocs },
 ];

@@ -31,7 +31,9 @@ export function openRepository(from: string = process.cwd()): LocalRepository {
     const parsed = RepoConfig.safeParse(parse(readFileSync(file, 'utf8')) ?? {});
     if (!parsed.success) {
       const first = parsed.error.issues[0];
-      throw new Error(`${file}: ${first?.path.join('.') || '(root)'}: ${first?.message}. See README.md "Repository convention".`);
+      throw new Error(
+        `${file}: ${first?.path.join('.') || '(root)'}: ${first?.message}. See README.md "Repository convention".`,
+      );
     }
     config = parsed.data;
   }
@@ -45,7 +47,9 @@ export function collectFlowFiles(paths: readonly string[]): { files: string[]; m
   const files: string[] = [];
   const missing: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = join(dir, entry.name);
       if (entry.isDirectory()) walk(full);

@@ -28,7 +28,10 @@ export function validateFiles(files: readonly string[], cwd: string = process.cw
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      reports.push({ file, issues: [fileIssue('unreadable-file', `cannot read the file: ${(e as Error).message}`)] });
+      reports.push({
+        file,
+        issues: [fileIssue('unreadable-file', `cannot read the file: ${(e as Error).message}`)],
+      });
       continue;
     }
     const result = validateFlowSource(text);
@@ -39,14 +42,23 @@ export function validateFiles(files: readonly string[], cwd: string = process.cw
       const key = `${doc.namespace}.${doc.id}`;
       const first = declared.get(key);
       if (first !== undefined) {
-        report.issues.push({ ...fileIssue('duplicate-flow', `flow ${key} is also declared in ${first}; a namespace and id identify one flow`), range: result.source.rangeOf(['id']) });
+        report.issues.push({
+          ...fileIssue(
+            'duplicate-flow',
+            `flow ${key} is also declared in ${first}; a namespace and id identify one flow`,
+          ),
+          range: result.source.rangeOf(['id']),
+        });
       } else {
         declared.set(key, file);
       }
       const stem = basename(path, extname(path));
       if (stem !== doc.id) {
         report.issues.push({
-          ...fileIssue('file-name-mismatch', `the file is named '${stem}' but declares flow id '${doc.id}'; name it ${doc.id}${extname(path)} so the repository convention finds it`),
+          ...fileIssue(
+            'file-name-mismatch',
+            `the file is named '${stem}' but declares flow id '${doc.id}'; name it ${doc.id}${extname(path)} so the repository convention finds it`,
+          ),
           range: result.source.rangeOf(['id']),
           severity: 'warning',
         });
@@ -55,9 +67,19 @@ export function validateFiles(files: readonly string[], cwd: string = process.cw
     reports.push(report);
   }
   const all = reports.flatMap((r) => r.issues);
-  return { files: reports, errors: all.filter((i) => i.severity === 'error').length, warnings: all.filter((i) => i.severity === 'warning').length };
+  return {
+    files: reports,
+    errors: all.filter((i) => i.severity === 'error').length,
+    warnings: all.filter((i) => i.severity === 'warning').length,
+  };
 }
 
 function fileIssue(code: string, message: string): Issue {
-  return { code, path: '', message, range: { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } }, severity: 'error' };
+  return {
+    code,
+    path: '',
+    message,
+    range: { start: { line: 1, col: 1 }, end: { line: 1, col: 1 } },
+    severity: 'error',
+  };
 }

@@ -8,7 +8,7 @@ export { applyPluginDefaults } from './plugin-defaults.ts';
 export { buildFlowSchema, defaultRegistry, Flow, PluginDefault, Sla, Task } from './schema/flow.ts';
 export { Input, Output } from './schema/inputs.ts';
 export { cronProblem, hasExpression, labelList, parseDuration } from './schema/primitives.ts';
-export { TaskRegistry, type TaskDefinition, type TaskNode } from './tasks/registry.ts';
+export { type TaskDefinition, type TaskNode, TaskRegistry } from './tasks/registry.ts';
 export { allTasks, walkTasks } from './tasks/walk.ts';
 export { GIT_TRIGGER_TYPE, Trigger } from './triggers/triggers.ts';
 export { type ValidationResult, validateFlowSource } from './validate/validate-flow.ts';

@@ -12,7 +12,11 @@ function matches(defaultType: string, task: TaskNode, canonical: string | undefi
   return hit(task.type) || (canonical !== undefined && hit(canonical));
 }
 
-export function applyPluginDefaults(task: TaskNode, defaults: readonly PluginDefault[], registry: TaskRegistry): TaskNode {
+export function applyPluginDefaults(
+  task: TaskNode,
+  defaults: readonly PluginDefault[],
+  registry: TaskRegistry,
+): TaskNode {
   if (defaults.length === 0) return task;
   const def = registry.get(task.type);
   if (def === undefined) return task;
@@ -29,4 +33,13 @@ export function applyPluginDefaults(task: TaskNode, defaults: readonly PluginDef
   return out ?? task;
 }
 
-const COMMON_KEYS = new Set(['description', 'runIf', 'allowFailure', 'allowWarning', 'retry', 'timeout', 'logLevel', 'workerGroup']);
+const COMMON_KEYS = new Set([
+  'description',
+  'runIf',
+  'allowFailure',
+  'allowWarning',
+  'retry',
+  'timeout',
+  'logLevel',
+  'workerGroup',
+]);

@@ -6,12 +6,27 @@ import { z } from 'zod';
 
 export const RepoConfig = z
   .strictObject({
-    flows: z.string().default('flows').meta({ description: 'Folder holding flow YAML files (searched recursively)' }),
-    namespaceFiles: z.string().default('namespaces').meta({ description: 'Folder holding <namespace>/files/** for each namespace' }),
+    flows: z
+      .string()
+      .default('flows')
+      .meta({ description: 'Folder holding flow YAML files (searched recursively)' }),
+    namespaceFiles: z
+      .string()
+      .default('namespaces')
+      .meta({ description: 'Folder holding <namespace>/files/** for each namespace' }),
     deploy: z
-      .strictObject({ branches: z.array(z.string()).min(1).optional().meta({ description: 'Branches that deploy (default: the default branch)' }) })
+      .strictObject({
+        branches: z
+          .array(z.string())
+          .min(1)
+          .optional()
+          .meta({ description: 'Branches that deploy (default: the default branch)' }),
+      })
       .default({}),
-    namespaces: z.array(z.string()).optional().meta({ description: 'Namespaces this repository owns (default: those its flows declare)' }),
+    namespaces: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Namespaces this repository owns (default: those its flows declare)' }),
   })
   .meta({ title: 'Osprey repository configuration (.osprey.yml)' });
 export type RepoConfig = z.infer<typeof RepoConfig>;

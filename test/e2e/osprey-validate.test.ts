@@ -47,7 +47,9 @@ test('prints file:line:col: message for each problem and exits 1', () => {
 });
 
 test('--format json gives every issue with code, path, message and range', () => {
-  const dir = repoWith({ 'flows/dup.yaml': readFixture('invalid/duplicate-task-id.yaml').replace('id: dup_task', 'id: dup') });
+  const dir = repoWith({
+    'flows/dup.yaml': readFixture('invalid/duplicate-task-id.yaml').replace('id: dup_task', 'id: dup'),
+  });
   const r = osprey(['validate', '--format', 'json'], dir);
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout);
@@ -63,12 +65,19 @@ test('--format json gives every issue with code, path, message and range', () =>
 });
 
 test('a flow declared twice across files and a file named unlike its id are reported', () => {
-  const flow = 'id: same\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
+  const flow =
+    'id: same\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n';
   const dir = repoWith({ 'flows/a/same.yaml': flow, 'flows/b/other.yaml': flow });
   const r = osprey(['validate'], dir);
   assert.equal(r.code, 1);
-  assert.match(r.stdout, /flows\/b\/other\.yaml:1:5: flow company\.team\.same is also declared in flows\/a\/same\.yaml/);
-  assert.match(r.stdout, /flows\/b\/other\.yaml:1:5: warning: the file is named 'other' but declares flow id 'same'/);
+  assert.match(
+    r.stdout,
+    /flows\/b\/other\.yaml:1:5: flow company\.team\.same is also declared in flows\/a\/same\.yaml/,
+  );
+  assert.match(
+    r.stdout,
+    /flows\/b\/other\.yaml:1:5: warning: the file is named 'other' but declares flow id 'same'/,
+  );
 });
 
 test('bad usage exits 2 with a message', () => {
@@ -80,7 +89,9 @@ test('bad usage exits 2 with a message', () => {
   assert.match(empty.stderr, /no flow file found: .*flows does not exist/);
 });
 
-test('started by an older system node, the CLI re-runs itself with the bundled Node 24', { skip: !existsSync('/usr/bin/node') }, () => {
+test('started by an older system node, the CLI re-runs itself with the bundled Node 24', {
+  skip: !existsSync('/usr/bin/node'),
+}, () => {
   const version = execFileSync('/usr/bin/node', ['--version'], { encoding: 'utf8' });
   const dir = repoWith({ 'flows/ok.yaml': readFixture('seeds/fail.yaml').replace('id: fail', 'id: ok') });
   const r = osprey(['validate'], dir, '/usr/bin/node');

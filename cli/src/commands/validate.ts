@@ -31,7 +31,9 @@ export async function main(argv: string[]): Promise<number> {
   const paths = repository ? [repository.flowsDir] : args.positionals;
   const { files, missing } = collectFlowFiles(paths);
   if (repository && missing.length > 0) {
-    console.error(`osprey validate: no flow file found: ${repository.flowsDir} does not exist. Pass files or folders, or set \`flows:\` in .osprey.yml`);
+    console.error(
+      `osprey validate: no flow file found: ${repository.flowsDir} does not exist. Pass files or folders, or set \`flows:\` in .osprey.yml`,
+    );
     return 2;
   }
   if (missing.length > 0) {

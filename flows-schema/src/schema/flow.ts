@@ -3,8 +3,8 @@
  * is built from a `TaskRegistry`; `buildFlowSchema(defaultRegistry)` is the one Osprey uses.
  */
 import { z } from 'zod';
-import { type TaskDefinition, TaskRegistry } from '../tasks/registry.ts';
 import { taskDefinitions } from '../tasks/definitions.ts';
+import { type TaskDefinition, TaskRegistry } from '../tasks/registry.ts';
 import { TaskCommon } from '../tasks/task-common.ts';
 import { bindTaskSchema, OptionalTaskList, TaskList } from '../tasks/task-ref.ts';
 import { Trigger } from '../triggers/triggers.ts';
@@ -13,7 +13,10 @@ import { Duration, Id, Json, Labels, Namespace } from './primitives.ts';
 import { Retry } from './retry.ts';
 
 export const PluginDefault = z.strictObject({
-  type: z.string().min(1).meta({ description: 'A task type, or a prefix of type names (e.g. io.kestra.plugin.jdbc)' }),
+  type: z
+    .string()
+    .min(1)
+    .meta({ description: 'A task type, or a prefix of type names (e.g. io.kestra.plugin.jdbc)' }),
   forced: z.boolean().optional().meta({ description: 'Override the value the task sets itself' }),
   values: z.record(z.string(), Json),
 });
@@ -30,10 +33,18 @@ export const Sla = z
   })
   .superRefine((sla, ctx) => {
     if (sla.type === 'MAX_DURATION' && sla.duration === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['duration'], message: 'a MAX_DURATION SLA needs a duration such as PT1H' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['duration'],
+        message: 'a MAX_DURATION SLA needs a duration such as PT1H',
+      });
     }
     if (sla.type === 'EXECUTION_ASSERTION' && sla.assert === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['assert'], message: 'an EXECUTION_ASSERTION SLA needs an assert expression' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['assert'],
+        message: 'an EXECUTION_ASSERTION SLA needs an assert expression',
+      });
     }
   });
 export type Sla = z.infer<typeof Sla>;
@@ -46,13 +57,19 @@ export const Concurrency = z.strictObject({
 function taskSchemaOf(def: TaskDefinition) {
   const names = [def.type, ...(def.aliases ?? [])] as [string, ...string[]];
   return z
-    .strictObject({ ...TaskCommon, type: names.length === 1 ? z.literal(names[0]) : z.enum(names), ...def.properties })
+    .strictObject({
+      ...TaskCommon,
+      type: names.length === 1 ? z.literal(names[0]) : z.enum(names),
+      ...def.properties,
+    })
     .meta({ title: def.type.split('.').slice(-2).join('.'), description: def.description });
 }
 
 export function buildFlowSchema(registry: TaskRegistry) {
   const options = registry.definitions().map(taskSchemaOf);
-  const Task = z.discriminatedUnion('type', options as unknown as [z.ZodObject, ...z.ZodObject[]]).meta({ id: 'Task' });
+  const Task = z
+    .discriminatedUnion('type', options as unknown as [z.ZodObject, ...z.ZodObject[]])
+    .meta({ id: 'Task' });
   bindTaskSchema(Task);
   const Flow = z
     .strictObject({
@@ -70,7 +87,10 @@ export function buildFlowSchema(registry: TaskRegistry) {
       afterExecution: OptionalTaskList.optional(),
       triggers: z.array(Trigger).optional(),
       pluginDefaults: z.array(PluginDefault).optional(),
-      taskDefaults: z.array(PluginDefault).optional().meta({ deprecated: true, description: 'Use pluginDefaults' }),
+      taskDefaults: z
+        .array(PluginDefault)
+        .optional()
+        .meta({ deprecated: true, description: 'Use pluginDefaults' }),
       concurrency: Concurrency.optional(),
       retry: Retry.optional(),
       sla: z.array(Sla).optional(),

@@ -34,11 +34,17 @@ const common = {
   required: z.boolean().optional().meta({ description: 'Default true: an execution without it is refused' }),
   defaults: Json.optional(),
   prefill: Json.optional(),
-  dependsOn: z.strictObject({ inputs: z.array(z.string()).min(1), condition: z.string().optional() }).optional(),
+  dependsOn: z
+    .strictObject({ inputs: z.array(z.string()).min(1), condition: z.string().optional() })
+    .optional(),
 };
 
 const input = <T extends string>(type: T | readonly [T, ...T[]], shape: z.core.$ZodLooseShape = {}) =>
-  z.strictObject({ type: typeof type === 'string' ? z.literal(type) : z.enum(type as [T, ...T[]]), ...common, ...shape });
+  z.strictObject({
+    type: typeof type === 'string' ? z.literal(type) : z.enum(type as [T, ...T[]]),
+    ...common,
+    ...shape,
+  });
 
 const selectShape = {
   values: z.union([z.array(z.string()), z.string()]).optional(),
@@ -52,7 +58,11 @@ const selectShape = {
 const dateBounds = { after: z.string().optional(), before: z.string().optional() };
 
 export const Input = z.discriminatedUnion('type', [
-  input('STRING', { validator: z.string().optional(), minLength: z.int().min(0).optional(), maxLength: z.int().min(0).optional() }),
+  input('STRING', {
+    validator: z.string().optional(),
+    minLength: z.int().min(0).optional(),
+    maxLength: z.int().min(0).optional(),
+  }),
   input('INT', { min: z.int().optional(), max: z.int().optional() }),
   input('FLOAT', { min: z.number().optional(), max: z.number().optional() }),
   input(['BOOLEAN', 'BOOL'] as const),

@@ -40,7 +40,8 @@ export const Namespace = z
     message: 'a namespace is lower-case letters, digits, "_", "-" and "." (e.g. company.team)',
   });
 
-const DURATION = /^-?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
+const DURATION =
+  /^-?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
 
 /** Milliseconds of an ISO-8601 duration (`PT30S`, `PT1H30M`, `P1D`, `PT0.5S`); undefined if invalid. */
 export function parseDuration(text: string): number | undefined {
@@ -62,7 +63,15 @@ export const Duration = z
 
 export const DynamicDuration = dynamic(Duration);
 
-const CRON_MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+const CRON_MACROS = new Set([
+  '@yearly',
+  '@annually',
+  '@monthly',
+  '@weekly',
+  '@daily',
+  '@midnight',
+  '@hourly',
+]);
 
 /** Why a cron expression is invalid, or undefined when it is valid. */
 export function cronProblem(expr: string, withSeconds = false): string | undefined {
@@ -86,7 +95,9 @@ export function cronProblem(expr: string, withSeconds = false): string | undefin
 export const Labels = z
   .union([
     z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-    z.array(z.strictObject({ key: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) })),
+    z.array(
+      z.strictObject({ key: z.string().min(1), value: z.union([z.string(), z.number(), z.boolean()]) }),
+    ),
   ])
   .meta({ description: 'Labels as a map (key: value) or a list of {key, value}' });
 

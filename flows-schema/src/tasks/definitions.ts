@@ -5,4 +5,9 @@ import { integrationTasks } from './plugins/integrations.ts';
 import { scriptTasks } from './plugins/scripts.ts';
 import type { TaskDefinition } from './registry.ts';
 
-export const taskDefinitions: readonly TaskDefinition[] = [...flowableTasks, ...runnableTasks, ...scriptTasks, ...integrationTasks];
+export const taskDefinitions: readonly TaskDefinition[] = [
+  ...flowableTasks,
+  ...runnableTasks,
+  ...scriptTasks,
+  ...integrationTasks,
+];

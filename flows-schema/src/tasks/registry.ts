@@ -86,5 +86,10 @@ export function listChildren(task: TaskNode, ...keys: string[]): ChildTask[] {
 }
 
 export function isTaskNode(value: unknown): value is TaskNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }

@@ -1,7 +1,7 @@
 /** Properties every task accepts, whatever its type (Kestra's core task properties). */
 import { z } from 'zod';
+import { DynamicDuration, dynamic, Expression, Id, LogLevel } from '../schema/primitives.ts';
 import { Retry } from '../schema/retry.ts';
-import { dynamic, DynamicDuration, Expression, Id, LogLevel } from '../schema/primitives.ts';
 
 const WorkerGroup = z
   .strictObject({ key: z.string().min(1), fallback: z.enum(['FAIL', 'WAIT', 'CANCEL']).optional() })
@@ -10,8 +10,14 @@ const WorkerGroup = z
 export const TaskCommon = {
   id: Id,
   description: z.string().optional(),
-  runIf: z.union([z.string(), z.boolean()]).optional().meta({ description: 'Skip the task (SKIPPED) when this renders to false' }),
-  allowFailure: z.boolean().optional().meta({ description: 'A failure becomes WARNING and the flow goes on' }),
+  runIf: z
+    .union([z.string(), z.boolean()])
+    .optional()
+    .meta({ description: 'Skip the task (SKIPPED) when this renders to false' }),
+  allowFailure: z
+    .boolean()
+    .optional()
+    .meta({ description: 'A failure becomes WARNING and the flow goes on' }),
   allowWarning: z.boolean().optional().meta({ description: 'A WARNING becomes SUCCESS' }),
   retry: Retry.optional(),
   timeout: DynamicDuration.optional().meta({ description: 'Stop the task and fail it after this duration' }),
@@ -19,7 +25,10 @@ export const TaskCommon = {
   logLevel: LogLevel.optional(),
   logToFile: z.boolean().optional(),
   workerGroup: WorkerGroup.optional(),
-  version: z.string().optional().meta({ description: 'Plugin version (accepted; Osprey runs its built-in version)' }),
+  version: z
+    .string()
+    .optional()
+    .meta({ description: 'Plugin version (accepted; Osprey runs its built-in version)' }),
 };
 
 export { dynamic, Expression };

@@ -17,7 +17,8 @@ export function walkTasks(flow: unknown, registry: TaskRegistry, visit: (v: Visi
   const doc = flow as Record<string, unknown>;
   const go = (task: TaskNode, path: PathSegment[], ancestors: TaskNode[]) => {
     visit({ task, path, ancestors });
-    for (const child of registry.children(task)) go(child.task, [...path, ...child.path], [...ancestors, task]);
+    for (const child of registry.children(task))
+      go(child.task, [...path, ...child.path], [...ancestors, task]);
   };
   for (const key of FLOW_TASK_LISTS) {
     const list = doc[key];

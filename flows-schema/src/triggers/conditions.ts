@@ -12,16 +12,26 @@ interface ConditionSpec {
 const AnyCondition: z.ZodType = z.lazy(() => Condition);
 
 const specs: ConditionSpec[] = [
-  { name: 'ExecutionStatus', properties: { in: z.array(StateName).optional(), notIn: z.array(StateName).optional() } },
+  {
+    name: 'ExecutionStatus',
+    properties: { in: z.array(StateName).optional(), notIn: z.array(StateName).optional() },
+  },
   { name: 'ExecutionFlow', properties: { namespace: z.string(), flowId: z.string() } },
   {
     name: 'ExecutionNamespace',
-    properties: { namespace: z.string(), prefix: z.boolean().optional(), comparison: z.enum(['EQUALS', 'PREFIX', 'SUFFIX']).optional() },
+    properties: {
+      namespace: z.string(),
+      prefix: z.boolean().optional(),
+      comparison: z.enum(['EQUALS', 'PREFIX', 'SUFFIX']).optional(),
+    },
   },
   { name: 'ExecutionLabels', properties: { labels: Labels } },
   { name: 'ExecutionOutputs', properties: { expression: z.string() } },
   { name: 'Expression', oldName: 'VariableCondition', properties: { expression: z.string() } },
-  { name: 'HasRetryAttempt', properties: { in: z.array(StateName).optional(), notIn: z.array(StateName).optional() } },
+  {
+    name: 'HasRetryAttempt',
+    properties: { in: z.array(StateName).optional(), notIn: z.array(StateName).optional() },
+  },
   { name: 'FlowNamespace', properties: { namespace: z.string(), prefix: z.boolean().optional() } },
   { name: 'Flow', properties: { namespace: z.string(), flowId: z.string() } },
   {
@@ -40,9 +50,22 @@ const specs: ConditionSpec[] = [
     },
   },
   { name: 'Weekend', properties: { date: z.string().optional() } },
-  { name: 'DateTimeBetween', properties: { date: z.string().optional(), after: z.string().optional(), before: z.string().optional() } },
-  { name: 'TimeBetween', properties: { date: z.string().optional(), after: z.string().optional(), before: z.string().optional() } },
-  { name: 'PublicHoliday', properties: { date: z.string().optional(), country: z.string().optional(), subDivision: z.string().optional() } },
+  {
+    name: 'DateTimeBetween',
+    properties: { date: z.string().optional(), after: z.string().optional(), before: z.string().optional() },
+  },
+  {
+    name: 'TimeBetween',
+    properties: { date: z.string().optional(), after: z.string().optional(), before: z.string().optional() },
+  },
+  {
+    name: 'PublicHoliday',
+    properties: {
+      date: z.string().optional(),
+      country: z.string().optional(),
+      subDivision: z.string().optional(),
+    },
+  },
   { name: 'Not', properties: { conditions: z.array(AnyCondition).min(1) } },
   { name: 'Or', properties: { conditions: z.array(AnyCondition).min(1) } },
   {
@@ -70,6 +93,8 @@ const options = specs.map((spec) => {
   return z.strictObject({ type: z.enum(names as [string, ...string[]]), ...spec.properties });
 });
 
-export const Condition = z.discriminatedUnion('type', options as unknown as [z.ZodObject, ...z.ZodObject[]]).meta({ id: 'Condition' });
+export const Condition = z
+  .discriminatedUnion('type', options as unknown as [z.ZodObject, ...z.ZodObject[]])
+  .meta({ id: 'Condition' });
 export type Condition = { type: string } & Record<string, unknown>;
 export { Json };

@@ -3,8 +3,7 @@
  * trigger that starts a flow on push / pull_request events of the repository it lives in.
  */
 import { z } from 'zod';
-import { Id, Json, Labels, StateName } from '../schema/primitives.ts';
-import { Duration } from '../schema/primitives.ts';
+import { Duration, Id, Json, Labels, StateName } from '../schema/primitives.ts';
 import { Condition } from './conditions.ts';
 
 const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
@@ -29,7 +28,12 @@ export const ScheduleTrigger = z.strictObject({
   withSeconds: z.boolean().optional(),
   timezone: z.string().optional(),
   backfill: z
-    .strictObject({ start: z.string().optional(), end: z.string().optional(), labels: Labels.optional(), inputs: z.record(z.string(), Json).optional() })
+    .strictObject({
+      start: z.string().optional(),
+      end: z.string().optional(),
+      labels: Labels.optional(),
+      inputs: z.record(z.string(), Json).optional(),
+    })
     .optional(),
   recoverMissedSchedules: z.enum(['ALL', 'NONE', 'LAST']).optional(),
   lateMaximumDelay: Duration.optional(),
@@ -57,7 +61,9 @@ export const FilterType = z.enum([
 
 export const TimeWindow = z
   .strictObject({
-    type: z.enum(['DURATION_WINDOW', 'SLIDING_WINDOW', 'DAILY_TIME_DEADLINE', 'DAILY_TIME_WINDOW']).optional(),
+    type: z
+      .enum(['DURATION_WINDOW', 'SLIDING_WINDOW', 'DAILY_TIME_DEADLINE', 'DAILY_TIME_WINDOW'])
+      .optional(),
     window: Duration.optional(),
     windowAdvance: Duration.optional(),
     deadline: LocalTime.optional(),
@@ -66,7 +72,8 @@ export const TimeWindow = z
   })
   .superRefine((w, ctx) => {
     const need = (key: keyof typeof w, why: string) => {
-      if (w[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `${why} (timeWindow type ${w.type})` });
+      if (w[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: `${why} (timeWindow type ${w.type})` });
     };
     if (w.type === 'DAILY_TIME_DEADLINE') need('deadline', 'a deadline such as "09:00:00" is required');
     if (w.type === 'DAILY_TIME_WINDOW') {
@@ -79,7 +86,14 @@ export const TimeWindow = z
 export const Preconditions = z.strictObject({
   id: Id,
   flows: z
-    .array(z.strictObject({ namespace: z.string(), flowId: z.string(), states: z.array(StateName).optional(), labels: Labels.optional() }))
+    .array(
+      z.strictObject({
+        namespace: z.string(),
+        flowId: z.string(),
+        states: z.array(StateName).optional(),
+        labels: Labels.optional(),
+      }),
+    )
     .optional(),
   where: z
     .array(
@@ -87,7 +101,12 @@ export const Preconditions = z.strictObject({
         id: Id,
         operand: z.enum(['AND', 'OR']).optional(),
         filters: z.array(
-          z.strictObject({ field: FilterField, type: FilterType, value: Json.optional(), values: z.array(Json).optional() }),
+          z.strictObject({
+            field: FilterField,
+            type: FilterType,
+            value: Json.optional(),
+            values: z.array(Json).optional(),
+          }),
         ),
       }),
     )
@@ -119,17 +138,31 @@ export const GIT_TRIGGER_TYPE = 'io.osprey.trigger.Git';
 export const GitTrigger = z
   .strictObject({
     type: z.literal(GIT_TRIGGER_TYPE),
-    events: z.array(z.enum(['push', 'pull_request'])).min(1).meta({ description: 'GitHub events that start the flow' }),
-    branches: z.array(z.string()).optional().meta({ description: 'Glob patterns of branches (push: the pushed branch; pull_request: the base branch)' }),
+    events: z
+      .array(z.enum(['push', 'pull_request']))
+      .min(1)
+      .meta({ description: 'GitHub events that start the flow' }),
+    branches: z.array(z.string()).optional().meta({
+      description: 'Glob patterns of branches (push: the pushed branch; pull_request: the base branch)',
+    }),
     branchesIgnore: z.array(z.string()).optional(),
-    paths: z.array(z.string()).optional().meta({ description: 'Run only when a changed file matches one of these globs' }),
+    paths: z
+      .array(z.string())
+      .optional()
+      .meta({ description: 'Run only when a changed file matches one of these globs' }),
     pathsIgnore: z.array(z.string()).optional(),
-    types: z.array(z.enum(['opened', 'synchronize', 'reopened', 'closed'])).optional().meta({ description: 'pull_request actions (default: opened, synchronize, reopened)' }),
+    types: z
+      .array(z.enum(['opened', 'synchronize', 'reopened', 'closed']))
+      .optional()
+      .meta({ description: 'pull_request actions (default: opened, synchronize, reopened)' }),
     inputs: z.record(z.string(), Json).optional(),
     labels: Labels.optional(),
     ...common,
   })
-  .meta({ description: 'Start the flow on push / pull_request events of its repository, at the event commit, like a CI workflow' });
+  .meta({
+    description:
+      'Start the flow on push / pull_request events of its repository, at the event commit, like a CI workflow',
+  });
 
 export const Trigger = z.discriminatedUnion('type', [
   ScheduleTrigger,

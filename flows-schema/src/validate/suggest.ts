@@ -21,11 +21,18 @@ export function closest(input: string, candidates: readonly string[], max = 3): 
   const scored = candidates.map((c) => {
     const cl = c.toLowerCase();
     const ctail = cl.split('.').slice(-2).join('.');
-    const score = Math.min(distance(lower, cl), distance(tail, ctail) + 1, cl.endsWith(`.${lower}`) ? 0 : Number.POSITIVE_INFINITY, lower.length >= 3 && (cl.startsWith(lower) || lower.startsWith(cl)) ? 1 : Number.POSITIVE_INFINITY);
+    const score = Math.min(
+      distance(lower, cl),
+      distance(tail, ctail) + 1,
+      cl.endsWith(`.${lower}`) ? 0 : Number.POSITIVE_INFINITY,
+      lower.length >= 3 && (cl.startsWith(lower) || lower.startsWith(cl)) ? 1 : Number.POSITIVE_INFINITY,
+    );
     return { c, score };
   });
   const limit = Math.max(2, Math.floor(input.length / 3));
-  const hits = scored.filter((s) => s.score <= limit).sort((a, b) => a.score - b.score || a.c.length - b.c.length);
+  const hits = scored
+    .filter((s) => s.score <= limit)
+    .sort((a, b) => a.score - b.score || a.c.length - b.c.length);
   const best = hits[0]?.score ?? 0;
   return hits
     .filter((s) => s.score <= best + 1)

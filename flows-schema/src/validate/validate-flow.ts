@@ -37,7 +37,13 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
   }
   const issues: Issue[] = [];
   const seen = new Set<string>();
-  const add = (code: string, path: PathSegment[], message: string, target: 'key' | 'value' = 'value', offset?: { text: string }) => {
+  const add = (
+    code: string,
+    path: PathSegment[],
+    message: string,
+    target: 'key' | 'value' = 'value',
+    offset?: { text: string },
+  ) => {
     const key = `${code}|${formatPath(path)}|${message}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -49,7 +55,8 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
   const effective = withPluginDefaults(doc as Record<string, unknown>, registry);
   const parsed = Flow.safeParse(effective);
   if (!parsed.success) {
-    for (const raw of translateZodIssues(parsed.error.issues, effective, registry)) add(raw.code, raw.path, raw.message, raw.target);
+    for (const raw of translateZodIssues(parsed.error.issues, effective, registry))
+      add(raw.code, raw.path, raw.message, raw.target);
   }
   const ctx = { doc: doc as Record<string, unknown>, tasks: allTasks(doc, registry), registry, report: add };
   for (const check of checks) check(ctx);
@@ -73,6 +80,11 @@ function withPluginDefaults(doc: Record<string, unknown>, registry: TaskRegistry
 function asDefaults(value: unknown): PluginDefault[] {
   if (!Array.isArray(value)) return [];
   return value.filter(
-    (d): d is PluginDefault => d !== null && typeof d === 'object' && typeof d.type === 'string' && typeof d.values === 'object' && d.values !== null,
+    (d): d is PluginDefault =>
+      d !== null &&
+      typeof d === 'object' &&
+      typeof d.type === 'string' &&
+      typeof d.values === 'object' &&
+      d.values !== null,
   );
 }

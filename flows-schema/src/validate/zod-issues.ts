@@ -5,10 +5,10 @@
 import type { z } from 'zod';
 import type { PathSegment } from '../issue.ts';
 import { formatPath } from '../issue.ts';
+import { InputTypeName } from '../schema/inputs.ts';
 import type { TaskRegistry } from '../tasks/registry.ts';
 import { conditionTypeNames } from '../triggers/conditions.ts';
 import { triggerTypeNames } from '../triggers/triggers.ts';
-import { InputTypeName } from '../schema/inputs.ts';
 import { didYouMean } from './suggest.ts';
 
 export interface RawIssue {
@@ -20,7 +20,11 @@ export interface RawIssue {
 
 type ZodIssue = z.core.$ZodIssue;
 
-export function translateZodIssues(issues: readonly ZodIssue[], doc: unknown, registry: TaskRegistry): RawIssue[] {
+export function translateZodIssues(
+  issues: readonly ZodIssue[],
+  doc: unknown,
+  registry: TaskRegistry,
+): RawIssue[] {
   const out: RawIssue[] = [];
   for (const issue of issues) translate(issue, [], doc, registry, out);
   return out;
@@ -43,14 +47,31 @@ function owner(doc: unknown, path: readonly PathSegment[]): string {
     if (!v || typeof v !== 'object' || typeof v.id !== 'string') continue;
     const last = prefix[prefix.length - 1];
     const parentKey = String(typeof last === 'number' ? prefix[prefix.length - 2] : last);
-    const kind = OWNER_KINDS[parentKey] ?? (TASK_LISTS.has(parentKey) || typeof v.type === 'string' ? 'task' : undefined);
+    const kind =
+      OWNER_KINDS[parentKey] ??
+      (TASK_LISTS.has(parentKey) || typeof v.type === 'string' ? 'task' : undefined);
     if (kind) return `${kind} '${v.id}': `;
   }
   return '';
 }
 
-const OWNER_KINDS: Record<string, string> = { triggers: 'trigger', inputs: 'input', outputs: 'output', sla: 'SLA', preconditions: 'precondition' };
-const TASK_LISTS = new Set(['tasks', 'errors', 'finally', 'afterExecution', 'then', 'else', 'defaults', 'task']);
+const OWNER_KINDS: Record<string, string> = {
+  triggers: 'trigger',
+  inputs: 'input',
+  outputs: 'output',
+  sla: 'SLA',
+  preconditions: 'precondition',
+};
+const TASK_LISTS = new Set([
+  'tasks',
+  'errors',
+  'finally',
+  'afterExecution',
+  'then',
+  'else',
+  'defaults',
+  'task',
+]);
 
 function lastKey(path: readonly PathSegment[]): string {
   const k = path[path.length - 1];
@@ -79,22 +100,36 @@ function typeOf(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function kindOfUnion(path: readonly PathSegment[], doc: unknown): { code: string; names: () => string[]; what: string } {
+function kindOfUnion(
+  path: readonly PathSegment[],
+  doc: unknown,
+): { code: string; names: () => string[]; what: string } {
   if (path.includes('conditions') || path.includes('scheduleConditions')) {
     return { code: 'unknown-condition-type', names: () => conditionTypeNames, what: 'condition type' };
   }
-  if (path[0] === 'triggers') return { code: 'unknown-trigger-type', names: () => triggerTypeNames, what: 'trigger type' };
+  if (path[0] === 'triggers')
+    return { code: 'unknown-trigger-type', names: () => triggerTypeNames, what: 'trigger type' };
   if (path[0] === 'inputs' && path.length === 2) {
     return { code: 'unknown-input-type', names: () => InputTypeName.options, what: 'input type' };
   }
   if (path.at(-1) === 'retry' || path.at(-2) === 'retry') {
-    return { code: 'unknown-retry-type', names: () => ['constant', 'exponential', 'random'], what: 'retry type' };
+    return {
+      code: 'unknown-retry-type',
+      names: () => ['constant', 'exponential', 'random'],
+      what: 'retry type',
+    };
   }
   void doc;
   return { code: 'unknown-task-type', names: () => [], what: 'task type' };
 }
 
-function translate(issue: ZodIssue, base: PathSegment[], doc: unknown, registry: TaskRegistry, out: RawIssue[]): void {
+function translate(
+  issue: ZodIssue,
+  base: PathSegment[],
+  doc: unknown,
+  registry: TaskRegistry,
+  out: RawIssue[],
+): void {
   const path = [...base, ...(issue.path as PathSegment[])];
   const who = owner(doc, path);
   switch (issue.code) {
@@ -117,7 +152,12 @@ function translate(issue: ZodIssue, base: PathSegment[], doc: unknown, registry:
         const value = valueAt(doc, [...unionPath, issue.discriminator]);
         const kind = kindOfUnion(unionPath, doc);
         if (value === undefined) {
-          out.push({ code: 'missing-property', path: unionPath, message: `${who}missing required property '${issue.discriminator}'`, target: 'value' });
+          out.push({
+            code: 'missing-property',
+            path: unionPath,
+            message: `${who}missing required property '${issue.discriminator}'`,
+            target: 'value',
+          });
           return;
         }
         const names = kind.code === 'unknown-task-type' ? registry.typeNames() : kind.names();
@@ -133,16 +173,34 @@ function translate(issue: ZodIssue, base: PathSegment[], doc: unknown, registry:
       const branches = issue.errors;
       const value = valueAt(doc, path);
       if (value === undefined) {
-        out.push({ code: 'missing-property', path, message: `${who}missing required property '${lastKey(path)}'`, target: 'value' });
+        out.push({
+          code: 'missing-property',
+          path,
+          message: `${who}missing required property '${lastKey(path)}'`,
+          target: 'value',
+        });
         return;
       }
       // A branch that got past the top-level type check explains the problem best.
-      const deep = branches.find((b) => b.length > 0 && b.every((i) => i.code !== 'invalid_type' || i.path.length > 0) && !isExpressionOnly(b));
+      const deep = branches.find(
+        (b) =>
+          b.length > 0 &&
+          b.every((i) => i.code !== 'invalid_type' || i.path.length > 0) &&
+          !isExpressionOnly(b),
+      );
       if (deep) {
         for (const i of deep) translate(i, path, doc, registry, out);
         return;
       }
-      const expected = [...new Set(branches.flatMap((b) => b.map((i) => (i.code === 'invalid_type' ? describe(i.expected) : isExpressionOnly([i]) ? 'an expression' : ''))))].filter(Boolean);
+      const expected = [
+        ...new Set(
+          branches.flatMap((b) =>
+            b.map((i) =>
+              i.code === 'invalid_type' ? describe(i.expected) : isExpressionOnly([i]) ? 'an expression' : '',
+            ),
+          ),
+        ),
+      ].filter(Boolean);
       out.push({
         code: 'wrong-type',
         path,
@@ -154,7 +212,12 @@ function translate(issue: ZodIssue, base: PathSegment[], doc: unknown, registry:
     case 'invalid_type': {
       const value = valueAt(doc, path);
       if (value === undefined) {
-        out.push({ code: 'missing-property', path, message: `${who}missing required property '${lastKey(path)}'`, target: 'value' });
+        out.push({
+          code: 'missing-property',
+          path,
+          message: `${who}missing required property '${lastKey(path)}'`,
+          target: 'value',
+        });
       } else {
         out.push({
           code: 'wrong-type',
@@ -168,7 +231,12 @@ function translate(issue: ZodIssue, base: PathSegment[], doc: unknown, registry:
     case 'invalid_value': {
       const value = valueAt(doc, path);
       if (value === undefined) {
-        out.push({ code: 'missing-property', path, message: `${who}missing required property '${lastKey(path)}'`, target: 'value' });
+        out.push({
+          code: 'missing-property',
+          path,
+          message: `${who}missing required property '${lastKey(path)}'`,
+          target: 'value',
+        });
         return;
       }
       const allowed = issue.values.map(String);
@@ -191,35 +259,80 @@ function translate(issue: ZodIssue, base: PathSegment[], doc: unknown, registry:
         });
         return;
       }
-      out.push({ code: 'invalid-format', path, message: `${who}'${lastKey(path)}': ${issue.message}`, target: 'value' });
+      out.push({
+        code: 'invalid-format',
+        path,
+        message: `${who}'${lastKey(path)}': ${issue.message}`,
+        target: 'value',
+      });
       return;
     }
     default: {
-      const custom = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
+      const custom =
+        issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
       let code = custom ?? 'invalid-value';
       if (issue.code === 'too_small' || issue.code === 'too_big') code = 'out-of-range';
       else if (issue.code !== 'custom') code = issue.code.replaceAll('_', '-');
       let message = issue.message;
-      if (issue.code === 'too_small' && message.startsWith('Too small')) message = `must be at least ${String(issue.minimum)}`;
-      if (issue.code === 'too_big' && message.startsWith('Too big')) message = `must be at most ${String(issue.maximum)}`;
+      if (issue.code === 'too_small' && message.startsWith('Too small'))
+        message = `must be at least ${String(issue.minimum)}`;
+      if (issue.code === 'too_big' && message.startsWith('Too big'))
+        message = `must be at most ${String(issue.maximum)}`;
       out.push({ code, path, message: `${who}'${lastKey(path)}': ${message}`, target: 'value' });
     }
   }
 }
 
 function isExpressionOnly(branch: readonly ZodIssue[]): boolean {
-  return branch.length === 1 && branch[0]?.code === 'custom' && String(branch[0].message).includes('expression');
+  return (
+    branch.length === 1 && branch[0]?.code === 'custom' && String(branch[0].message).includes('expression')
+  );
 }
 
-function knownKeys(obj: Record<string, unknown> | undefined, path: readonly PathSegment[], registry: TaskRegistry): string[] {
+function knownKeys(
+  obj: Record<string, unknown> | undefined,
+  path: readonly PathSegment[],
+  registry: TaskRegistry,
+): string[] {
   if (obj && typeof obj.type === 'string') {
     const def = registry.get(obj.type);
     if (def) {
-      return [...Object.keys(def.properties), 'id', 'type', 'description', 'runIf', 'allowFailure', 'allowWarning', 'retry', 'timeout', 'disabled', 'logLevel', 'workerGroup'];
+      return [
+        ...Object.keys(def.properties),
+        'id',
+        'type',
+        'description',
+        'runIf',
+        'allowFailure',
+        'allowWarning',
+        'retry',
+        'timeout',
+        'disabled',
+        'logLevel',
+        'workerGroup',
+      ];
     }
   }
   if (path.length === 0) {
-    return ['id', 'namespace', 'description', 'labels', 'inputs', 'outputs', 'variables', 'tasks', 'errors', 'finally', 'afterExecution', 'triggers', 'pluginDefaults', 'concurrency', 'retry', 'sla', 'disabled'];
+    return [
+      'id',
+      'namespace',
+      'description',
+      'labels',
+      'inputs',
+      'outputs',
+      'variables',
+      'tasks',
+      'errors',
+      'finally',
+      'afterExecution',
+      'triggers',
+      'pluginDefaults',
+      'concurrency',
+      'retry',
+      'sla',
+      'disabled',
+    ];
   }
   return [];
 }

@@ -2,7 +2,7 @@
  * YAML parsing that keeps source positions: every value of the parsed document can be traced back
  * to the line and column of its key or value, so each finding points at the offending text.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { Issue, PathSegment, Range } from '../issue.ts';
 import { formatPath, START_OF_FILE } from '../issue.ts';
 
@@ -35,7 +35,13 @@ export function parseFlowSource(text: string): FlowSource {
       range: START_OF_FILE,
       severity: 'error',
     };
-    return { text, value: undefined, issues: [issue], rangeOf: () => START_OF_FILE, locate: () => START_OF_FILE };
+    return {
+      text,
+      value: undefined,
+      issues: [issue],
+      rangeOf: () => START_OF_FILE,
+      locate: () => START_OF_FILE,
+    };
   }
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const issues: Issue[] = [];
@@ -45,7 +51,9 @@ export function parseFlowSource(text: string): FlowSource {
     issues.push({
       code: duplicate ? 'duplicate-key' : 'yaml-syntax',
       path: '',
-      message: duplicate ? `${firstLine(err.message)}: remove or rename one of them` : `invalid YAML: ${firstLine(err.message)}`,
+      message: duplicate
+        ? `${firstLine(err.message)}: remove or rename one of them`
+        : `invalid YAML: ${firstLine(err.message)}`,
       range: toRange(start, end),
       severity: 'error',
     });
@@ -102,7 +110,9 @@ function rangeIn(
     const seg = path[i];
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (!pair) return best;
       const keyRange = rangeOfNode(pair.key);
       if (last && target === 'key' && keyRange) return keyRange;

@@ -20,11 +20,19 @@ test('there is a fixture for at least 30 invalid cases', () => {
 for (const file of files) {
   test(`invalid/${file}`, () => {
     const text = readFileSync(join(dir, file), 'utf8');
-    const expected = [...text.matchAll(EXPECT)].map((m) => ({ code: m[1]!, at: `${m[2]}:${m[3]}`, fragment: m[4]!.trim() }));
+    const expected = [...text.matchAll(EXPECT)].map((m) => ({
+      code: m[1]!,
+      at: `${m[2]}:${m[3]}`,
+      fragment: m[4]!.trim(),
+    }));
     assert.ok(expected.length > 0, 'the fixture states no expectation');
     const result = validateFlowSource(text);
     assert.equal(result.flow, undefined, 'an invalid flow must not come back as valid');
-    const actual = result.issues.map((i) => ({ code: i.code, at: `${i.range.start.line}:${i.range.start.col}`, message: i.message }));
+    const actual = result.issues.map((i) => ({
+      code: i.code,
+      at: `${i.range.start.line}:${i.range.start.col}`,
+      message: i.message,
+    }));
     assert.deepEqual(
       actual.map((a) => `${a.code} ${a.at}`).sort(),
       expected.map((e) => `${e.code} ${e.at}`).sort(),
@@ -32,7 +40,10 @@ for (const file of files) {
     );
     for (const e of expected) {
       const hit = actual.find((a) => a.code === e.code && a.at === e.at && a.message.includes(e.fragment));
-      assert.ok(hit, `no ${e.code} at ${e.at} whose message contains "${e.fragment}"; got:\n${actual.map((a) => `  ${a.code} ${a.at} ${a.message}`).join('\n')}`);
+      assert.ok(
+        hit,
+        `no ${e.code} at ${e.at} whose message contains "${e.fragment}"; got:\n${actual.map((a) => `  ${a.code} ${a.at} ${a.message}`).join('\n')}`,
+      );
     }
   });
 }

@@ -26,7 +26,11 @@ for (const dir of dirs) {
 
 test('the committed seeds copy matches ../shared when it is present', { skip: !existsSync(shared) }, () => {
   for (const file of readdirSync(shared)) {
-    assert.equal(readFileSync(join(fixtures, 'seeds', file), 'utf8'), readFileSync(join(shared, file), 'utf8'), file);
+    assert.equal(
+      readFileSync(join(fixtures, 'seeds', file), 'utf8'),
+      readFileSync(join(shared, file), 'utf8'),
+      file,
+    );
   }
 });
 

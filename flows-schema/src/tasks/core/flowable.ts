@@ -1,6 +1,16 @@
 /** Flowable core tasks (`io.kestra.plugin.core.flow.*`): they orchestrate child tasks. */
 import { z } from 'zod';
-import { dynamic, Duration, DynamicDuration, Expression, Id, Json, Labels, Namespace, StateName } from '../../schema/primitives.ts';
+import {
+  Duration,
+  DynamicDuration,
+  dynamic,
+  Expression,
+  Id,
+  Json,
+  Labels,
+  Namespace,
+  StateName,
+} from '../../schema/primitives.ts';
 import type { ChildTask, TaskDefinition, TaskNode } from '../registry.ts';
 import { isTaskNode, listChildren } from '../registry.ts';
 import { AnyTask, OptionalTaskList, TaskList } from '../task-ref.ts';
@@ -66,7 +76,9 @@ export const flowableTasks: TaskDefinition[] = [
       const cases = t['cases'];
       if (cases && typeof cases === 'object') {
         for (const [key, list] of Object.entries(cases as Record<string, unknown>)) {
-          if (Array.isArray(list)) list.forEach((c, i) => isTaskNode(c) && out.push({ path: ['cases', key, i], task: c }));
+          if (!Array.isArray(list)) continue;
+          for (const [i, c] of list.entries())
+            if (isTaskNode(c)) out.push({ path: ['cases', key, i], task: c });
         }
       }
       return [...out, ...withCommon(t, 'defaults')];
@@ -75,7 +87,8 @@ export const flowableTasks: TaskDefinition[] = [
   {
     type: 'io.kestra.plugin.core.flow.ForEach',
     kind: 'flowable',
-    description: 'Run the tasks once per value (values de-duplicated); `concurrencyLimit` 1 = one at a time, 0 = all at once.',
+    description:
+      'Run the tasks once per value (values de-duplicated); `concurrencyLimit` 1 = one at a time, 0 = all at once.',
     properties: {
       values: z.union([z.string(), z.array(Json)]),
       tasks: TaskList,
@@ -161,7 +174,14 @@ export const flowableTasks: TaskDefinition[] = [
     description: 'Split a file into batches and start a subflow execution per batch.',
     properties: {
       items: z.string(),
-      batch: z.strictObject({ rows: dynamic(z.int()).optional(), bytes: z.string().optional(), partitions: z.int().optional(), separator: z.string().optional() }).optional(),
+      batch: z
+        .strictObject({
+          rows: dynamic(z.int()).optional(),
+          bytes: z.string().optional(),
+          partitions: z.int().optional(),
+          separator: z.string().optional(),
+        })
+        .optional(),
       namespace: z.string(),
       flowId: z.string(),
       inputs: z.record(z.string(), Json).optional(),
@@ -176,7 +196,8 @@ export const flowableTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.core.flow.Pause',
     aliases: old('Pause'),
     kind: 'flowable',
-    description: 'Pause the execution until resumed (with `onResume` inputs) or until `delay`/`timeout` passes.',
+    description:
+      'Pause the execution until resumed (with `onResume` inputs) or until `delay`/`timeout` passes.',
     properties: {
       delay: DynamicDuration.optional(),
       pauseDuration: DynamicDuration.optional(),
@@ -195,7 +216,11 @@ export const flowableTasks: TaskDefinition[] = [
       condition: z.union([z.string(), z.boolean()]),
       tasks: TaskList,
       checkFrequency: z
-        .strictObject({ maxIterations: z.int().min(1).optional(), maxDuration: Duration.optional(), interval: Duration.optional() })
+        .strictObject({
+          maxIterations: z.int().min(1).optional(),
+          maxDuration: Duration.optional(),
+          interval: Duration.optional(),
+        })
         .optional(),
       failOnMaxReached: z.boolean().optional(),
       ...errorsAndFinally,
@@ -210,7 +235,11 @@ export const flowableTasks: TaskDefinition[] = [
       condition: z.union([z.string(), z.boolean()]),
       tasks: TaskList,
       checkFrequency: z
-        .strictObject({ maxIterations: z.int().min(1).optional(), maxDuration: Duration.optional(), interval: Duration.optional() })
+        .strictObject({
+          maxIterations: z.int().min(1).optional(),
+          maxDuration: Duration.optional(),
+          interval: Duration.optional(),
+        })
         .optional(),
       failOnMaxReached: z.boolean().optional(),
     },

@@ -1,6 +1,14 @@
 /** Runnable core tasks (`io.kestra.plugin.core.*`): each does one unit of work. */
 import { z } from 'zod';
-import { dynamic, Duration, DynamicDuration, Json, Labels, LogLevel, StringOrList } from '../../schema/primitives.ts';
+import {
+  Duration,
+  DynamicDuration,
+  dynamic,
+  Json,
+  Labels,
+  LogLevel,
+  StringOrList,
+} from '../../schema/primitives.ts';
 import type { TaskDefinition } from '../registry.ts';
 
 const core = (group: string, name: string) => `io.kestra.plugin.core.${group}.${name}`;
@@ -20,7 +28,11 @@ export const runnableTasks: TaskDefinition[] = [
     aliases: [oldCore('log', 'Fetch')],
     kind: 'runnable',
     description: 'Fetch the logs of an execution into a file.',
-    properties: { executionId: z.string().optional(), tasksId: z.array(z.string()).optional(), level: LogLevel.optional() },
+    properties: {
+      executionId: z.string().optional(),
+      tasksId: z.array(z.string()).optional(),
+      level: LogLevel.optional(),
+    },
   },
   {
     type: core('debug', 'Return'),
@@ -47,14 +59,20 @@ export const runnableTasks: TaskDefinition[] = [
     type: core('execution', 'Fail'),
     aliases: [oldCore('executions', 'Fail')],
     kind: 'runnable',
-    description: 'Fail the task (and the execution) with `errorMessage`, unconditionally or when `condition` is true.',
-    properties: { errorMessage: z.string().optional(), condition: z.union([z.string(), z.boolean()]).optional() },
+    description:
+      'Fail the task (and the execution) with `errorMessage`, unconditionally or when `condition` is true.',
+    properties: {
+      errorMessage: z.string().optional(),
+      condition: z.union([z.string(), z.boolean()]).optional(),
+    },
   },
   {
     type: core('execution', 'Exit'),
     kind: 'runnable',
     description: 'End the execution now in `state` (SUCCESS, WARNING, KILLED, FAILED, CANCELED).',
-    properties: { state: z.enum(['SUCCESS', 'WARNING', 'KILLED', 'FAILED', 'CANCELED', 'CANCELLED']).optional() },
+    properties: {
+      state: z.enum(['SUCCESS', 'WARNING', 'KILLED', 'FAILED', 'CANCELED', 'CANCELLED']).optional(),
+    },
   },
   {
     type: core('execution', 'Labels'),
@@ -104,7 +122,11 @@ export const runnableTasks: TaskDefinition[] = [
     aliases: [oldCore('storages', 'Concat')],
     kind: 'runnable',
     description: 'Concatenate files of internal storage; output `uri`.',
-    properties: { files: z.union([z.array(z.string()), z.string()]), separator: z.string().optional(), extension: z.string().optional() },
+    properties: {
+      files: z.union([z.array(z.string()), z.string()]),
+      separator: z.string().optional(),
+      extension: z.string().optional(),
+    },
   },
   {
     type: core('storage', 'Size'),
@@ -124,7 +146,8 @@ export const runnableTasks: TaskDefinition[] = [
     type: core('storage', 'Split'),
     aliases: [oldCore('storages', 'Split')],
     kind: 'runnable',
-    description: 'Split a file of internal storage by `bytes`, `lines`/`rows` or `partitions`; output `uris`.',
+    description:
+      'Split a file of internal storage by `bytes`, `lines`/`rows` or `partitions`; output `uris`.',
     properties: {
       from: UriString,
       bytes: z.string().optional(),
@@ -192,13 +215,21 @@ export const runnableTasks: TaskDefinition[] = [
     type: core('kv', 'Get'),
     kind: 'runnable',
     description: 'Read a key from the KV store; output `value`.',
-    properties: { key: z.string().min(1), namespace: z.string().optional(), errorOnMissing: z.boolean().optional() },
+    properties: {
+      key: z.string().min(1),
+      namespace: z.string().optional(),
+      errorOnMissing: z.boolean().optional(),
+    },
   },
   {
     type: core('kv', 'Delete'),
     kind: 'runnable',
     description: 'Delete a key from the KV store; output `deleted`.',
-    properties: { key: z.string().min(1), namespace: z.string().optional(), errorOnMissing: z.boolean().optional() },
+    properties: {
+      key: z.string().min(1),
+      namespace: z.string().optional(),
+      errorOnMissing: z.boolean().optional(),
+    },
   },
   {
     type: core('kv', 'GetKeys'),
@@ -222,7 +253,11 @@ export const runnableTasks: TaskDefinition[] = [
     type: core('namespace', 'DownloadFiles'),
     kind: 'runnable',
     description: 'Download namespace files into internal storage; output `files`.',
-    properties: { namespace: z.string(), files: z.union([z.array(z.string()), z.string()]), destination: z.string().optional() },
+    properties: {
+      namespace: z.string(),
+      files: z.union([z.array(z.string()), z.string()]),
+      destination: z.string().optional(),
+    },
   },
   {
     type: core('namespace', 'DeleteFiles'),
@@ -234,7 +269,12 @@ export const runnableTasks: TaskDefinition[] = [
     type: core('trigger', 'Toggle'),
     kind: 'runnable',
     description: 'Enable or disable a trigger of a flow.',
-    properties: { namespace: z.string().optional(), flowId: z.string().optional(), trigger: z.string(), enabled: z.boolean().optional() },
+    properties: {
+      namespace: z.string().optional(),
+      flowId: z.string().optional(),
+      trigger: z.string(),
+      enabled: z.boolean().optional(),
+    },
   },
   {
     type: core('templating', 'TemplatedTask'),

@@ -3,9 +3,9 @@
  * Their schemas live here so flows validate; their runners live in `runner/src/tasks/`.
  */
 import { z } from 'zod';
-import type { TaskDefinition } from '../registry.ts';
-import { InputFiles } from '../core/flowable.ts';
 import { Json, StringOrList } from '../../schema/primitives.ts';
+import { InputFiles } from '../core/flowable.ts';
+import type { TaskDefinition } from '../registry.ts';
 import { ScriptCommon } from './scripts.ts';
 
 const FetchType = z.enum(['FETCH', 'FETCH_ONE', 'STORE', 'NONE']);
@@ -16,7 +16,11 @@ export const integrationTasks: TaskDefinition[] = [
     aliases: ['io.kestra.plugin.notifications.slack.SlackIncomingWebhook'],
     kind: 'runnable',
     description: 'Post a message to a Slack incoming webhook.',
-    properties: { url: z.string().min(1), payload: z.string().optional(), messageText: z.string().optional() },
+    properties: {
+      url: z.string().min(1),
+      payload: z.string().optional(),
+      messageText: z.string().optional(),
+    },
   },
   {
     type: 'io.kestra.plugin.slack.SlackExecution',
@@ -73,6 +77,10 @@ export const integrationTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.graalvm.python.Eval',
     kind: 'runnable',
     description: 'Evaluate a Python script and expose the listed variables as outputs.',
-    properties: { script: z.string(), outputs: z.array(z.string()).optional(), inputFiles: InputFiles.optional() },
+    properties: {
+      script: z.string(),
+      outputs: z.array(z.string()).optional(),
+      inputFiles: InputFiles.optional(),
+    },
   },
 ];

@@ -1,8 +1,8 @@
 /** Script tasks (`io.kestra.plugin.scripts.*`): run commands or a script as a process. */
 import { z } from 'zod';
-import type { TaskDefinition } from '../registry.ts';
-import { InputFiles, NamespaceFilesOptions } from '../core/flowable.ts';
 import { Json, StringOrList } from '../../schema/primitives.ts';
+import { InputFiles, NamespaceFilesOptions } from '../core/flowable.ts';
+import type { TaskDefinition } from '../registry.ts';
 
 export const TaskRunner = z.looseObject({ type: z.string().min(1) }).meta({
   description: 'Where the script runs; io.kestra.plugin.core.runner.Process runs it as a local process',
@@ -37,13 +37,21 @@ export const scriptTasks: TaskDefinition[] = languages.flatMap(({ group, name })
     type: `io.kestra.plugin.scripts.${group}.Commands`,
     kind: 'runnable',
     description: `Run ${name} commands in a working directory with namespace and input files.`,
-    properties: { commands: StringOrList, ...ScriptCommon, ...(group === 'python' ? { dependencies: z.array(z.string()).optional() } : {}) },
+    properties: {
+      commands: StringOrList,
+      ...ScriptCommon,
+      ...(group === 'python' ? { dependencies: z.array(z.string()).optional() } : {}),
+    },
   },
   {
     type: `io.kestra.plugin.scripts.${group}.Script`,
     kind: 'runnable',
     description: `Run an inline ${name} script in a working directory with namespace and input files.`,
-    properties: { script: z.string(), ...ScriptCommon, ...(group === 'python' ? { dependencies: z.array(z.string()).optional() } : {}) },
+    properties: {
+      script: z.string(),
+      ...ScriptCommon,
+      ...(group === 'python' ? { dependencies: z.array(z.string()).optional() } : {}),
+    },
   },
 ]);
 

@@ -7,7 +7,13 @@ export interface CheckContext {
   doc: Record<string, unknown>;
   tasks: readonly VisitedTask[];
   registry: TaskRegistry;
-  report(code: string, path: PathSegment[], message: string, target?: 'key' | 'value', offset?: { text: string }): void;
+  report(
+    code: string,
+    path: PathSegment[],
+    message: string,
+    target?: 'key' | 'value',
+    offset?: { text: string },
+  ): void;
 }
 
 export type Check = (ctx: CheckContext) => void;

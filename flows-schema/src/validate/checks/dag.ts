@@ -13,17 +13,27 @@ export const dagDependencies: Check = (ctx) => {
     const graph = new Map<string, string[]>();
     entries.forEach((e, i) => {
       const id = (e as { task?: { id?: unknown } }).task?.id;
-      const deps = list((e as { dependsOn?: unknown }).dependsOn).filter((d): d is string => typeof d === 'string');
+      const deps = list((e as { dependsOn?: unknown }).dependsOn).filter(
+        (d): d is string => typeof d === 'string',
+      );
       if (typeof id === 'string') graph.set(id, deps);
       deps.forEach((dep, j) => {
         if (!ids.has(dep)) {
-          ctx.report('unknown-dag-dependency', [...path, 'tasks', i, 'dependsOn', j], `Dag '${task.id}': task '${String(id)}' depends on '${dep}', which is not a task of this Dag; known: ${[...ids.keys()].join(', ')}`);
+          ctx.report(
+            'unknown-dag-dependency',
+            [...path, 'tasks', i, 'dependsOn', j],
+            `Dag '${task.id}': task '${String(id)}' depends on '${dep}', which is not a task of this Dag; known: ${[...ids.keys()].join(', ')}`,
+          );
         }
       });
     });
     for (const cycle of findCycles(graph)) {
       const at = ids.get(cycle[0]!) ?? 0;
-      ctx.report('dag-cycle', [...path, 'tasks', at, 'dependsOn'], `Dag '${task.id}' has a dependency cycle: ${cycle.join(' → ')}; a Dag must be acyclic`);
+      ctx.report(
+        'dag-cycle',
+        [...path, 'tasks', at, 'dependsOn'],
+        `Dag '${task.id}' has a dependency cycle: ${cycle.join(' → ')}; a Dag must be acyclic`,
+      );
     }
   }
 };

@@ -1,6 +1,7 @@
 /** The semantic checks run after the schema, in order. Each collects every finding it can. */
-import { dagDependencies } from './dag.ts';
+
 import type { Check } from './context.ts';
+import { dagDependencies } from './dag.ts';
 import { expressions } from './expressions.ts';
 import { inputDependencies } from './input-dependencies.ts';
 import { pluginDefaults } from './plugin-defaults.ts';
@@ -9,4 +10,13 @@ import { systemLabels } from './system-labels.ts';
 import { triggers } from './triggers.ts';
 import { uniqueIds } from './unique-ids.ts';
 
-export const checks: readonly Check[] = [uniqueIds, inputDependencies, dagDependencies, subflowRecursion, systemLabels, triggers, pluginDefaults, expressions];
+export const checks: readonly Check[] = [
+  uniqueIds,
+  inputDependencies,
+  dagDependencies,
+  subflowRecursion,
+  systemLabels,
+  triggers,
+  pluginDefaults,
+  expressions,
+];

@@ -7,7 +7,11 @@ export const uniqueIds: Check = (ctx) => {
   for (const { task, path } of ctx.tasks) {
     const first = seen.get(task.id);
     if (first) {
-      ctx.report('duplicate-task-id', [...path, 'id'], `task id '${task.id}' is already used at ${describePath(first)}; task ids must be unique in the whole flow`);
+      ctx.report(
+        'duplicate-task-id',
+        [...path, 'id'],
+        `task id '${task.id}' is already used at ${describePath(first)}; task ids must be unique in the whole flow`,
+      );
     } else if (typeof task.id === 'string') {
       seen.set(task.id, path);
     }
@@ -24,7 +28,11 @@ export const uniqueIds: Check = (ctx) => {
       if (id === undefined) return;
       const first = ids.get(id);
       if (first !== undefined) {
-        ctx.report(`duplicate-${noun.toLowerCase()}-id`, [key, i, 'id'], `${noun} id '${id}' is already used by ${key}[${first}]; rename one of them`);
+        ctx.report(
+          `duplicate-${noun.toLowerCase()}-id`,
+          [key, i, 'id'],
+          `${noun} id '${id}' is already used by ${key}[${first}]; rename one of them`,
+        );
       } else {
         ids.set(id, i);
       }
@@ -33,5 +41,8 @@ export const uniqueIds: Check = (ctx) => {
 };
 
 function describePath(path: PathSegment[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+    .join('')
+    .replace(/^\./, '');
 }

@@ -1,0 +1,61 @@
+/**
+ * The objects behind `osprey run`, wired once: internal storage and KV under the repository's
+ * `.osprey/`, KV seeds and namespace files from its namespaces folder, secrets from the
+ * environment, subflows from its flows folder, the embedded runner and the local executor.
+ */
+import { join, resolve } from 'node:path';
+import type { ExecutionService } from '../../../../app/src/execution/contract.ts';
+import {
+  createLocalExecutionService,
+  type LocalExecutionService,
+} from '../../../../app/src/execution/local.ts';
+import { EnvSecretStore } from '../../../../app/src/local/env-secret-store.ts';
+import { FileKvStore } from '../../../../app/src/local/file-kv-store.ts';
+import { LocalFlowRepository } from '../../../../app/src/local/local-flow-repository.ts';
+import { localNamespaceFiles } from '../../../../app/src/local/local-namespace-files.ts';
+import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
+import { LocalFolderStorage } from '../../../../runner/src/storage/local-storage.ts';
+import type { LocalRepository } from '../../repository.ts';
+
+export interface LocalService {
+  executions: ExecutionService;
+  close(): Promise<void>;
+}
+
+export function createLocalService(
+  repository: LocalRepository,
+  options: { flowsDir?: string | undefined; storageDir?: string | undefined },
+): LocalService {
+  const state = join(repository.root, '.osprey');
+  const namespacesDir = join(repository.root, repository.config.namespaceFiles);
+  const storage = new LocalFolderStorage(
+    options.storageDir === undefined ? join(state, 'storage') : resolve(options.storageDir),
+  );
+  const kv = new FileKvStore({ dir: join(state, 'kv'), seedDir: namespacesDir });
+  const flows = new LocalFlowRepository(
+    options.flowsDir === undefined ? repository.flowsDir : resolve(options.flowsDir),
+    repository.root,
+  );
+  // The runner and the executor need each other (TemplatedTask renders in the execution's context,
+  // SlackExecution summarises an execution): the runner reaches the service once it exists.
+  let service: LocalExecutionService | undefined;
+  const executor = () => {
+    if (service === undefined) throw new Error('the execution service is not ready yet');
+    return service;
+  };
+  const runner = createEmbeddedRunner({
+    storage,
+    kv,
+    namespaceFiles: localNamespaceFiles(namespacesDir),
+    render: (job, template) => executor().renderForJob(job, template),
+    execution: (id) => executor().summary(id),
+  });
+  service = createLocalExecutionService({
+    runner,
+    storage,
+    kv,
+    secrets: new EnvSecretStore(process.env),
+    flows,
+  });
+  return { executions: service, close: async () => undefined };
+}

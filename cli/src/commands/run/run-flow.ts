@@ -1,0 +1,155 @@
+/**
+ * The work of `osprey run`: validate the flow file, start an execution on the local execution
+ * service, show progress, wait for the end and print the outcome. Exit codes: 0 SUCCESS/WARNING,
+ * 1 any other end state, 2 when nothing could start (invalid flow, refused inputs).
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import {
+  type ExecutionDocument,
+  type ExecutionEvent,
+  type ExecutionService,
+  InputsRefused,
+  type LogEntry,
+} from '../../../../app/src/execution/contract.ts';
+import { formatIssue } from '../../../../flows-schema/src/issue.ts';
+import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
+import { openRepository } from '../../repository.ts';
+import { collectInputs, UsageError } from './inputs.ts';
+import { createLocalService } from './local-service.ts';
+import { type ProgressView, plainProgress, ttyProgress } from './progress.ts';
+import { elapsed, formatElapsed } from './task-tree.ts';
+
+export interface RunFlowOptions {
+  file: string;
+  inputs: readonly string[];
+  inputsFile?: string | undefined;
+  flowsDir?: string | undefined;
+  storageDir?: string | undefined;
+  json: boolean;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+const PASSING = new Set(['SUCCESS', 'WARNING']);
+
+export async function runFlow(options: RunFlowOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
+  const path = resolve(options.file);
+  const shown = relative(process.cwd(), path) || options.file;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `cannot read ${shown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass the path of a flow YAML file`,
+    );
+  }
+  let repository: ReturnType<typeof openRepository>;
+  try {
+    repository = openRepository(dirname(path));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+
+  const { flow, issues } = validateFlowSource(text);
+  for (const issue of issues) stderr.write(`${formatIssue(shown, issue)}\n`);
+  if (flow === undefined) {
+    stderr.write(
+      `osprey run: ${shown} is not a valid flow; fix the problems above (osprey validate ${shown} checks it again)\n`,
+    );
+    return 2;
+  }
+  const inputs = await collectInputs(options.inputs, options.inputsFile);
+
+  const service = createLocalService(repository, {
+    flowsDir: options.flowsDir,
+    storageDir: options.storageDir,
+  });
+  const view: ProgressView | undefined = options.json
+    ? undefined
+    : stdout.isTTY
+      ? ttyProgress(stdout)
+      : plainProgress(stdout);
+  try {
+    const execution = await startAndWait(service.executions, view, stderr, {
+      flow,
+      inputs,
+      source: { path: relative(repository.root, path).split('\\').join('/') },
+    });
+    if (execution === undefined) return 2;
+    if (options.json) {
+      const logs = (await service.executions.logs(execution.id)).map(jsonLog);
+      stdout.write(`${JSON.stringify({ ...execution, logs }, null, 2)}\n`);
+    } else {
+      const took = formatElapsed(elapsed(execution.state, Date.now()));
+      stdout.write(
+        `Execution ${execution.id} of ${execution.namespace}.${execution.flowId} ended ${execution.state.current}${took === '' ? '' : ` in ${took}`}\n`,
+      );
+    }
+    return PASSING.has(execution.state.current) ? 0 : 1;
+  } finally {
+    await service.close();
+  }
+}
+
+type StartRequest = Parameters<ExecutionService['start']>[0];
+
+/** Start, follow and wait; undefined when the inputs were refused (already reported). */
+async function startAndWait(
+  executions: ExecutionService,
+  view: ProgressView | undefined,
+  stderr: NodeJS.WriteStream,
+  request: StartRequest,
+): Promise<ExecutionDocument | undefined> {
+  // Events may arrive before `start` returns the id: keep them until it is known.
+  let id: string | undefined;
+  const early: ExecutionEvent[] = [];
+  const unsubscribe = executions.subscribe((event) => {
+    if (id === undefined) early.push(event);
+    else if (event.execution.id === id) view?.update(event.execution, event.logs ?? []);
+  });
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts += 1;
+    if (interrupts > 1 || id === undefined) process.exit(130);
+    stderr.write('\nKilling the execution (press Ctrl-C again to quit at once)...\n');
+    executions
+      .kill(id)
+      .catch((e: Error) => stderr.write(`osprey run: could not kill execution ${id}: ${e.message}\n`));
+  };
+  process.on('SIGINT', onInterrupt);
+  try {
+    let started: ExecutionDocument;
+    try {
+      started = await executions.start(request);
+    } catch (e) {
+      if (!(e instanceof InputsRefused)) throw e;
+      for (const p of e.problems) stderr.write(`osprey run: input '${p.input}': ${p.message}\n`);
+      stderr.write(
+        'osprey run: no execution was created; pass inputs with --input key=value or --inputs-file\n',
+      );
+      return undefined;
+    }
+    id = started.id;
+    for (const event of early) if (event.execution.id === id) view?.update(event.execution, event.logs ?? []);
+    const final = await executions.waitForTerminal(id);
+    view?.finish(final);
+    return final;
+  } finally {
+    unsubscribe();
+    process.off('SIGINT', onInterrupt);
+  }
+}
+
+/** The log fields `--json` promises: taskId, taskRunId (absent for execution-level lines), level, message, timestamp. */
+function jsonLog(l: LogEntry): Pick<LogEntry, 'taskId' | 'taskRunId' | 'level' | 'message' | 'timestamp'> {
+  return {
+    ...(l.taskId === undefined ? {} : { taskId: l.taskId }),
+    ...(l.taskRunId === undefined ? {} : { taskRunId: l.taskRunId }),
+    level: l.level,
+    message: l.message,
+    timestamp: l.timestamp,
+  };
+}
