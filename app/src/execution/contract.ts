@@ -72,7 +72,10 @@ export interface LogEntry {
 
 /** Where subflows are looked up (local flows folder now, the database later). */
 export interface FlowRepository {
-  get(namespace: string, flowId: string): Promise<import('../../../flows-schema/src/schema/flow.ts').Flow | undefined>;
+  get(
+    namespace: string,
+    flowId: string,
+  ): Promise<import('../../../flows-schema/src/schema/flow.ts').Flow | undefined>;
 }
 
 /** Secrets by namespace; the caller walks namespace inheritance (company.team → company → root). */

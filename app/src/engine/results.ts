@@ -1,0 +1,66 @@
+/**
+ * A job's result applied to its task run: labels and Exit effects, retries (a new attempt after the
+ * back-off, or a new execution), warningOnRetry, then allowFailure / allowWarning.
+ */
+import { startAttempt } from './begin.ts';
+import { terminate } from './control.ts';
+import type { Draft } from './draft.ts';
+import { mergeLabels, refuseTaskLabels } from './labels.ts';
+import { compileRetry, nextRetryDelay } from './retry.ts';
+import type { StateName } from './states.ts';
+import { isTerminal, tolerate } from './states.ts';
+import type { EngineEvent } from './types.ts';
+
+type TaskResultEvent = Extract<EngineEvent, { type: 'taskResult' }>;
+
+export function onTaskResult(d: Draft, ev: TaskResultEvent): void {
+  const run = d.get(ev.taskRunId);
+  if (run === undefined || isTerminal(run.state) || ev.attempt !== run.attempts.length) return;
+  if (run.state === 'KILLING') {
+    d.setAttemptState(run.id, 'KILLED');
+    d.setState(run.id, 'KILLED');
+    return;
+  }
+  if (run.state !== 'RUNNING') return;
+  const task = d.index.get(run.taskId)?.task ?? {};
+  let state: StateName = ev.state;
+  let retryable = ev.retryable !== false;
+  if (ev.labels !== undefined && ev.labels.length > 0) {
+    const refused = refuseTaskLabels(d.ex.labels, ev.labels);
+    if (refused === undefined) d.ex.labels = mergeLabels(d.ex.labels, ev.labels);
+    else {
+      d.log('ERROR', refused, run.id);
+      state = 'FAILED';
+      retryable = false;
+    }
+  }
+  const policy = compileRetry((task as { retry?: Parameters<typeof compileRetry>[0] }).retry ?? d.flow.retry);
+  const outputs = ev.outputs !== undefined ? { outputs: ev.outputs } : {};
+  if (state === 'FAILED' && retryable && policy !== undefined) {
+    const firstAt = run.attempts[0]?.histories[0]?.at ?? d.now;
+    if (policy.behavior === 'RETRY_FAILED_TASK') {
+      const delay = nextRetryDelay(policy, run.attempts.length, firstAt, d.now, d.env.random());
+      if (delay !== undefined) {
+        d.setAttemptState(run.id, 'FAILED');
+        d.setState(run.id, 'RETRYING', outputs);
+        d.addTimer({ kind: 'retry', taskRunId: run.id, at: d.now + delay });
+        d.log('WARN', `Attempt ${run.attempts.length} failed; retrying in ${delay} ms`, run.id);
+        return;
+      }
+    } else {
+      const delay = nextRetryDelay(policy, d.ex.attemptNumber, d.now, d.now, d.env.random());
+      if (delay !== undefined) d.ex.retryExecution = { delayMs: delay };
+    }
+  }
+  if (state === 'SUCCESS' && run.attempts.length > 1 && policy?.warningOnRetry) state = 'WARNING';
+  d.setAttemptState(run.id, ev.state);
+  d.setState(run.id, tolerate(state, task), outputs);
+  if (ev.exit !== undefined) terminate(d, ev.exit);
+}
+
+/** The back-off of a RETRYING task run is over: run a new attempt. */
+export function onRetryTimer(d: Draft, taskRunId: string): void {
+  const run = d.get(taskRunId);
+  if (run?.state !== 'RETRYING') return;
+  startAttempt(d, taskRunId);
+}

@@ -1,0 +1,68 @@
+/**
+ * The engine's execution state as the REST-shaped `ExecutionDocument` of the contract (ISO dates,
+ * Kestra's field names). Engine bookkeeping (scopes, timers) stays out of the document.
+ */
+import type { ExecutionState, History, TaskRun } from '../engine/index.ts';
+import { isTerminal } from '../engine/index.ts';
+import type { ExecutionDocument, StateDocument, TaskRunDocument } from './contract.ts';
+
+const cache = new WeakMap<ExecutionState, ExecutionDocument>();
+
+/** `PT1.234S`, `PT2M3S`, `PT1H` — the form Kestra prints durations in. */
+export function isoDuration(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  const secs = s > 0 || (h === 0 && m === 0) ? `${Number(s.toFixed(3))}S` : '';
+  return `PT${h > 0 ? `${h}H` : ''}${m > 0 ? `${m}M` : ''}${secs}`;
+}
+
+function stateDocument(histories: readonly History[], current: History['state']): StateDocument {
+  const start = histories[0]?.at;
+  const last = histories.at(-1)?.at;
+  const done = isTerminal(current);
+  return {
+    current,
+    histories: histories.map((h) => ({ state: h.state, date: new Date(h.at).toISOString() })),
+    ...(start !== undefined ? { startDate: new Date(start).toISOString() } : {}),
+    ...(done && last !== undefined ? { endDate: new Date(last).toISOString() } : {}),
+    ...(done && start !== undefined && last !== undefined ? { duration: isoDuration(last - start) } : {}),
+  };
+}
+
+function taskRunDocument(ex: ExecutionState, r: TaskRun): TaskRunDocument {
+  return {
+    id: r.id,
+    executionId: ex.id,
+    namespace: ex.namespace,
+    flowId: ex.flowId,
+    taskId: r.taskId,
+    ...(r.parentId !== undefined ? { parentTaskRunId: r.parentId } : {}),
+    ...(r.value !== undefined ? { value: r.value } : {}),
+    state: stateDocument(r.histories, r.state),
+    attempts: r.attempts.map((a) => ({ state: stateDocument(a.histories, a.state) })),
+    ...(r.outputs !== undefined ? { outputs: r.outputs } : {}),
+  };
+}
+
+export function toDocument(ex: ExecutionState): ExecutionDocument {
+  const cached = cache.get(ex);
+  if (cached) return cached;
+  const doc: ExecutionDocument = {
+    id: ex.id,
+    namespace: ex.namespace,
+    flowId: ex.flowId,
+    ...(ex.flowRevision !== undefined ? { flowRevision: ex.flowRevision } : {}),
+    state: stateDocument(ex.histories, ex.state),
+    taskRunList: ex.taskRuns.map((r) => taskRunDocument(ex, r)),
+    inputs: ex.inputs,
+    ...(ex.outputs !== undefined ? { outputs: ex.outputs } : {}),
+    labels: ex.labels,
+    ...(ex.trigger !== undefined ? { trigger: ex.trigger } : {}),
+    ...(ex.parentId !== undefined ? { parentId: ex.parentId } : {}),
+    ...(ex.originalId !== undefined ? { originalId: ex.originalId } : {}),
+    ...(ex.source !== undefined ? { source: ex.source } : {}),
+  };
+  cache.set(ex, doc);
+  return doc;
+}

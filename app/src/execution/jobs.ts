@@ -1,0 +1,186 @@
+/**
+ * Running a runnable task run: render its properties (pluginDefaults already applied by the flow
+ * index), hand the job to the runner (or to a local task that needs the execution service), stream
+ * its logs (level-filtered, masked), enforce the timeout on the executor's clock, and report the
+ * result as an engine event. A render failure fails the task without a retry: retrying cannot fix it.
+ */
+
+import type { Task } from '../../../flows-schema/src/schema/flow.ts';
+import type { JobLog, JobResult, TaskJob } from '../../../runner/src/job.ts';
+import type { Command, ExecutionState, StateName, TaskRun } from '../engine/index.ts';
+import { indexFlow } from '../engine/index.ts';
+import { expressionContext } from './context.ts';
+import type { LogEntry } from './contract.ts';
+import type { ExecutorDeps } from './deps.ts';
+import { isoDuration } from './documents.ts';
+import type { ExecutorHost } from './host.ts';
+import type { Live } from './live.ts';
+import { renderProperties } from './render.ts';
+import { workingDirectory } from './working-dirs.ts';
+
+export type JobHost = Pick<ExecutorHost, 'deps' | 'post' | 'appendLogs' | 'services' | 'localTask'>;
+
+/** Properties every task has that are the engine's business, not the plugin's. */
+const ENGINE_KEYS = new Set([
+  'id',
+  'type',
+  'description',
+  'runIf',
+  'allowFailure',
+  'allowWarning',
+  'retry',
+  'timeout',
+  'disabled',
+  'logLevel',
+  'logToFile',
+  'workerGroup',
+  'version',
+]);
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+export function jobProperties(task: Task): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(task)) if (!ENGINE_KEYS.has(k)) out[k] = v;
+  return out;
+}
+
+export function logEntry(
+  ex: ExecutionState,
+  run: TaskRun | undefined,
+  level: LogEntry['level'],
+  message: string,
+  at: string,
+  attempt?: number,
+): LogEntry {
+  return {
+    executionId: ex.id,
+    namespace: ex.namespace,
+    flowId: ex.flowId,
+    ...(run ? { taskId: run.taskId, taskRunId: run.id } : {}),
+    ...(attempt !== undefined ? { attemptNumber: attempt } : {}),
+    level,
+    message,
+    timestamp: at,
+  };
+}
+
+export async function runJob(
+  host: JobHost,
+  ex: ExecutionState,
+  live: Live,
+  cmd: Extract<Command, { kind: 'run' }>,
+): Promise<void> {
+  const { deps } = host;
+  const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
+  const entry = indexFlow(live.flow).get(run.taskId)!;
+  const minLevel = LEVELS.indexOf(String(entry.task.logLevel ?? 'TRACE'));
+  const stamp = () => new Date(deps.clock.now()).toISOString();
+  let sawError = false;
+  let settled = false;
+  const log = (level: LogEntry['level'], message: string, timestamp = stamp()) => {
+    // A job that outlives its result (timed out, killed) must not log into the task run any more.
+    if (settled) return;
+    if (level === 'ERROR') sawError = true;
+    if (LEVELS.indexOf(level) < minLevel) return;
+    host.appendLogs(ex, live, [logEntry(ex, run, level, live.mask(message), timestamp, cmd.attempt)]);
+  };
+  let timeout: ReturnType<ExecutorDeps['clock']['setTimer']> | undefined;
+  const settle = (r: Omit<JobResult, 'jobId'>) => {
+    if (settled) return;
+    // The runner usually logs its failure; say it ourselves when it did not, so errorLogs() has it.
+    if (r.state === 'FAILED' && r.error !== undefined && !sawError) log('ERROR', r.error);
+    settled = true;
+    if (timeout !== undefined) deps.clock.clearTimer(timeout);
+    live.jobs.delete(run.id);
+    host.post(ex.id, {
+      type: 'taskResult',
+      taskRunId: run.id,
+      attempt: cmd.attempt,
+      state: r.state,
+      ...(r.outputs !== undefined ? { outputs: live.mask(r.outputs) } : {}),
+      ...(r.effects?.labels !== undefined ? { labels: r.effects.labels } : {}),
+      ...(r.effects?.exit !== undefined ? { exit: r.effects.exit as StateName } : {}),
+      ...(r.error !== undefined ? { error: live.mask(r.error) } : {}),
+      ...(r.retryable !== undefined ? { retryable: r.retryable } : {}),
+    });
+  };
+
+  const services = host.services(ex, live);
+  const context = expressionContext(ex, live.flow, run, deps.environment);
+  let properties: Record<string, unknown>;
+  let workDir: string | undefined;
+  try {
+    properties = await renderProperties(jobProperties(entry.task), context, services);
+    if (cmd.workingDirectory !== undefined) {
+      const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
+      const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
+      const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
+      workDir = await workingDirectory(
+        live,
+        scope.id,
+        () =>
+          renderProperties({ inputFiles: scopeTask['inputFiles'] ?? {} }, scopeContext, services).then(
+            (p) => p['inputFiles'],
+          ),
+        deps.storage,
+      );
+    }
+  } catch (e) {
+    settle({ state: 'FAILED', error: `Task '${run.taskId}': ${(e as Error).message}`, retryable: false });
+    return;
+  }
+
+  const local = host.localTask(entry.type);
+  if (local !== undefined) {
+    settle(
+      await local(properties, { execution: ex, run }).catch((e: Error) => ({
+        state: 'FAILED' as const,
+        error: e.message,
+        retryable: false,
+      })),
+    );
+    return;
+  }
+
+  const job: TaskJob = {
+    jobId: `${run.id}-${cmd.attempt}`,
+    type: entry.type,
+    properties,
+    run: {
+      executionId: ex.id,
+      namespace: ex.namespace,
+      flowId: ex.flowId,
+      taskId: run.taskId,
+      taskRunId: run.id,
+      ...(run.value !== undefined ? { value: run.value } : {}),
+      attempt: cmd.attempt,
+    },
+    ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+    secrets: [...live.secrets],
+    ...(workDir !== undefined ? { workingDirectory: workDir } : {}),
+    ...(ex.source !== undefined ? { source: ex.source } : {}),
+  };
+  const controller = new AbortController();
+  live.jobs.set(run.id, controller);
+  if (cmd.timeoutMs !== undefined) {
+    // Enforced here too, on the executor's clock, so a runner that ignores its signal cannot hold the flow.
+    const ms = cmd.timeoutMs;
+    timeout = deps.clock.setTimer(deps.clock.now() + ms, () => {
+      controller.abort(new Error('timeout'));
+      settle({ state: 'FAILED', error: `Task timed out after ${isoDuration(ms)}`, retryable: true });
+    });
+  }
+  try {
+    const result = await deps.runner.run(job, {
+      onLog: (l: JobLog) => log(l.level, l.message, l.timestamp),
+      signal: controller.signal,
+    });
+    settle(result);
+  } catch (e) {
+    settle({
+      state: 'FAILED',
+      error: `Task '${run.taskId}': the runner failed: ${(e as Error).message}`,
+      retryable: true,
+    });
+  }
+}
