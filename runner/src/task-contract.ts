@@ -31,7 +31,12 @@ export type KvStore = TaskServices['kv'];
 export interface TaskServices {
   kv: {
     get(namespace: string, key: string): Promise<{ value: unknown } | undefined>;
-    set(namespace: string, key: string, value: unknown, options?: { ttlMs?: number; overwrite?: boolean }): Promise<void>;
+    set(
+      namespace: string,
+      key: string,
+      value: unknown,
+      options?: { ttlMs?: number; overwrite?: boolean },
+    ): Promise<void>;
     delete(namespace: string, key: string): Promise<boolean>;
     keys(namespace: string, prefix?: string): Promise<string[]>;
   };
@@ -39,6 +44,22 @@ export interface TaskServices {
   render(template: string): Promise<string>;
   /** Namespace files of a namespace, as path → bytes (local repository or a git checkout). */
   namespaceFiles?(namespace: string): Promise<Map<string, Buffer>>;
+  /** A summary of an execution by id (this one or another), for notification tasks such as SlackExecution. */
+  execution?(id: string): Promise<ExecutionSummary | undefined>;
+}
+
+/** What a notification task may tell about an execution. */
+export interface ExecutionSummary {
+  id: string;
+  namespace: string;
+  flowId: string;
+  /** Current state name (RUNNING, SUCCESS, FAILED, ...). */
+  state: string;
+  startDate?: string;
+  /** ISO-8601 duration so far. */
+  duration?: string;
+  /** Task runs in order, with their state, to name the failing one. */
+  taskRuns?: Array<{ taskId: string; state: string }>;
 }
 
 export interface TaskContext {

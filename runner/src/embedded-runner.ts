@@ -1,0 +1,189 @@
+/**
+ * The embedded runner: runs task jobs in this process (`osprey run`, `osprey dev`, the Action). It
+ * looks the plugin up in the static registry, gives it a TaskContext, enforces the job's timeout
+ * and the caller's kill signal, maps every failure to a FAILED result (the one place that decides
+ * retryable or not), and masks the job's secrets in everything it hands back.
+ */
+import type { JobLog, JobResult, JobRunner, TaskJob } from './job.ts';
+import { createMasker, type Masker } from './masking.ts';
+import type { InternalStorage } from './storage/internal-storage.ts';
+import {
+  type ExecutionSummary,
+  InternalError,
+  type KvStore,
+  type LogLevel,
+  type RunnableTask,
+  type TaskContext,
+  TaskFailure,
+  type TaskResult,
+} from './task-contract.ts';
+import { findTask, taskRegistry } from './tasks/registry.ts';
+
+export interface EmbeddedRunnerDeps {
+  storage: InternalStorage;
+  kv: KvStore;
+  /** Render a template with the job's task-run context (TemplatedTask). Supplied by the executor. */
+  render?(job: TaskJob, template: string): Promise<string>;
+  namespaceFiles?(namespace: string): Promise<Map<string, Buffer>>;
+  /** Execution summaries for notification tasks (SlackExecution). */
+  execution?(id: string): Promise<ExecutionSummary | undefined>;
+  /** Plugins by canonical type; the static registry by default (tests pass their own). */
+  tasks?: ReadonlyMap<string, RunnableTask>;
+}
+
+type Outcome =
+  | { kind: 'done'; result: TaskResult }
+  | { kind: 'error'; error: unknown }
+  | { kind: 'aborted'; why: 'timeout' | 'killed' };
+
+export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
+  const tasks = deps.tasks ?? taskRegistry;
+  return {
+    async run(job, hooks) {
+      const mask = createMasker(job.secrets);
+      let open = true;
+      const log = (level: LogLevel, message: string) => {
+        // A plugin that outlives its job (timed out, ignored the signal) must not log into it.
+        if (open)
+          hooks.onLog({
+            level,
+            message: mask(message),
+            timestamp: new Date().toISOString(),
+          } satisfies JobLog);
+      };
+      const failed = (error: string, retryable: boolean): JobResult => {
+        const message = mask(error);
+        log('ERROR', message);
+        return { jobId: job.jobId, state: 'FAILED', error: message, retryable };
+      };
+
+      const task = findTask(job.type, tasks);
+      if (task === undefined) {
+        const result = failed(
+          `task '${job.run.taskId}': Osprey has no runnable plugin for type '${job.type}'; check the type name, or run this flow where that plugin is available`,
+          false,
+        );
+        open = false;
+        return result;
+      }
+
+      const outcome = await runWithLimits(task, contextFor(job, deps, log), job, hooks.signal);
+      const result = toResult(job, outcome, mask, failed);
+      open = false;
+      return result;
+    },
+  };
+}
+
+function contextFor(
+  job: TaskJob,
+  deps: EmbeddedRunnerDeps,
+  log: (level: LogLevel, message: string) => void,
+): Omit<TaskContext, 'signal'> {
+  const { render, namespaceFiles, execution } = deps;
+  return {
+    properties: job.properties,
+    run: job.run,
+    logger: { log },
+    storage: deps.storage,
+    services: {
+      kv: deps.kv,
+      render: async (template) => {
+        if (render === undefined)
+          throw new InternalError('this runner was built without a render service (needed by TemplatedTask)');
+        return render(job, template);
+      },
+      ...(namespaceFiles === undefined ? {} : { namespaceFiles }),
+      ...(execution === undefined ? {} : { execution }),
+    },
+    ...(job.workingDirectory === undefined ? {} : { workingDirectory: job.workingDirectory }),
+  };
+}
+
+/** Run the plugin until it settles, the timeout fires or the caller kills the job, whichever is first. */
+async function runWithLimits(
+  task: RunnableTask,
+  base: Omit<TaskContext, 'signal'>,
+  job: TaskJob,
+  kill: AbortSignal,
+): Promise<Outcome> {
+  const controller = new AbortController();
+  let why: 'timeout' | 'killed' | undefined;
+  let wake: (() => void) | undefined;
+  const aborted = new Promise<Outcome>((resolve) => {
+    wake = () => resolve({ kind: 'aborted', why: why ?? 'killed' });
+  });
+  const stop = (reason: 'timeout' | 'killed') => {
+    if (why !== undefined) return;
+    why = reason;
+    controller.abort(new Error(reason === 'timeout' ? 'task timed out' : 'task killed'));
+    wake?.();
+  };
+  const onKill = () => stop('killed');
+  if (kill.aborted) stop('killed');
+  else kill.addEventListener('abort', onKill, { once: true });
+  const timer = job.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), job.timeoutMs);
+
+  const running = (async (): Promise<Outcome> => {
+    try {
+      return { kind: 'done', result: await task.run({ ...base, signal: controller.signal }) };
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+  })();
+  try {
+    const first = await Promise.race([running, aborted]);
+    // A plugin that stops on the signal rejects with an abort error: the abort is the real outcome.
+    return why !== undefined ? { kind: 'aborted', why } : first;
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    kill.removeEventListener('abort', onKill);
+  }
+}
+
+/** The one mapping of outcomes to job results (STYLE.md #8). */
+function toResult(
+  job: TaskJob,
+  outcome: Outcome,
+  mask: Masker,
+  failed: (error: string, retryable: boolean) => JobResult,
+): JobResult {
+  switch (outcome.kind) {
+    case 'done': {
+      const { state, outputs, effects } = outcome.result;
+      return {
+        jobId: job.jobId,
+        state,
+        ...(outputs === undefined ? {} : { outputs: mask(outputs) }),
+        ...(effects === undefined ? {} : { effects: mask(effects) }),
+      };
+    }
+    case 'aborted':
+      return outcome.why === 'timeout'
+        ? failed(`Task timed out after ${isoDuration(job.timeoutMs ?? 0)}`, true)
+        : failed('Task was killed', false);
+    case 'error': {
+      const e = outcome.error;
+      if (e instanceof TaskFailure) return failed(e.message, e.retryable);
+      if (e instanceof InternalError) {
+        return failed(
+          `internal error in Osprey while running task '${job.run.taskId}' (${job.type}): ${e.message}; please report it`,
+          false,
+        );
+      }
+      // A foreign error a plugin did not translate (a network or file-system error): as in Kestra,
+      // the flow's retry policy decides, so it stays retryable.
+      const message = e instanceof Error ? e.message : String(e);
+      return failed(`task '${job.run.taskId}' (${job.type}) failed: ${message}`, true);
+    }
+  }
+}
+
+/** `PT5S`, `PT0.25S`, `PT1M30S`, `PT2H` — the form Kestra prints durations in. */
+export function isoDuration(ms: number): string {
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const s = (ms % 60_000) / 1000;
+  const parts = `${h > 0 ? `${h}H` : ''}${m > 0 ? `${m}M` : ''}${s > 0 || (h === 0 && m === 0) ? `${Number(s.toFixed(3))}S` : ''}`;
+  return `PT${parts}`;
+}
