@@ -101,3 +101,17 @@ test('started by an older system node, the CLI re-runs itself with the bundled N
 function readFixture(path: string): string {
   return execFileSync('cat', [join(fixtures, path)], { encoding: 'utf8' });
 }
+
+test('osprey init creates a repository that validates and runs', () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'osprey-init-')), 'repo');
+  const init = osprey(['init', dir], root);
+  assert.equal(init.code, 0, init.stderr);
+  assert.equal(osprey(['validate'], dir).code, 0);
+  const run = osprey(['run', 'flows/company/team/hello_world.yaml', '--json'], dir);
+  assert.equal(run.code, 0, run.stderr);
+  const execution = JSON.parse(run.stdout);
+  assert.equal(execution.state.current, 'SUCCESS');
+  assert.equal(execution.outputs.regions, 'region EU, region US');
+  assert.ok(execution.logs.some((l: { message: string }) => l.message.includes('Ship small, ship often')));
+  assert.equal(osprey(['init', dir], root).code, 2, 'a non-empty folder is refused');
+});

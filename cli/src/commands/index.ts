@@ -9,6 +9,10 @@ export interface Command {
 }
 
 export const commands: Record<string, Command> = {
+  init: {
+    summary: 'Create a flow repository from the demo template',
+    load: () => import('./init.ts'),
+  },
   validate: {
     summary: 'Validate flow files (default: the repository convention, flows/**)',
     load: () => import('./validate.ts'),

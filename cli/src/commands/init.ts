@@ -1,0 +1,33 @@
+/** `osprey init [dir]`: start a flow repository from the demo template (refuses a non-empty folder). */
+import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TEMPLATE = fileURLToPath(new URL('../../../templates/demo/', import.meta.url));
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(
+      'Usage: osprey init [dir]\n\nCreates a flow repository (flows/, namespaces/) in dir (default: the current folder).',
+    );
+    return 0;
+  }
+  if (argv.length > 1) {
+    console.error('osprey init: give at most one folder');
+    return 2;
+  }
+  const target = resolve(argv[0] ?? '.');
+  if (existsSync(target) && readdirSync(target).filter((f) => f !== '.git').length > 0) {
+    console.error(`osprey init: ${target} is not empty; choose a new or empty folder`);
+    return 2;
+  }
+  mkdirSync(target, { recursive: true });
+  cpSync(TEMPLATE, target, { recursive: true });
+  console.log(`Created a flow repository in ${target}:`);
+  for (const f of ['flows/company/team/hello_world.yaml', 'namespaces/company/kv.yaml'])
+    console.log(`  ${join(target, f)}`);
+  console.log(
+    `\nNext: cd ${argv[0] ?? '.'} && npx osprey validate && npx osprey run flows/company/team/hello_world.yaml`,
+  );
+  return 0;
+}
