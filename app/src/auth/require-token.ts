@@ -1,0 +1,51 @@
+/**
+ * hono middleware: `requireToken(tokens, 'api' | 'runner')` lets a request through only with a
+ * valid `Authorization: Bearer <token>` and puts the caller in `c.var.principal`. Anything else
+ * gets 401 with a JSON error, before any handler runs, so an unauthenticated request changes
+ * nothing.
+ */
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { Principal, TokenService } from './token-service.ts';
+
+export type RequiredToken = 'api' | 'runner';
+
+export interface AuthVariables {
+  principal: Principal;
+}
+
+function unauthorized(c: Context, message: string) {
+  c.header('WWW-Authenticate', 'Bearer realm="osprey"');
+  return c.json({ error: 'unauthorized', message }, 401);
+}
+
+/** The bearer token of a request, if any. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  return m?.[1];
+}
+
+export function requireToken(tokens: TokenService, kind: RequiredToken) {
+  return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
+    const token = bearerToken(c.req.header('Authorization'));
+    if (token === undefined) {
+      return unauthorized(
+        c,
+        kind === 'runner'
+          ? 'missing runner credential: send Authorization: Bearer <credential from registration>'
+          : 'missing API token: send Authorization: Bearer <token> (OSPREY_API_TOKEN or one from `osprey tokens create`)',
+      );
+    }
+    if (kind === 'runner') {
+      const runner = await tokens.verifyRunner(token);
+      if (runner === undefined)
+        return unauthorized(c, 'invalid or revoked runner credential; register the runner again');
+      c.set('principal', { kind: 'runner', id: runner.id, name: runner.name, labels: runner.labels });
+    } else {
+      const principal = await tokens.verifyApiToken(token);
+      if (principal === undefined) return unauthorized(c, 'invalid, revoked or expired API token');
+      c.set('principal', principal);
+    }
+    await next();
+  });
+}
