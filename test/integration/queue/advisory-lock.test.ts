@@ -19,7 +19,10 @@ async function killHolder(
   if (backend === 'postgres') {
     // The connection dies under the replica, as on a crash or a network cut.
     const killed = await opened.admin<{ ok: boolean }>(
-      'SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1',
+      // Only the session that holds the lock: a contender may be connected under the same name.
+      `SELECT pg_terminate_backend(a.pid) AS ok FROM pg_stat_activity a
+         JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'advisory' AND l.granted
+        WHERE a.application_name = $1`,
       [`osprey-lock:${opened.schema}:${lock}`],
     );
     assert.equal(killed.length, 1, 'exactly one session held the lock');
