@@ -1,0 +1,55 @@
+/**
+ * One flow file read at a commit and validated: the flow (when valid), every issue with its source
+ * range, and the namespace/id it declares even when invalid, so messages and diagrams can name it.
+ */
+import type { Issue, PathSegment, Range } from '../../../flows-schema/src/issue.ts';
+import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import { flowFileStem } from './flow-paths.ts';
+
+export interface FlowFile {
+  path: string;
+  blobSha: string;
+  text: string;
+  /** Present only when the file has no error. */
+  flow?: Flow;
+  /** Errors and warnings, sorted by line. */
+  issues: Issue[];
+  declared?: { namespace: string; id: string };
+  /** The parsed YAML document (partial flows still get a diagram). */
+  document: unknown;
+  rangeOf(path: readonly PathSegment[], target?: 'key' | 'value'): Range;
+}
+
+export function toFlowFile(path: string, blobSha: string, text: string): FlowFile {
+  const result = validateFlowSource(text);
+  const issues = [...result.issues];
+  const doc = result.source.value as { id?: unknown; namespace?: unknown } | null | undefined;
+  const declared =
+    doc !== null && typeof doc === 'object' && typeof doc.id === 'string' && typeof doc.namespace === 'string'
+      ? { namespace: doc.namespace, id: doc.id }
+      : undefined;
+  if (declared !== undefined && flowFileStem(path) !== declared.id) {
+    issues.push({
+      code: 'file-name-mismatch',
+      path: 'id',
+      message: `the file is named '${flowFileStem(path)}' but declares flow id '${declared.id}'; name it ${declared.id}.yaml so the repository convention finds it`,
+      range: result.source.rangeOf(['id']),
+      severity: 'warning',
+    });
+  }
+  return {
+    path,
+    blobSha,
+    text,
+    ...(result.flow !== undefined ? { flow: result.flow } : {}),
+    issues,
+    ...(declared !== undefined ? { declared } : {}),
+    document: result.source.value,
+    rangeOf: (p, target) => result.source.rangeOf(p, target),
+  };
+}
+
+export function hasErrors(file: Pick<FlowFile, 'issues'>): boolean {
+  return file.issues.some((i) => i.severity === 'error');
+}

@@ -1,0 +1,58 @@
+/**
+ * Flow files of a commit, read through the API and validated. Validation results are cached by blob
+ * SHA (same bytes, same result), so a push that touches one flow re-validates one flow.
+ */
+import type { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
+import { type FlowFile, toFlowFile } from './flow-file.ts';
+import { isFlowPath } from './flow-paths.ts';
+import { mapLimit } from './map-limit.ts';
+import type { RepositoryReader, TreeFile } from './repository-reader.ts';
+
+export class FlowFileCache {
+  readonly #max: number;
+  readonly #entries = new Map<string, FlowFile>();
+
+  constructor(maxEntries = 2000) {
+    this.#max = maxEntries;
+  }
+
+  /** The validated file, from cache when the same blob was seen at the same path. */
+  get(path: string, blobSha: string, text: () => Promise<string>): Promise<FlowFile> | FlowFile {
+    const key = `${blobSha}:${path}`;
+    const hit = this.#entries.get(key);
+    if (hit !== undefined) return hit;
+    return text().then((t) => {
+      const file = toFlowFile(path, blobSha, t);
+      this.#entries.set(key, file);
+      if (this.#entries.size > this.#max) {
+        const oldest = this.#entries.keys().next().value;
+        if (oldest !== undefined) this.#entries.delete(oldest);
+      }
+      return file;
+    });
+  }
+}
+
+/** How many blob reads run at once against GitHub. */
+const READ_CONCURRENCY = 16;
+
+export async function readFlowFiles(
+  reader: RepositoryReader,
+  files: readonly TreeFile[],
+  cache?: FlowFileCache,
+): Promise<FlowFile[]> {
+  const sorted = [...files].sort((a, b) => a.path.localeCompare(b.path));
+  return mapLimit(sorted, READ_CONCURRENCY, async ({ path, blobSha }) => {
+    const text = () => reader.blob(blobSha, path);
+    return cache ? cache.get(path, blobSha, text) : toFlowFile(path, blobSha, await text());
+  });
+}
+
+/** Every flow file of a commit, per the repository convention. */
+export async function listFlowFiles(
+  reader: RepositoryReader,
+  sha: string,
+  config: RepoConfig,
+): Promise<TreeFile[]> {
+  return (await reader.tree(sha)).filter((f) => isFlowPath(f.path, config));
+}
