@@ -1,7 +1,7 @@
 /** `osprey validate [paths...] [--format text|json]`: exit 0 when valid, 1 on any error, 2 on bad usage. */
 import { parseArgs } from 'node:util';
+import { collectFlowFiles, openRepository } from '../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
-import { collectFlowFiles, openRepository } from '../repository.ts';
 import { validateFiles } from '../validate-files.ts';
 
 const HELP = `Usage: osprey validate [paths...] [--format text|json]

@@ -13,9 +13,9 @@ import { EnvSecretStore } from '../../../../app/src/local/env-secret-store.ts';
 import { FileKvStore } from '../../../../app/src/local/file-kv-store.ts';
 import { LocalFlowRepository } from '../../../../app/src/local/local-flow-repository.ts';
 import { localNamespaceFiles } from '../../../../app/src/local/local-namespace-files.ts';
+import type { LocalRepository } from '../../../../app/src/local/local-repository.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
 import { LocalFolderStorage } from '../../../../runner/src/storage/local-storage.ts';
-import type { LocalRepository } from '../../repository.ts';
 
 export interface LocalService {
   executions: ExecutionService;

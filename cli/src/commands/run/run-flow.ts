@@ -12,9 +12,9 @@ import {
   InputsRefused,
   type LogEntry,
 } from '../../../../app/src/execution/contract.ts';
+import { openRepository } from '../../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../../flows-schema/src/issue.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
-import { openRepository } from '../../repository.ts';
 import { collectInputs, UsageError } from './inputs.ts';
 import { createLocalService } from './local-service.ts';
 import { type ProgressView, plainProgress, ttyProgress } from './progress.ts';

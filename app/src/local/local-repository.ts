@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_REPO_CONFIG, RepoConfig } from '../../flows-schema/src/repo-config.ts';
+import { DEFAULT_REPO_CONFIG, RepoConfig } from '../../../flows-schema/src/repo-config.ts';
 
 export interface LocalRepository {
   root: string;
