@@ -24,7 +24,8 @@ export interface EmbeddedRunnerDeps {
   kv: KvStore;
   /** Render a template with the job's task-run context (TemplatedTask). Supplied by the executor. */
   render?(job: TaskJob, template: string): Promise<string>;
-  namespaceFiles?(namespace: string): Promise<Map<string, Buffer>>;
+  /** Namespace files; `job` tells which commit a job is pinned to (see workspace/job-namespace-files.ts). */
+  namespaceFiles?(namespace: string, job: TaskJob): Promise<Map<string, Buffer>>;
   /** Execution summaries for notification tasks (SlackExecution). */
   execution?(id: string): Promise<ExecutionSummary | undefined>;
   /** Plugins by canonical type; the static registry by default (tests pass their own). */
@@ -93,7 +94,9 @@ function contextFor(
           throw new InternalError('this runner was built without a render service (needed by TemplatedTask)');
         return render(job, template);
       },
-      ...(namespaceFiles === undefined ? {} : { namespaceFiles }),
+      ...(namespaceFiles === undefined
+        ? {}
+        : { namespaceFiles: (namespace: string) => namespaceFiles(namespace, job) }),
       ...(execution === undefined ? {} : { execution }),
     },
     ...(job.workingDirectory === undefined ? {} : { workingDirectory: job.workingDirectory }),

@@ -1,7 +1,7 @@
 /**
  * The one static registry of runnable task plugins, keyed by canonical Kestra type name. Older
  * names (`io.kestra.core.tasks.log.Log`) resolve through flows-schema's registry, so a plugin is
- * listed once. Script, DuckDB, Snowflake CLI and GraalVM plugins join in a later milestone.
+ * listed once. Adding a plugin: one folder under tasks/, one line here, its schema in flows-schema.
  */
 import { defaultRegistry } from '../../../flows-schema/src/schema/flow.ts';
 import type { RunnableTask } from '../task-contract.ts';
@@ -11,16 +11,25 @@ import { exitTask } from './execution/exit/index.ts';
 import { failTask } from './execution/fail/index.ts';
 import { labelsTask } from './execution/labels/index.ts';
 import { sleepTask } from './flow/sleep/index.ts';
+import { graalvmPythonEvalTask } from './graalvm/python/eval/index.ts';
 import { downloadTask } from './http/download/index.ts';
 import { requestTask } from './http/request/index.ts';
+import { duckdbQueryTask } from './jdbc/duckdb/query/index.ts';
 import { deleteKvTask } from './kv/delete/index.ts';
 import { getTask } from './kv/get/index.ts';
 import { getKeysTask } from './kv/get-keys/index.ts';
 import { setTask } from './kv/set/index.ts';
 import { logTask } from './log/log/index.ts';
 import { outputValuesTask } from './output/output-values/index.ts';
+import { nodeCommandsTask } from './scripts/node/commands/index.ts';
+import { nodeScriptTask } from './scripts/node/script/index.ts';
+import { pythonCommandsTask } from './scripts/python/commands/index.ts';
+import { pythonScriptTask } from './scripts/python/script/index.ts';
+import { shellCommandsTask } from './scripts/shell/commands/index.ts';
+import { shellScriptTask } from './scripts/shell/script/index.ts';
 import { slackExecutionTask } from './slack/slack-execution/index.ts';
 import { slackIncomingWebhookTask } from './slack/slack-incoming-webhook/index.ts';
+import { snowflakeCliTask } from './snowflake/snowflake-cli/index.ts';
 import { concatTask } from './storage/concat/index.ts';
 import { deleteTask } from './storage/delete/index.ts';
 import { sizeTask } from './storage/size/index.ts';
@@ -51,6 +60,15 @@ const plugins: RunnableTask[] = [
   slackIncomingWebhookTask,
   slackExecutionTask,
   createTemplatedTask((type) => taskRegistry.get(type)),
+  shellCommandsTask,
+  shellScriptTask,
+  pythonCommandsTask,
+  pythonScriptTask,
+  nodeCommandsTask,
+  nodeScriptTask,
+  duckdbQueryTask,
+  graalvmPythonEvalTask,
+  snowflakeCliTask,
 ];
 
 export const taskRegistry: ReadonlyMap<string, RunnableTask> = new Map(plugins.map((p) => [p.type, p]));

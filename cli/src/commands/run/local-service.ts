@@ -12,10 +12,10 @@ import {
 import { EnvSecretStore } from '../../../../app/src/local/env-secret-store.ts';
 import { FileKvStore } from '../../../../app/src/local/file-kv-store.ts';
 import { LocalFlowRepository } from '../../../../app/src/local/local-flow-repository.ts';
-import { localNamespaceFiles } from '../../../../app/src/local/local-namespace-files.ts';
 import type { LocalRepository } from '../../../../app/src/local/local-repository.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
 import { LocalFolderStorage } from '../../../../runner/src/storage/local-storage.ts';
+import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 
 export interface LocalService {
   executions: ExecutionService;
@@ -31,6 +31,9 @@ export function createLocalService(
   const storage = new LocalFolderStorage(
     options.storageDir === undefined ? join(state, 'storage') : resolve(options.storageDir),
   );
+  const namespaceFiles = new LocalNamespaceFiles(repository.root, {
+    folder: repository.config.namespaceFiles,
+  });
   const kv = new FileKvStore({ dir: join(state, 'kv'), seedDir: namespacesDir });
   const flows = new LocalFlowRepository(
     options.flowsDir === undefined ? repository.flowsDir : resolve(options.flowsDir),
@@ -46,7 +49,7 @@ export function createLocalService(
   const runner = createEmbeddedRunner({
     storage,
     kv,
-    namespaceFiles: localNamespaceFiles(namespacesDir),
+    namespaceFiles: (namespace) => namespaceFiles.read(namespace),
     render: (job, template) => executor().renderForJob(job, template),
     execution: (id) => executor().summary(id),
   });

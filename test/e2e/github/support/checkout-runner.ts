@@ -9,12 +9,12 @@
  */
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { localNamespaceFiles } from '../../../../app/src/local/local-namespace-files.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
 import type { JobRunner } from '../../../../runner/src/job.ts';
 import type { InternalStorage } from '../../../../runner/src/storage/internal-storage.ts';
 import { type KvStore, type RunnableTask, TaskFailure } from '../../../../runner/src/task-contract.ts';
 import { taskRegistry } from '../../../../runner/src/tasks/registry.ts';
+import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 import { tempDir } from './harness.ts';
 
 const SHELL = 'io.kestra.plugin.scripts.shell.Commands';
@@ -78,7 +78,7 @@ export function checkoutRunner(bareDir: () => string, storage: InternalStorage, 
       const runner = createEmbeddedRunner({
         storage,
         kv,
-        namespaceFiles: localNamespaceFiles(join(root, 'namespaces')),
+        namespaceFiles: (namespace) => new LocalNamespaceFiles(root).read(namespace),
         tasks,
       });
       return runner.run(job, hooks);

@@ -3,7 +3,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalFlowRepository } from '../../../../app/src/local/local-flow-repository.ts';
-import { localNamespaceFiles } from '../../../../app/src/local/local-namespace-files.ts';
 import { tempDir } from '../../runner/helpers.ts';
 
 const flow = (ns: string, id: string) =>
@@ -50,13 +49,5 @@ describe('local repository', () => {
         ),
       ),
     );
-  });
-
-  test('namespace files are read from namespaces/<ns>/files', async () => {
-    const files = await localNamespaceFiles(join(root, 'namespaces'))('company');
-    assert.deepEqual([...files.keys()].sort(), ['main.py', 'sql/q.sql']);
-    assert.equal(files.get('sql/q.sql')?.toString(), 'select 1');
-    assert.equal((await localNamespaceFiles(join(root, 'namespaces'))('company.team')).size, 0);
-    await assert.rejects(localNamespaceFiles(join(root, 'namespaces'))('../x'), /not a valid namespace/);
   });
 });

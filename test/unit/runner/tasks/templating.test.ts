@@ -61,7 +61,7 @@ test('the registry resolves aliases to one plugin and lists canonical names', ()
     findTask('io.kestra.plugin.notifications.slack.SlackIncomingWebhook')?.type,
     'io.kestra.plugin.slack.SlackIncomingWebhook',
   );
-  assert.equal(findTask('io.kestra.plugin.scripts.python.Commands'), undefined);
+  assert.equal(findTask('io.kestra.plugin.scripts.r.Script'), undefined);
   for (const [type, plugin] of taskRegistry) assert.equal(plugin.type, type);
   assert.ok(taskRegistry.size >= 22);
 });

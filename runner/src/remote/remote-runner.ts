@@ -1,0 +1,377 @@
+/**
+ * `RemoteRunner`: a runner process's long-lived service. It registers once (or reuses its saved
+ * credential), long-polls the app for jobs of its worker group while it has free slots, runs each
+ * with the embedded runner's plugin execution (timeouts, masking, failure mapping), streams its
+ * logs in batches, and submits its result — retried with back-off while the app is unreachable
+ * (the app applies a result once). One heartbeat covers every lease held; the answer says which
+ * jobs the app wants stopped (kill) and which leases were lost.
+ *
+ * `stop()` (SIGTERM): no new claims; running tasks get a grace period to finish; the ones still
+ * running after it are handed back (their task fails, retryable); jobs claimed but never started
+ * go back to the queue.
+ */
+import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
+import type { JobResult, TaskJob } from '../job.ts';
+import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';
+import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
+import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
+import { CredentialStore } from './credential-store.ts';
+import { LogBatcher } from './log-batcher.ts';
+import type { ClaimedJob, LeaseRef } from './protocol.schema.ts';
+import { RemoteStorage } from './remote-storage.ts';
+import { ProtocolError, RunnerClient, retrying, sleep, Unreachable } from './runner-client.ts';
+
+export interface RemoteRunnerOptions {
+  /** The app's base URL, e.g. https://osprey.example.com. */
+  server: string;
+  name: string;
+  /** Registration token: used when there is no saved credential (or it was revoked). */
+  registrationToken?: string;
+  /** A runner credential to use as is (not saved). */
+  credential?: string;
+  labels?: Record<string, string>;
+  /** Claim jobs of this worker group (tasks with `workerGroup.key`); default: the default group. */
+  workerGroup?: string;
+  /** Jobs run at once. */
+  concurrency: number;
+  /** Where the credential is saved between runs; undefined: not saved. */
+  stateDir?: string;
+  /** Longest long-poll asked for (the app caps it). */
+  claimWaitMs?: number;
+  /** After `stop()`, running tasks get this long to finish before they are handed back (default 30 s). */
+  graceMs?: number;
+  /** Git mirrors for namespace files at pinned commits. */
+  gitCacheDir?: string;
+  /** Plugins by type (tests, benches); default: the static registry. */
+  tasks?: ReadonlyMap<string, RunnableTask>;
+  log?: (message: string) => void;
+}
+
+interface Running {
+  lease: LeaseRef;
+  controller: AbortController;
+  /** The app declared the lease lost: stop, and do not submit. */
+  lost: boolean;
+  handedBack: boolean;
+  done: Promise<void>;
+}
+
+export class RemoteRunner {
+  readonly #options: RemoteRunnerOptions;
+  readonly #client: RunnerClient;
+  readonly #credentials: CredentialStore | undefined;
+  readonly #running = new Map<string, Running>();
+  readonly #claimAbort = new AbortController();
+  /** Aborts retries still going on after the grace period. */
+  readonly #hardStop = new AbortController();
+  readonly #namespaceFiles: ReturnType<typeof namespaceFilesForJobs>;
+  readonly #log: (message: string) => void;
+  #slotFreed: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+  #heartbeatTimer: NodeJS.Timeout | undefined;
+  #heartbeatMs = 10_000;
+  #heartbeatFailures = 0;
+  #stopping = false;
+  #stopped: Promise<void> | undefined;
+  #fatal: Error | undefined;
+
+  constructor(options: RemoteRunnerOptions) {
+    this.#options = options;
+    this.#client = new RunnerClient(options.server, options.credential);
+    this.#credentials = options.stateDir === undefined ? undefined : new CredentialStore(options.stateDir);
+    this.#namespaceFiles = namespaceFilesForJobs({
+      git: new GitMirrorCache(options.gitCacheDir === undefined ? {} : { cacheDir: options.gitCacheDir }),
+    });
+    this.#log = options.log ?? ((m) => console.log(m));
+  }
+
+  /** Jobs running now. */
+  get activeJobs(): number {
+    return this.#running.size;
+  }
+
+  /** Authenticates and starts claiming. Throws when the runner cannot authenticate. */
+  async start(): Promise<void> {
+    await this.#authenticate();
+    this.#loop = this.#claimLoop();
+    this.#scheduleHeartbeat(this.#heartbeatMs);
+  }
+
+  /** Resolves when the runner stopped (after `stop()`); rejects if it had to stop on its own. */
+  async finished(): Promise<void> {
+    await this.#loop;
+    await this.#stopped;
+    if (this.#fatal !== undefined) throw this.#fatal;
+  }
+
+  stop(graceMs = this.#options.graceMs ?? 30_000): Promise<void> {
+    this.#stopped ??= this.#shutdown(graceMs);
+    return this.#stopped;
+  }
+
+  // ---- Authentication ---------------------------------------------------------------------------
+
+  async #authenticate(): Promise<void> {
+    const { server, name, credential } = this.#options;
+    if (credential !== undefined) return;
+    const saved = await this.#credentials?.get(server, name);
+    if (saved !== undefined) {
+      this.#client.useCredential(saved.credential);
+      this.#log(`runner ${name}: using its saved credential (runner ${saved.runnerId})`);
+      return;
+    }
+    await this.#register();
+  }
+
+  async #register(): Promise<void> {
+    const { server, name, registrationToken, labels } = this.#options;
+    if (registrationToken === undefined) {
+      throw new Error(
+        `runner ${name} has no credential for ${server}: start it with --token <registration token> (OSPREY_RUNNER_TOKEN of the server, or one created with the CLI)`,
+      );
+    }
+    const r = await retrying(
+      () => this.#client.register(registrationToken, { name, ...(labels === undefined ? {} : { labels }) }),
+      { forMs: 60_000, signal: this.#claimAbort.signal },
+    ).catch((e: Error) => {
+      if (e instanceof ProtocolError && e.status === 401)
+        throw new Error(
+          `runner ${name}: the server refused the registration token (${e.message}); check --token`,
+        );
+      throw e;
+    });
+    await this.#credentials?.set(server, name, { runnerId: r.runner.id, credential: r.credential });
+    this.#log(`runner ${name}: registered with ${server} as runner ${r.runner.id}`);
+  }
+
+  // ---- Claiming ---------------------------------------------------------------------------------
+
+  async #claimLoop(): Promise<void> {
+    const { concurrency, workerGroup } = this.#options;
+    let failures = 0;
+    while (!this.#stopping) {
+      const free = concurrency - this.#running.size;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => {
+          this.#slotFreed = resolve;
+        });
+        continue;
+      }
+      let jobs: ClaimedJob[];
+      try {
+        const res = await this.#client.claim(
+          {
+            max: free,
+            waitMs: this.#options.claimWaitMs ?? 25_000,
+            ...(workerGroup === undefined ? {} : { workerGroup }),
+          },
+          this.#claimAbort.signal,
+        );
+        this.#heartbeatMs = res.heartbeatIntervalMs;
+        jobs = res.jobs;
+        failures = 0;
+      } catch (e) {
+        if (this.#stopping) break;
+        if (e instanceof ProtocolError && e.status === 401 && this.#options.registrationToken !== undefined) {
+          this.#log(`runner ${this.#options.name}: credential refused; registering again`);
+          await this.#credentials?.forget(this.#options.server, this.#options.name);
+          await this.#register().catch((err: Error) => this.#fail(err));
+          continue;
+        }
+        if (e instanceof Unreachable) {
+          failures++;
+          if (failures === 1 || failures % 20 === 0)
+            this.#log(`runner ${this.#options.name}: ${e.message}; retrying`);
+          await sleep(Math.min(2000, 50 * 2 ** failures), this.#claimAbort.signal);
+          continue;
+        }
+        this.#fail(e as Error);
+        break;
+      }
+      // Jobs that arrive after stop() began are never started: stop() hands them back to the queue.
+      for (const job of jobs) if (!this.#stopping) this.#start(job);
+    }
+  }
+
+  #fail(e: Error): void {
+    this.#fatal ??= e;
+    this.#log(`runner ${this.#options.name}: ${e.message}`);
+    void this.stop();
+  }
+
+  // ---- Running a job ----------------------------------------------------------------------------
+
+  #start(claimed: ClaimedJob): void {
+    const lease = { jobId: claimed.jobId, leaseId: claimed.leaseId };
+    const entry: Running = {
+      lease,
+      controller: new AbortController(),
+      lost: false,
+      handedBack: false,
+      done: Promise.resolve(),
+    };
+    this.#running.set(lease.jobId, entry);
+    entry.done = this.#execute(claimed, entry)
+      .catch((e: Error) => this.#log(`job ${lease.jobId}: ${e.message}`))
+      .finally(() => {
+        this.#running.delete(lease.jobId);
+        const freed = this.#slotFreed;
+        this.#slotFreed = undefined;
+        freed?.();
+      });
+  }
+
+  async #execute(claimed: ClaimedJob, entry: Running): Promise<void> {
+    const { lease } = entry;
+    const client = this.#client;
+    const job: TaskJob =
+      claimed.git === undefined
+        ? claimed.job
+        : { ...claimed.job, source: { ...claimed.job.source, repository: claimed.git.url } };
+    const logs = new LogBatcher((lines) =>
+      retrying(() => client.logs(lease, lines), { forMs: 30_000, signal: this.#hardStop.signal }),
+    );
+    const runner = createEmbeddedRunner({
+      storage: new RemoteStorage(client, lease),
+      kv: remoteKv(client, lease),
+      render: (_job, template) => client.service<string>(lease, { op: 'render', template }),
+      execution: async (executionId) =>
+        (await client.service<ExecutionSummary | null>(lease, { op: 'execution', executionId })) ?? undefined,
+      namespaceFiles: this.#namespaceFiles,
+      ...(this.#options.tasks === undefined ? {} : { tasks: this.#options.tasks }),
+    });
+    const result = await runner.run(job, { onLog: (l) => logs.add(l), signal: entry.controller.signal });
+    await logs.close();
+    if (entry.lost || entry.handedBack) return;
+    try {
+      await retrying(() => client.result(lease, resultBody(result)), {
+        maxDelayMs: Math.max(100, Math.floor(this.#heartbeatMs / 2)),
+        signal: this.#hardStop.signal,
+      });
+    } catch (e) {
+      if (e instanceof ProtocolError && e.status === 409) {
+        this.#log(`job ${lease.jobId}: ${e.message}`);
+        return;
+      }
+      throw e;
+    }
+  }
+
+  // ---- Heartbeats -------------------------------------------------------------------------------
+
+  #scheduleHeartbeat(delay: number): void {
+    if (this.#hardStop.signal.aborted) return;
+    this.#heartbeatTimer = setTimeout(() => {
+      this.#beat().then(
+        (next) => this.#scheduleHeartbeat(next),
+        () => this.#scheduleHeartbeat(this.#heartbeatMs),
+      );
+    }, delay);
+  }
+
+  /** One heartbeat for every lease held; returns when to beat next. */
+  async #beat(): Promise<number> {
+    if (this.#running.size === 0) return this.#heartbeatMs;
+    try {
+      const res = await this.#client.heartbeat([...this.#running.values()].map((r) => r.lease));
+      this.#heartbeatFailures = 0;
+      for (const l of res.leases) {
+        const r = this.#running.get(l.jobId);
+        if (l.cancel && r !== undefined && !r.controller.signal.aborted) {
+          this.#log(`job ${l.jobId}: the server asked to stop it (killed)`);
+          r.controller.abort(new Error('killed'));
+        }
+      }
+      for (const id of res.lost) {
+        const r = this.#running.get(id);
+        if (r === undefined) continue;
+        this.#log(`job ${id}: the server declared its lease lost; stopping it`);
+        r.lost = true;
+        r.controller.abort(new Error('lease lost'));
+      }
+      return this.#heartbeatMs;
+    } catch (e) {
+      this.#heartbeatFailures++;
+      if (this.#heartbeatFailures === 1)
+        this.#log(`runner ${this.#options.name}: heartbeat failed: ${(e as Error).message}`);
+      // Sooner than usual: the lease must not run out while the app is briefly away.
+      return Math.min(this.#heartbeatMs, 100 * 2 ** this.#heartbeatFailures);
+    }
+  }
+
+  // ---- Stopping ---------------------------------------------------------------------------------
+
+  async #shutdown(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    this.#claimAbort.abort();
+    this.#slotFreed?.();
+    await this.#loop;
+    const all = () => Promise.all([...this.#running.values()].map((r) => r.done));
+    if (this.#running.size > 0) {
+      this.#log(
+        `runner ${this.#options.name}: stopping; waiting up to ${isoDuration(graceMs)} for ${this.#running.size} running task(s)`,
+      );
+    }
+    const finished = await Promise.race([all().then(() => true), sleep(graceMs).then(() => false)]);
+    if (!finished) {
+      for (const r of this.#running.values()) {
+        r.handedBack = true;
+        await this.#client
+          .handBack(
+            r.lease,
+            `runner ${this.#options.name} was stopped and its grace period of ${isoDuration(graceMs)} ran out`,
+          )
+          .catch((e: Error) => this.#log(`job ${r.lease.jobId}: could not hand it back: ${e.message}`));
+        r.controller.abort(new Error('handed back'));
+      }
+      this.#hardStop.abort();
+      await Promise.race([all(), sleep(5000)]);
+    }
+    this.#hardStop.abort();
+    clearTimeout(this.#heartbeatTimer);
+    // A claim answered while the runner hung up leased jobs it never saw: they go back to the queue.
+    await this.#client
+      .returnLeases([...this.#running.keys()])
+      .catch((e: Error) =>
+        this.#log(`runner ${this.#options.name}: could not return unclaimed jobs: ${e.message}`),
+      );
+  }
+}
+
+/** The part of a job result the app takes (the job id is in the path). */
+function resultBody(r: JobResult) {
+  return {
+    state: r.state,
+    ...(r.outputs === undefined ? {} : { outputs: r.outputs }),
+    ...(r.effects === undefined ? {} : { effects: r.effects }),
+    ...(r.error === undefined ? {} : { error: r.error }),
+    ...(r.retryable === undefined ? {} : { retryable: r.retryable }),
+  };
+}
+
+/** KV for a job's plugins, through the app. */
+function remoteKv(client: RunnerClient, lease: LeaseRef): KvStore {
+  return {
+    get: async (namespace, key) => {
+      const value = await client.service<{ value: unknown } | null>(lease, { op: 'kv.get', namespace, key });
+      return value ?? undefined;
+    },
+    set: async (namespace, key, value, options) => {
+      await client.service(lease, {
+        op: 'kv.set',
+        namespace,
+        key,
+        value,
+        ...(options?.ttlMs === undefined ? {} : { ttlMs: options.ttlMs }),
+        ...(options?.overwrite === undefined ? {} : { overwrite: options.overwrite }),
+      });
+    },
+    delete: (namespace, key) => client.service<boolean>(lease, { op: 'kv.delete', namespace, key }),
+    keys: (namespace, prefix) =>
+      client.service<string[]>(lease, {
+        op: 'kv.keys',
+        namespace,
+        ...(prefix === undefined ? {} : { prefix }),
+      }),
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * `io.kestra.plugin.jdbc.duckdb.Query`: run `sql` (one or more statements) on DuckDB, with
+ * `inputFiles` in a working directory that is DuckDB's own (relative file names resolve there).
+ * `fetchType` decides the outputs of the last statement: FETCH → `rows` + `size`, FETCH_ONE → `row`,
+ * STORE → `uri` (rows as JSON lines, a valid Ion text file) + `size`, NONE (default) → nothing.
+ * `outputDbFile: true` uploads the database file (`databaseUri`); a later task opens it again with
+ * `databaseUri`. DuckDB runs in a child process per task (see duckdb-process.ts).
+ */
+import { fork } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ExternalServiceError,
+  type RunnableTask,
+  type TaskContext,
+  TaskFailure,
+} from '../../../../task-contract.ts';
+import { confine } from '../../../../workspace/confine.ts';
+import { prepareWorkspace, type Workspace } from '../../../../workspace/working-directory.ts';
+import { processEnv } from '../../../scripts/process-env.ts';
+import { type PropertyReader, propertiesOf } from '../../../support/properties.ts';
+import { scopeOf, withStorage } from '../../../support/storage.ts';
+import { FETCH_TYPES, type FetchType, type QueryRequest, type QueryResponse } from './protocol.ts';
+
+const TYPE = 'io.kestra.plugin.jdbc.duckdb.Query';
+const CHILD = fileURLToPath(new URL('./duckdb-process.ts', import.meta.url));
+
+export const duckdbQueryTask: RunnableTask = {
+  type: TYPE,
+  async run(ctx) {
+    const p = propertiesOf(TYPE, ctx);
+    const what = `task '${ctx.run.taskId}'`;
+    const sql = p.string('sql');
+    const fetchType = fetchTypeOf(p);
+    const outputDbFile = p.boolean('outputDbFile', false);
+    const workspace = await prepareWorkspace(ctx, { inputFiles: p.raw('inputFiles') });
+    try {
+      const database = await databaseFile(ctx, p, workspace, outputDbFile);
+      const storePath = join(workspace.scratch, 'result.ion');
+      const response = await query(ctx, workspace, {
+        database,
+        sql,
+        parameters: parametersOf(p),
+        fetchType,
+        ...(fetchType === 'STORE' ? { storePath } : {}),
+        workingDirectory: workspace.path,
+      });
+      if (!response.ok) throw new TaskFailure(`${what}: DuckDB: ${response.message}`);
+      const outputs: Record<string, unknown> = {};
+      if (response.rows !== undefined) outputs['rows'] = response.rows;
+      if (fetchType === 'FETCH_ONE') outputs['row'] = response.row ?? null;
+      if (fetchType === 'STORE') {
+        outputs['uri'] = await ctx.storage.put(
+          scopeOf(ctx.run),
+          `${ctx.run.taskId}.ion`,
+          createReadStream(storePath),
+        );
+      }
+      if (response.size !== undefined) outputs['size'] = response.size;
+      if (outputDbFile) {
+        outputs['databaseUri'] = await ctx.storage.put(
+          scopeOf(ctx.run),
+          'database.duckdb',
+          createReadStream(database),
+        );
+      }
+      if (p.has('outputFiles'))
+        outputs['outputFiles'] = await workspace.collectOutputFiles(p.raw('outputFiles'));
+      ctx.logger.log(
+        'DEBUG',
+        `DuckDB query done (${fetchType}${response.size === undefined ? '' : `, ${response.size} row(s)`})`,
+      );
+      return { state: 'SUCCESS', outputs };
+    } finally {
+      await workspace.dispose();
+    }
+  },
+};
+
+/** Kestra's older booleans (`fetch`, `fetchOne`, `store`) still pick a fetch type. */
+function fetchTypeOf(p: PropertyReader): FetchType {
+  if (p.has('fetchType')) return p.oneOf('fetchType', FETCH_TYPES, 'NONE');
+  if (p.boolean('store', false)) return 'STORE';
+  if (p.boolean('fetchOne', false)) return 'FETCH_ONE';
+  if (p.boolean('fetch', false)) return 'FETCH';
+  return 'NONE';
+}
+
+function parametersOf(p: PropertyReader): Record<string, unknown> {
+  const raw = p.raw('parameters');
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    return p.fail('parameters', 'must be a map of name to value');
+  return raw as Record<string, unknown>;
+}
+
+/**
+ * Where the database lives: downloaded from `databaseUri`, else the file of `url`
+ * (`jdbc:duckdb:/path/db.duckdb`, relative paths inside the working directory), else a file in the
+ * scratch folder when it must be uploaded, else memory.
+ */
+async function databaseFile(
+  ctx: TaskContext,
+  p: PropertyReader,
+  workspace: Workspace,
+  outputDbFile: boolean,
+): Promise<string> {
+  const scratchDb = join(workspace.scratch, 'database.duckdb');
+  const uri = p.optionalString('databaseUri');
+  if (uri !== undefined) {
+    await withStorage(ctx.run.taskId, async () => {
+      const local = ctx.storage.localPath?.(uri);
+      if (local !== undefined && (await ctx.storage.exists(uri))) await copyFile(local, scratchDb);
+      else await writeFile(scratchDb, await ctx.storage.get(uri));
+    });
+    return scratchDb;
+  }
+  const url = p.optionalString('url');
+  const path = url?.replace(/^jdbc:duckdb:/, '') ?? '';
+  if (path !== '' && path !== ':memory:') {
+    return isAbsolute(path) ? path : confine(workspace.path, path, `task '${ctx.run.taskId}': url`);
+  }
+  if (outputDbFile) {
+    await rm(scratchDb, { force: true });
+    return scratchDb;
+  }
+  return ':memory:';
+}
+
+/** Run the request in a DuckDB child process whose cwd is the working directory. */
+function query(ctx: TaskContext, workspace: Workspace, request: QueryRequest): Promise<QueryResponse> {
+  const what = `task '${ctx.run.taskId}'`;
+  return new Promise<QueryResponse>((resolve, reject) => {
+    const child = fork(CHILD, [], {
+      cwd: workspace.path,
+      env: processEnv({}),
+      execArgv: process.execArgv.filter((a) =>
+        /^--(experimental-(strip|transform)-types|no-warnings|disable-warning)/.test(a),
+      ),
+      serialization: 'advanced',
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let answered: QueryResponse | undefined;
+    let stderr = '';
+    child.stdout?.on('data', (c: Buffer) => ctx.logger.log('INFO', c.toString('utf8').trimEnd()));
+    child.stderr?.on('data', (c: Buffer) => {
+      stderr = (stderr + c.toString('utf8')).slice(-2000);
+    });
+    const onAbort = () => child.kill('SIGKILL');
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    child.on('message', (m: QueryResponse) => {
+      answered = m;
+    });
+    child.once('error', (e) =>
+      reject(new ExternalServiceError(`${what}: could not start DuckDB: ${e.message}`, { cause: e })),
+    );
+    child.once('exit', (code, signal) => {
+      ctx.signal.removeEventListener('abort', onAbort);
+      if (ctx.signal.aborted) reject(ctx.signal.reason ?? new Error('aborted'));
+      else if (answered !== undefined) resolve(answered);
+      else {
+        const last = stderr.trim().split('\n').at(-1) ?? '';
+        reject(
+          new ExternalServiceError(
+            `${what}: the DuckDB process ended without an answer (${signal ?? `exit code ${code}`})${last === '' ? '' : `: ${last}`}; if it ran out of memory, lower the data size or raise the runner's memory`,
+          ),
+        );
+      }
+    });
+    child.send(request);
+  });
+}
