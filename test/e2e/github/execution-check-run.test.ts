@@ -30,7 +30,7 @@ describe('execution check runs with the local execution service and a git checko
     const work = await tempDir('osprey-e2e-exec-');
     const storage = new LocalFolderStorage(join(work, 'storage'));
     const kv = new FileKvStore({ dir: join(work, 'kv') });
-    runner = checkoutRunner(() => repo.bareDir, storage, kv);
+    runner = checkoutRunner(() => repo.bareDir, storage, kv, join(work, 'git-cache'));
     const executions = createLocalExecutionService({
       runner,
       storage,
@@ -59,7 +59,7 @@ describe('execution check runs with the local execution service and a git checko
     const check = await waitFor('execution check run completed', () =>
       completedCheck(h.alice, repo.fullName, sha, CHECK),
     );
-    assert.equal(check.conclusion, 'success');
+    assert.equal(check.conclusion, 'success', check.output.summary ?? '');
     assert.match(check.output.title ?? '', /^SUCCESS in /);
     const summary = check.output.summary ?? '';
     assert.match(summary, /## `company\.team\.greet`: SUCCESS/);
@@ -91,6 +91,9 @@ describe('execution check runs with the local execution service and a git checko
     assert.match(check.output.title ?? '', /^FAILED in /);
     const summary = check.output.summary ?? '';
     assert.match(summary, /\| `read` \| FAILED \|/);
-    assert.match(summary, /### Error logs\n```\n.*\[read\] cat: greeting\.txt: No such file or directory/);
+    assert.match(
+      summary,
+      /### Error logs\n```\n.*\[read\] task 'read': the command exited with code 1: cat: greeting\.txt: No such file or directory/,
+    );
   });
 });

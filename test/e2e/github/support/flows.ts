@@ -90,11 +90,12 @@ tasks:
     namespaceFiles:
       enabled: true
     commands:
-      - cat greeting.txt
+      - greeting=$(cat greeting.txt)
+      - echo "::{\\"outputs\\":{\\"greeting\\":\\"$greeting\\"}}::"
 outputs:
   - id: greeting
     type: STRING
-    value: "{{ outputs.read.stdout }}"
+    value: "{{ outputs.read.vars.greeting }}"
 triggers:
   - id: on_push
     type: io.osprey.trigger.Git
