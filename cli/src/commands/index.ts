@@ -21,4 +21,24 @@ export const commands: Record<string, Command> = {
     summary: 'Run a flow locally with the embedded engine',
     load: () => import('./run.ts'),
   },
+  server: {
+    summary: 'Run the Osprey server (API, engine workers, runner protocol)',
+    load: () => import('./server.ts'),
+  },
+  runner: {
+    summary: 'Run tasks for an Osprey server (--server URL --token T)',
+    load: () => import('./runner.ts'),
+  },
+  kv: {
+    summary: "Get, set, list and delete a server's KV entries",
+    load: () => import('./kv.ts'),
+  },
+  secrets: {
+    summary: "List, set and delete a server's secrets (values read from stdin, never argv)",
+    load: () => import('./secrets.ts'),
+  },
+  tokens: {
+    summary: 'Create, list and revoke API and runner registration tokens (on the database)',
+    load: () => import('./tokens.ts'),
+  },
 };

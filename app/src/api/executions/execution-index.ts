@@ -1,0 +1,47 @@
+/**
+ * An in-memory `ExecutionSearch` fed by `ExecutionService.subscribe`: it sees every execution that
+ * changes while it listens and keeps the newest `capacity` of them. For `osprey dev` and tests; a
+ * durable server answers searches from its database instead.
+ */
+import type { ExecutionDocument, ExecutionService } from '../../execution/contract.ts';
+import type { ExecutionPage, ExecutionQuery, ExecutionSearch } from '../deps.ts';
+
+export class ExecutionIndex implements ExecutionSearch {
+  readonly #byId = new Map<string, ExecutionDocument>();
+  readonly #capacity: number;
+  readonly #unsubscribe: () => void;
+
+  constructor(executions: Pick<ExecutionService, 'subscribe'>, options: { capacity?: number } = {}) {
+    this.#capacity = options.capacity ?? 10_000;
+    this.#unsubscribe = executions.subscribe(({ execution }) => this.#record(execution));
+  }
+
+  async search(query: ExecutionQuery): Promise<ExecutionPage> {
+    const matching = [...this.#byId.values()]
+      .filter(
+        (e) =>
+          (query.namespace === undefined || e.namespace === query.namespace) &&
+          (query.flowId === undefined || e.flowId === query.flowId) &&
+          (query.states === undefined || query.states.length === 0 || query.states.includes(e.state.current)),
+      )
+      .sort((a, b) => startOf(b).localeCompare(startOf(a)) || b.id.localeCompare(a.id));
+    const from = (query.page - 1) * query.size;
+    return { results: matching.slice(from, from + query.size), total: matching.length };
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+
+  #record(execution: ExecutionDocument): void {
+    this.#byId.set(execution.id, execution);
+    if (this.#byId.size > this.#capacity) {
+      const oldest = this.#byId.keys().next().value;
+      if (oldest !== undefined) this.#byId.delete(oldest);
+    }
+  }
+}
+
+function startOf(e: ExecutionDocument): string {
+  return e.state.startDate ?? e.state.histories[0]?.date ?? '';
+}

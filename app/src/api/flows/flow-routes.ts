@@ -1,0 +1,95 @@
+/**
+ * `/api/v1/flows`: the deployed flows (read-only: flows change through git, never through the API)
+ * and validation of flow YAML. A flow is its latest deployed revision, with where it came from:
+ * repository, branch, path and commit SHA.
+ */
+import { type Context, Hono } from 'hono';
+import YAML from 'yaml';
+import type { FlowRevision } from '../../github/ports.ts';
+import type { ApiDeps } from '../deps.ts';
+import { BooleanQuery, check, FlowIdParam, NamespaceParam } from '../edge/params.ts';
+import { invalid, notFound } from '../errors.ts';
+import { respond } from '../respond.ts';
+import { validateDocuments } from './validate-documents.ts';
+
+function summary(r: FlowRevision) {
+  return {
+    id: r.flowId,
+    namespace: r.namespace,
+    revision: r.revision,
+    deleted: r.deleted,
+    repository: r.repository,
+    branch: r.branch,
+    path: r.path,
+    sha: r.sha,
+    updated: r.deployedAt,
+  };
+}
+
+/** The flow's own fields (description, inputs, tasks, ...) as committed, then Osprey's metadata. */
+function flowDocument(r: FlowRevision, withSource: boolean) {
+  let fields: Record<string, unknown> = {};
+  try {
+    const parsed = YAML.parse(r.source) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      fields = parsed as Record<string, unknown>;
+    }
+  } catch {
+    // A deployed revision parsed when it was deployed; if this YAML version disagrees, show metadata only.
+  }
+  return { ...fields, ...summary(r), ...(withSource ? { source: r.source } : {}) };
+}
+
+export function flowRoutes(deps: ApiDeps): Hono {
+  const app = new Hono();
+  const send = (c: Context, value: unknown) => respond(c, deps.masker, value);
+  const params = (c: Context) => ({
+    namespace: check(NamespaceParam, c.req.param('namespace'), 'namespace'),
+    flowId: check(FlowIdParam, c.req.param('id'), 'id'),
+  });
+
+  app.post('/validate', async (c) => {
+    const text = await c.req.text();
+    if (text.trim() === '') {
+      throw invalid(
+        'body',
+        'send flow YAML (one or several documents separated by --- lines), e.g. with Content-Type: application/x-yaml',
+      );
+    }
+    return send(c, validateDocuments(text, deps.validate));
+  });
+
+  app.get('/:namespace', async (c) => {
+    const namespace = check(NamespaceParam, c.req.param('namespace'), 'namespace');
+    return send(c, (await deps.flows.inNamespace(namespace)).map(summary));
+  });
+
+  app.get('/:namespace/:id', async (c) => {
+    const { namespace, flowId } = params(c);
+    const withSource = check(BooleanQuery, c.req.query('source'), 'source');
+    const latest = await deps.flows.latest(namespace, flowId);
+    if (latest === undefined) {
+      throw notFound(
+        `flow ${namespace}.${flowId} is not deployed; GET /api/v1/flows/${namespace} lists the deployed flows`,
+      );
+    }
+    if (latest.deleted) {
+      throw notFound(
+        `flow ${namespace}.${flowId} was removed from ${latest.repository} at ${latest.sha.slice(0, 7)} (revision ${latest.revision}); its history is at GET /api/v1/flows/${namespace}/${flowId}/revisions`,
+      );
+    }
+    return send(c, flowDocument(latest, withSource));
+  });
+
+  app.get('/:namespace/:id/revisions', async (c) => {
+    const { namespace, flowId } = params(c);
+    const history = await deps.flows.history(namespace, flowId);
+    if (history.length === 0) throw notFound(`flow ${namespace}.${flowId} was never deployed`);
+    return send(
+      c,
+      history.map((r) => ({ ...summary(r), source: r.source })),
+    );
+  });
+
+  return app;
+}

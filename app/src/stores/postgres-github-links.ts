@@ -1,0 +1,49 @@
+/**
+ * `CheckRunLinks` and `InstallationIndex` on the database, so a restarted or second app replica
+ * updates an execution's check run instead of adding one. Repository names are case-insensitive
+ * on GitHub: the installation index keys them lower-case, as the in-memory one does.
+ */
+import type { CheckRunLink, CheckRunLinks, InstallationIndex } from '../github/ports.ts';
+import type { Executor } from '../storage/database.ts';
+import {
+  getCheckRunLink,
+  getInstallationId,
+  setCheckRunLink,
+  setInstallationId,
+} from '../storage/github-links.ts';
+
+export class PostgresCheckRunLinks implements CheckRunLinks {
+  readonly #db: Executor;
+  readonly #now: () => Date;
+
+  constructor(db: Executor, options: { now?: () => Date } = {}) {
+    this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  get(executionId: string): Promise<CheckRunLink | undefined> {
+    return getCheckRunLink(this.#db, executionId);
+  }
+
+  set(executionId: string, link: CheckRunLink): Promise<void> {
+    return setCheckRunLink(this.#db, executionId, link, this.#now());
+  }
+}
+
+export class PostgresInstallationIndex implements InstallationIndex {
+  readonly #db: Executor;
+  readonly #now: () => Date;
+
+  constructor(db: Executor, options: { now?: () => Date } = {}) {
+    this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  get(repository: string): Promise<number | undefined> {
+    return getInstallationId(this.#db, repository.toLowerCase());
+  }
+
+  set(repository: string, installationId: number): Promise<void> {
+    return setInstallationId(this.#db, repository.toLowerCase(), installationId, this.#now());
+  }
+}

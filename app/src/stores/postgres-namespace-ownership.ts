@@ -1,0 +1,30 @@
+/**
+ * `NamespaceOwnership` on the database: `claim` is one atomic upsert, so of concurrent claimants the
+ * first wins and every one of them is told the same owner.
+ */
+import type { NamespaceOwnership } from '../github/ports.ts';
+import type { Executor } from '../storage/database.ts';
+import { getNamespaceOwner, releaseNamespace } from '../storage/flows.ts';
+import { claimNamespaceOwner } from '../storage/namespace-claims.ts';
+
+export class PostgresNamespaceOwnership implements NamespaceOwnership {
+  readonly #db: Executor;
+  readonly #now: () => Date;
+
+  constructor(db: Executor, options: { now?: () => Date } = {}) {
+    this.#db = db;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  claim(namespace: string, repository: string): Promise<string> {
+    return claimNamespaceOwner(this.#db, namespace, repository, this.#now());
+  }
+
+  ownerOf(namespace: string): Promise<string | undefined> {
+    return getNamespaceOwner(this.#db, namespace);
+  }
+
+  async release(namespace: string, repository: string): Promise<void> {
+    await releaseNamespace(this.#db, namespace, repository);
+  }
+}

@@ -1,0 +1,64 @@
+/** The REST API's execution search on the `executions` table, on Postgres and PGlite. */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { createExecution } from '../../../app/src/engine/index.ts';
+import { insertExecution } from '../../../app/src/storage/executions.ts';
+import { DatabaseExecutionSearch } from '../../../app/src/stores/database-execution-search.ts';
+import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { describeBackends } from '../helpers/backends.ts';
+
+const flow = (namespace: string, id: string) =>
+  ({
+    id,
+    namespace,
+    tasks: [{ id: 'a', type: 'io.kestra.plugin.core.log.Log', message: 'x' }],
+  }) as unknown as Flow;
+
+describeBackends('execution search', (backend) => {
+  it('filters by namespace, flow and state, pages newest first, and counts the total', async (t) => {
+    const { db, cleanup } = await backend.open();
+    t.after(cleanup);
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    const rows: Array<[string, string, string, string]> = [
+      ['e1', 'company.team', 'etl', 'SUCCESS'],
+      ['e2', 'company.team', 'etl', 'FAILED'],
+      ['e3', 'company.team', 'etl', 'SUCCESS'],
+      ['e4', 'company.team', 'report', 'SUCCESS'],
+      ['e5', 'company', 'etl', 'RUNNING'],
+    ];
+    for (const [i, [id, namespace, flowId, state]] of rows.entries()) {
+      const execution = { ...createExecution(flow(namespace, flowId), { id, now: t0 + i * 1000 }), state };
+      await insertExecution(
+        db,
+        { id, namespace, flowId, state, document: execution },
+        new Date(t0 + i * 1000),
+      );
+    }
+    const search = new DatabaseExecutionSearch(db);
+    const page1 = await search.search({ namespace: 'company.team', flowId: 'etl', page: 1, size: 2 });
+    assert.equal(page1.total, 3);
+    assert.deepEqual(
+      page1.results.map((e) => [e.id, e.state.current, e.flowId]),
+      [
+        ['e3', 'SUCCESS', 'etl'],
+        ['e2', 'FAILED', 'etl'],
+      ],
+    );
+    const page2 = await search.search({ namespace: 'company.team', flowId: 'etl', page: 2, size: 2 });
+    assert.deepEqual(
+      page2.results.map((e) => e.id),
+      ['e1'],
+    );
+    assert.deepEqual(await search.search({ namespace: 'company.team', page: 9, size: 2 }), {
+      results: [],
+      total: 4,
+    });
+    const done = await search.search({ states: ['SUCCESS', 'RUNNING'], page: 1, size: 10 });
+    assert.deepEqual(
+      done.results.map((e) => e.id),
+      ['e5', 'e4', 'e3', 'e1'],
+    );
+    assert.equal((await search.search({ namespace: 'nobody', page: 1, size: 10 })).total, 0);
+    assert.equal(page1.results[0]?.state.startDate, '2025-01-01T00:00:02.000Z');
+  });
+});

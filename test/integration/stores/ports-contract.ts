@@ -1,0 +1,204 @@
+/**
+ * The contract of the GitHub App's ports (`app/src/github/ports.ts`), written once and run against
+ * every implementation: the in-memory ones and the database ones on Postgres and PGlite.
+ */
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type {
+  CheckRunLinks,
+  DeliveryLog,
+  FlowRevisionStore,
+  InstallationIndex,
+  NamespaceOwnership,
+} from '../../../app/src/github/ports.ts';
+
+export interface Ports {
+  store: FlowRevisionStore;
+  ownership: NamespaceOwnership;
+  deliveries: DeliveryLog;
+  checkRunLinks: CheckRunLinks;
+  installations: InstallationIndex;
+}
+
+export interface PortsOptions {
+  /** Epoch ms; the test moves it. */
+  now: () => number;
+  deliveryTtlMs: number;
+}
+
+export type OpenPorts = (options: PortsOptions) => Promise<{ ports: Ports; cleanup(): Promise<void> }>;
+
+export const upsert = (flowId: string, source = `id: ${flowId}`, namespace = 'company.team') => ({
+  namespace,
+  flowId,
+  path: `flows/${flowId}.yaml`,
+  source,
+});
+
+const base = { repository: 'acme/flows', branch: 'main' };
+const T0 = Date.parse('2024-01-01T00:00:00Z');
+
+export function portsContract(open: OpenPorts): void {
+  const setup = async (t: { after(fn: () => Promise<void>): void }) => {
+    let now = T0;
+    const opened = await open({ now: () => now, deliveryTtlMs: 1000 });
+    t.after(opened.cleanup);
+    const advance = (ms: number) => {
+      now += ms;
+    };
+    return { ...opened.ports, advance };
+  };
+
+  it('numbers revisions per flow, records soft deletions, and lists live flows per repository', async (t) => {
+    const { store } = await setup(t);
+    const first = await store.apply({
+      ...base,
+      sha: 'c1',
+      expectedSha: undefined,
+      upserts: [upsert('b'), upsert('a')],
+      deletions: [],
+    });
+    assert.equal(first.status, 'applied');
+    assert.deepEqual(
+      first.status === 'applied' ? first.revisions.map((r) => [r.flowId, r.revision, r.sha]) : [],
+      [
+        ['b', 1, 'c1'],
+        ['a', 1, 'c1'],
+      ],
+    );
+    await store.apply({
+      ...base,
+      sha: 'c2',
+      expectedSha: 'c1',
+      upserts: [upsert('a', 'id: a # v2')],
+      deletions: [{ namespace: 'company.team', flowId: 'b' }],
+    });
+    assert.deepEqual(
+      (await store.history('company.team', 'a')).map((r) => [r.revision, r.sha, r.deleted, r.source]),
+      [
+        [1, 'c1', false, 'id: a'],
+        [2, 'c2', false, 'id: a # v2'],
+      ],
+    );
+    assert.deepEqual(
+      (await store.history('company.team', 'b')).map((r) => [r.revision, r.sha, r.deleted, r.source, r.path]),
+      [
+        [1, 'c1', false, 'id: b', 'flows/b.yaml'],
+        [2, 'c2', true, 'id: b', 'flows/b.yaml'],
+      ],
+    );
+    const latestB = await store.latest('company.team', 'b');
+    assert.equal(latestB?.deleted, true);
+    assert.deepEqual(
+      (await store.liveFlows('acme/flows')).map((r) => [r.flowId, r.revision]),
+      [['a', 2]],
+    );
+    assert.deepEqual(await store.liveFlows('acme/other'), []);
+    assert.deepEqual(await store.latestDeployment('acme/flows', 'main'), {
+      ...base,
+      sha: 'c2',
+      deployedAt: '2024-01-01T00:00:00.000Z',
+    });
+    assert.equal(await store.latestDeployment('acme/flows', 'dev'), undefined);
+    assert.deepEqual(await store.latest('company.team', 'nope'), undefined);
+    assert.deepEqual(await store.history('company.team', 'nope'), []);
+  });
+
+  it('a removed flow deployed again continues its numbering; removing an unknown flow records nothing', async (t) => {
+    const { store } = await setup(t);
+    await store.apply({ ...base, sha: 'c1', expectedSha: undefined, upserts: [upsert('a')], deletions: [] });
+    await store.apply({
+      ...base,
+      sha: 'c2',
+      expectedSha: 'c1',
+      upserts: [],
+      deletions: [
+        { namespace: 'company.team', flowId: 'a' },
+        { namespace: 'company.team', flowId: 'never-deployed' },
+      ],
+    });
+    const again = await store.apply({
+      ...base,
+      sha: 'c3',
+      expectedSha: 'c2',
+      upserts: [],
+      deletions: [{ namespace: 'company.team', flowId: 'a' }],
+    });
+    assert.deepEqual(again, { status: 'applied', revisions: [] });
+    await store.apply({ ...base, sha: 'c4', expectedSha: 'c3', upserts: [upsert('a')], deletions: [] });
+    assert.deepEqual(
+      (await store.history('company.team', 'a')).map((r) => [r.revision, r.deleted, r.sha]),
+      [
+        [1, false, 'c1'],
+        [2, true, 'c2'],
+        [3, false, 'c4'],
+      ],
+    );
+    assert.deepEqual(await store.history('company.team', 'never-deployed'), []);
+  });
+
+  it('refuses a deployment whose expected marker moved, and writes nothing (compare-and-set)', async (t) => {
+    const { store } = await setup(t);
+    const changes = { ...base, upserts: [upsert('a')], deletions: [] };
+    await store.apply({ ...changes, sha: 'c1', expectedSha: undefined });
+    assert.deepEqual(await store.apply({ ...changes, sha: 'c2', expectedSha: undefined }), {
+      status: 'conflict',
+      currentSha: 'c1',
+    });
+    assert.deepEqual(
+      await store.apply({ ...changes, sha: 'c2', expectedSha: 'c0', upserts: [upsert('z')] }),
+      { status: 'conflict', currentSha: 'c1' },
+    );
+    assert.equal((await store.latest('company.team', 'a'))?.revision, 1);
+    assert.equal(await store.latest('company.team', 'z'), undefined);
+    assert.equal((await store.latestDeployment('acme/flows', 'main'))?.sha, 'c1');
+    // Another branch has its own marker.
+    const dev = await store.apply({ ...changes, branch: 'dev', sha: 'd1', expectedSha: undefined });
+    assert.equal(dev.status, 'applied');
+  });
+
+  it('gives a namespace to its first claimant and releases it only for the owner', async (t) => {
+    const { ownership } = await setup(t);
+    assert.equal(await ownership.ownerOf('ns'), undefined);
+    assert.equal(await ownership.claim('ns', 'acme/a'), 'acme/a');
+    assert.equal(await ownership.claim('ns', 'acme/b'), 'acme/a');
+    assert.equal(await ownership.claim('ns', 'acme/a'), 'acme/a');
+    await ownership.release('ns', 'acme/b');
+    assert.equal(await ownership.ownerOf('ns'), 'acme/a');
+    await ownership.release('ns', 'acme/a');
+    assert.equal(await ownership.ownerOf('ns'), undefined);
+    assert.equal(await ownership.claim('ns', 'acme/b'), 'acme/b');
+  });
+
+  it('claims a delivery id once, again after a release or after the retention', async (t) => {
+    const { deliveries, advance } = await setup(t);
+    assert.equal(await deliveries.claim('d1', 'push'), true);
+    assert.equal(await deliveries.claim('d1', 'push'), false);
+    assert.equal(await deliveries.claim('d2', 'push'), true);
+    await deliveries.release('d1');
+    assert.equal(await deliveries.claim('d1', 'push'), true);
+    advance(500);
+    assert.equal(await deliveries.claim('d1', 'push'), false);
+    advance(1500);
+    assert.equal(await deliveries.claim('d1', 'push'), true);
+    assert.equal(await deliveries.claim('d1', 'push'), false);
+  });
+
+  it('remembers the check run of an execution and the installation of a repository', async (t) => {
+    const { checkRunLinks, installations } = await setup(t);
+    assert.equal(await checkRunLinks.get('exec1'), undefined);
+    await checkRunLinks.set('exec1', { repository: 'acme/flows', checkRunId: 9_007_199_254 });
+    assert.deepEqual(await checkRunLinks.get('exec1'), {
+      repository: 'acme/flows',
+      checkRunId: 9_007_199_254,
+    });
+    await checkRunLinks.set('exec1', { repository: 'acme/flows', checkRunId: 2 });
+    assert.deepEqual(await checkRunLinks.get('exec1'), { repository: 'acme/flows', checkRunId: 2 });
+    assert.equal(await installations.get('acme/flows'), undefined);
+    await installations.set('Acme/Flows', 42);
+    assert.equal(await installations.get('acme/flows'), 42);
+    assert.equal(await installations.get('ACME/FLOWS'), 42);
+    await installations.set('acme/flows', 43);
+    assert.equal(await installations.get('Acme/Flows'), 43);
+  });
+}
