@@ -174,7 +174,10 @@ export async function setDeployedSha(
 
 /**
  * Claims a namespace for a repository. Returns the owner after the call: the caller's repository
- * when it was free (or already its own), another repository otherwise.
+ * when it was free (or already its own), another repository otherwise. One upsert that returns the
+ * row as it stands: a concurrent claimant waits for the winner's row and reads its owner. (A read in
+ * the same statement as an `ON CONFLICT DO NOTHING` insert would see a snapshot from before the
+ * winner's commit, so a loser could believe it had won.)
  */
 export async function claimNamespace(
   ex: Executor,
@@ -183,15 +186,14 @@ export async function claimNamespace(
   now: Date,
 ): Promise<string> {
   const { rows } = await ex.query<{ repository: string }>(
-    `WITH claimed AS (
-       INSERT INTO ${table(ex, 'namespace_owners')} (namespace, repository, claimed_at) VALUES ($1, $2, $3)
-       ON CONFLICT (namespace) DO NOTHING RETURNING repository)
-     SELECT repository FROM claimed
-     UNION ALL SELECT repository FROM ${table(ex, 'namespace_owners')} WHERE namespace = $1
-     LIMIT 1`,
+    `INSERT INTO ${table(ex, 'namespace_owners')} AS o (namespace, repository, claimed_at) VALUES ($1, $2, $3)
+     ON CONFLICT (namespace) DO UPDATE SET repository = o.repository
+     RETURNING o.repository`,
     [namespace, repository, now],
   );
-  return rows[0]?.repository ?? repository;
+  const owner = rows[0]?.repository;
+  if (owner === undefined) throw new Error(`claiming namespace ${namespace} returned no owner`);
+  return owner;
 }
 
 export async function getNamespaceOwner(ex: Executor, namespace: string): Promise<string | undefined> {

@@ -4,8 +4,7 @@
  */
 import type { NamespaceOwnership } from '../github/ports.ts';
 import type { Executor } from '../storage/database.ts';
-import { getNamespaceOwner, releaseNamespace } from '../storage/flows.ts';
-import { claimNamespaceOwner } from '../storage/namespace-claims.ts';
+import { claimNamespace, getNamespaceOwner, releaseNamespace } from '../storage/flows.ts';
 
 export class PostgresNamespaceOwnership implements NamespaceOwnership {
   readonly #db: Executor;
@@ -17,7 +16,7 @@ export class PostgresNamespaceOwnership implements NamespaceOwnership {
   }
 
   claim(namespace: string, repository: string): Promise<string> {
-    return claimNamespaceOwner(this.#db, namespace, repository, this.#now());
+    return claimNamespace(this.#db, namespace, repository, this.#now());
   }
 
   ownerOf(namespace: string): Promise<string | undefined> {
