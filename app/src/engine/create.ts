@@ -4,7 +4,7 @@
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import { labelList } from '../../../flows-schema/src/schema/primitives.ts';
-import { mergeLabels } from './labels.ts';
+import { labelValue, mergeLabels } from './labels.ts';
 import type { ExecutionState, Label } from './types.ts';
 
 export interface NewExecution {
@@ -16,14 +16,20 @@ export interface NewExecution {
   parentId?: string;
   originalId?: string;
   source?: ExecutionState['source'];
-  /** Inherited from a parent execution; defaults to this execution's id. */
+  /**
+   * Inherited from a parent execution; else a `system.correlationId` label passed at creation (a
+   * Flow trigger propagates the triggering execution's, as Kestra does); else this execution's id.
+   */
   correlationId?: string;
   attemptNumber?: number;
 }
 
 export function createExecution(flow: Flow, init: NewExecution): ExecutionState {
   const labels = mergeLabels(mergeLabels(labelList(flow.labels), init.labels ?? []), [
-    { key: 'system.correlationId', value: init.correlationId ?? init.id },
+    {
+      key: 'system.correlationId',
+      value: init.correlationId ?? labelValue(init.labels ?? [], 'system.correlationId') ?? init.id,
+    },
   ]);
   return {
     id: init.id,

@@ -1,0 +1,411 @@
+/**
+ * `TriggerScheduler`: fires Schedule and ScheduleOnDates triggers at their instants, and Flow
+ * triggers when executions end; enforces `stopAfter` for every trigger type.
+ *
+ * Schedules run on one replica at a time, elected with `LeaderElection` on the database (without a
+ * database, this instance always leads). The leader sleeps on a single clock timer until the
+ * earliest due trigger (at most `maxSleepMs`), and re-plans when the registry changes (NOTIFY from
+ * any replica). Flow triggers are evaluated on every replica, from the executions its
+ * `ExecutionService` reports; each transition is counted once per trigger under the trigger's row
+ * lock, so it does not matter whether the service reports local or cluster-wide executions.
+ *
+ * State is committed before the execution starts: a crash in between loses that one start (at most
+ * once), it never starts it twice.
+ */
+import { AsyncResource } from 'node:async_hooks';
+import { isTerminal } from '../engine/states.ts';
+import { type Clock, systemClock, type TimerHandle } from '../execution/clock.ts';
+import type { ExecutionDocument, ExecutionService, FlowRepository } from '../execution/contract.ts';
+import { LeaderElection } from '../queue/advisory-lock.ts';
+import type { Database } from '../storage/database.ts';
+import {
+  type CompiledFlowTrigger,
+  type CompiledSchedule,
+  type CompiledTrigger,
+  compileTrigger,
+} from './compile-trigger.ts';
+import {
+  type FlowTriggerMatch,
+  type FlowTriggerState,
+  matchFlowTrigger,
+  stepFlowTrigger,
+  transitionOf,
+} from './evaluate-flow-trigger.ts';
+import { LaunchRefused, type LaunchRequest, launchTriggered } from './launch-triggered.ts';
+import { planSchedule, type ScheduleState } from './plan-schedule.ts';
+import { type Zone, zoneNamed } from './time-zone.ts';
+import {
+  consoleLogger,
+  describeKey,
+  isActive,
+  keyOf,
+  type StoredTrigger,
+  type TriggerKey,
+  type TriggerLogger,
+  type TriggerStore,
+} from './types.ts';
+
+export interface TriggerSchedulerOptions {
+  store: TriggerStore;
+  executions: ExecutionService;
+  /** Where the deployed flow of a trigger is read when it fires. */
+  flows: FlowRepository;
+  clock?: Clock;
+  /** Elect one schedule leader among the replicas on this database; omit to always lead. */
+  db?: Database;
+  /** Advisory-lock name of the election (default `osprey.trigger-scheduler`). */
+  electionName?: string;
+  /** How often a follower tries to take over (default 2 s). */
+  electionIntervalMs?: number;
+  /** Zone of schedules without `timezone` and of preconditions' daily windows (default UTC). */
+  timeZone?: string;
+  log?: TriggerLogger;
+  /** Called with each execution a trigger started. */
+  onStarted?: (execution: ExecutionDocument, trigger: StoredTrigger) => void;
+  /** Longest sleep between two looks at the registry (default 60 s). */
+  maxSleepMs?: number;
+  /** An instant older than this when handled counts as missed (recoverMissedSchedules; default 60 s). */
+  missedGraceMs?: number;
+  /** Instants handled per trigger per wake-up; more are handled at once after (default 100). */
+  maxInstantsPerWake?: number;
+}
+
+const DUE_BATCH = 50;
+const RECENT_LIMIT = 2000;
+
+export class TriggerScheduler {
+  readonly #store: TriggerStore;
+  readonly #executions: ExecutionService;
+  readonly #flows: FlowRepository;
+  readonly #clock: Clock;
+  readonly #db: Database | undefined;
+  readonly #log: TriggerLogger;
+  readonly #zone: Zone;
+  readonly #options: TriggerSchedulerOptions;
+  readonly #compiled = new Map<string, CompiledTrigger>();
+  readonly #recent = new Set<string>();
+  #scope: AsyncResource | undefined;
+  #election: LeaderElection | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #unwatch: (() => Promise<void>) | undefined;
+  #timer: TimerHandle | undefined;
+  #leading = false;
+  #running = false;
+  /** Schedule work, one step at a time. */
+  #work: Promise<void> = Promise.resolve();
+  /** Execution events, in the order they arrived. */
+  #events: Promise<void> = Promise.resolve();
+  #flowTriggers: Promise<StoredTrigger[]> | undefined;
+  /** After a failed wake-up (database down), the next one waits: 1 s, 2 s, ... up to 60 s. */
+  #failures = 0;
+
+  constructor(options: TriggerSchedulerOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#executions = options.executions;
+    this.#flows = options.flows;
+    this.#clock = options.clock ?? systemClock;
+    this.#db = options.db;
+    this.#log = options.log ?? consoleLogger;
+    this.#zone = zoneNamed(options.timeZone ?? 'UTC', 'the scheduler time zone');
+  }
+
+  get isLeader(): boolean {
+    return this.#leading;
+  }
+
+  /** Subscribes to executions and to registry changes, then campaigns for the schedule leadership. */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    // Work runs in the context start() was called in, never inside a caller's database transaction.
+    this.#scope = new AsyncResource('osprey.trigger-scheduler');
+    this.#unsubscribe = this.#executions.subscribe(({ execution }) => this.#onExecution(execution));
+    this.#unwatch = await this.#store.watch(() => this.#onRegistryChange());
+    if (this.#db === undefined) {
+      this.#lead(undefined);
+      return;
+    }
+    this.#election = new LeaderElection(this.#db, this.#options.electionName ?? 'osprey.trigger-scheduler', {
+      ...(this.#options.electionIntervalMs !== undefined
+        ? { intervalMs: this.#options.electionIntervalMs }
+        : {}),
+      onElected: (signal) => this.#lead(signal),
+      onDeposed: () => this.#stepDown(),
+      onError: (e) => this.#log.error(`schedule leader election: ${e.message}`),
+    });
+    this.#election.start();
+  }
+
+  /** Stops firing, gives up leadership and waits for the work in progress. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#unsubscribe?.();
+    this.#stepDown();
+    await this.#election?.stop();
+    await this.#unwatch?.();
+    await this.idle();
+    this.#scope?.emitDestroy();
+  }
+
+  /** Resolves once the work queued so far (schedules and execution events) is done. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const work = this.#work;
+      const events = this.#events;
+      await Promise.all([work, events]);
+      if (work === this.#work && events === this.#events) return;
+    }
+  }
+
+  // ---- Schedules (leader only) ------------------------------------------------------------------
+
+  #lead(signal: AbortSignal | undefined): void {
+    if (!this.#running) return;
+    this.#leading = true;
+    signal?.addEventListener('abort', () => this.#stepDown(), { once: true });
+    this.#log.info('this replica now fires the schedules');
+    this.#replan();
+  }
+
+  #stepDown(): void {
+    if (!this.#leading) return;
+    this.#leading = false;
+    if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #onRegistryChange(): void {
+    this.#flowTriggers = undefined;
+    this.#replan();
+  }
+
+  #replan(): void {
+    this.#enqueueWork(async () => {
+      if (!this.#leading) return;
+      if (this.#timer !== undefined) this.#clock.clearTimer(this.#timer);
+      this.#timer = undefined;
+      const next = await this.#store.nextDue();
+      if (!this.#leading) return;
+      const now = this.#clock.now();
+      const backoff = this.#failures === 0 ? 0 : Math.min(60_000, 1000 * 2 ** (this.#failures - 1));
+      const at = Math.max(
+        now + backoff,
+        Math.min(next ?? Number.POSITIVE_INFINITY, now + (this.#options.maxSleepMs ?? 60_000)),
+      );
+      const handle = this.#clock.setTimer(at, () => {
+        if (this.#timer === handle) this.#timer = undefined;
+        this.#wake();
+      });
+      this.#timer = handle;
+    });
+  }
+
+  #wake(): void {
+    this.#enqueueWork(async () => {
+      if (!this.#leading) return;
+      let failed = false;
+      try {
+        const due = await this.#store.due(this.#clock.now(), DUE_BATCH);
+        for (const key of due) {
+          if (!this.#leading) return;
+          // One failing trigger must not hold up the others.
+          await this.#runSchedule(key).catch((e: Error) => {
+            failed = true;
+            this.#log.error(`${describeKey(key)}: ${e.message}; trying again shortly`);
+          });
+        }
+      } catch (e) {
+        failed = true;
+        this.#log.error(`schedules: ${(e as Error).message}; trying again shortly`);
+      }
+      this.#failures = failed ? this.#failures + 1 : 0;
+    });
+    this.#replan();
+  }
+
+  async #runSchedule(key: TriggerKey): Promise<void> {
+    const now = this.#clock.now();
+    const outcome = await this.#store.update(key, async (t) => {
+      if (!isActive(t) || (t.runtime.nextFireAt ?? Number.POSITIVE_INFINITY) > now)
+        return { result: undefined };
+      const { nextFireAt: _done, ...rest } = t.runtime;
+      let compiled: CompiledSchedule;
+      try {
+        compiled = this.#compile(t) as CompiledSchedule;
+      } catch (e) {
+        this.#log.error(`${(e as Error).message}; the trigger will not fire until it is redeployed`);
+        return { runtime: rest, result: undefined };
+      }
+      const plan = await planSchedule(compiled, t.runtime.state as unknown as ScheduleState, {
+        now,
+        graceMs: this.#options.missedGraceMs ?? 60_000,
+        maxInstants: this.#options.maxInstantsPerWake ?? 100,
+        variables: { flow: { namespace: t.namespace, id: t.flowId } },
+      });
+      return {
+        runtime: {
+          ...rest,
+          state: plan.state as unknown as Record<string, unknown>,
+          ...(plan.nextFireAt !== undefined ? { nextFireAt: plan.nextFireAt } : {}),
+        },
+        result: { trigger: t, compiled, plan },
+      };
+    });
+    if (outcome === undefined) return;
+    const { trigger, compiled, plan } = outcome;
+    for (const message of plan.errors) this.#log.error(`${describeKey(trigger)}: ${message}`);
+    if (plan.skipped.missed) {
+      this.#log.warn(
+        `${describeKey(trigger)}: instants were missed while no scheduler ran; recoverMissedSchedules ${compiled.recover} applied`,
+      );
+    }
+    if (plan.skipped.late > 0) {
+      this.#log.warn(
+        `${describeKey(trigger)}: ${plan.skipped.late} instant(s) later than lateMaximumDelay skipped`,
+      );
+    }
+    for (const fire of plan.fires) {
+      const backfill = fire.backfill ? compiled.backfill : undefined;
+      await this.#launch(trigger, {
+        variables: { ...fire.variables },
+        inputs: { ...compiled.inputs, ...backfill?.inputs },
+        labels: [...compiled.labels, ...(backfill?.labels ?? [])],
+        context: { schedule: fire.variables },
+      });
+    }
+  }
+
+  // ---- Flow triggers and stopAfter (every replica) ----------------------------------------------
+
+  #onExecution(ex: ExecutionDocument): void {
+    if (!this.#running || !isTerminal(ex.state.current)) return;
+    const transition = transitionOf(ex);
+    if (this.#recent.has(transition)) return;
+    this.#recent.add(transition);
+    if (this.#recent.size > RECENT_LIMIT) this.#recent.delete(this.#recent.values().next().value as string);
+    this.#enqueueEvent(() => this.#onTerminal(ex));
+  }
+
+  async #onTerminal(ex: ExecutionDocument): Promise<void> {
+    await this.#applyStopAfter(ex);
+    const triggers = await this.#activeFlowTriggers();
+    const now = this.#clock.now();
+    for (const t of triggers) {
+      let compiled: CompiledFlowTrigger;
+      let match: FlowTriggerMatch | undefined;
+      try {
+        compiled = this.#compile(t) as CompiledFlowTrigger;
+        match = await matchFlowTrigger(compiled, t, ex, this.#zone, now);
+      } catch (e) {
+        this.#log.error(`${describeKey(t)}: cannot evaluate execution ${ex.id}: ${(e as Error).message}`);
+        continue;
+      }
+      if (match === undefined) continue;
+      const found = match;
+      const fire = await this.#store.update(keyOf(t), async (current) => {
+        if (!isActive(current) || current.fingerprint !== t.fingerprint) return { result: undefined };
+        const step = stepFlowTrigger(
+          compiled,
+          current.runtime.state as FlowTriggerState,
+          found,
+          ex,
+          now,
+          this.#zone,
+        );
+        if (step === undefined) return { result: undefined };
+        return {
+          runtime: { ...current.runtime, state: step.state as Record<string, unknown> },
+          result: step.fire === undefined ? undefined : { trigger: current, outputs: step.fire.outputs },
+        };
+      });
+      if (fire === undefined) continue;
+      const correlationId = ex.labels.find((l) => l.key === 'system.correlationId')?.value ?? ex.id;
+      await this.#launch(fire.trigger, {
+        variables: { ...found.variables, outputs: fire.outputs },
+        inputs: compiled.inputs,
+        labels: compiled.labels,
+        context: found.context,
+        correlationId,
+      });
+    }
+  }
+
+  async #applyStopAfter(ex: ExecutionDocument): Promise<void> {
+    if (ex.trigger === undefined) return;
+    const key = { namespace: ex.namespace, flowId: ex.flowId, triggerId: ex.trigger.id };
+    const t = await this.#store.get(key);
+    if (t === undefined || t.type !== ex.trigger.type || t.runtime.stopped) return;
+    if (!(t.definition.stopAfter ?? []).includes(ex.state.current)) return;
+    await this.#store.setStopped(key, true);
+    this.#log.warn(
+      `${describeKey(t)} stopped: execution ${ex.id} ended ${ex.state.current}, listed in its stopAfter; re-enable it or redeploy a changed trigger`,
+    );
+  }
+
+  #activeFlowTriggers(): Promise<StoredTrigger[]> {
+    if (this.#flowTriggers === undefined) {
+      const loading = this.#store.list({ kind: 'flow' }).then((all) => all.filter(isActive));
+      this.#flowTriggers = loading;
+      loading.catch(() => {
+        if (this.#flowTriggers === loading) this.#flowTriggers = undefined;
+      });
+    }
+    return this.#flowTriggers;
+  }
+
+  // ---- Shared -----------------------------------------------------------------------------------
+
+  #compile(t: StoredTrigger): CompiledTrigger {
+    const key = `${t.namespace}\u0000${t.flowId}\u0000${t.triggerId}\u0000${t.fingerprint}`;
+    let compiled = this.#compiled.get(key);
+    if (compiled === undefined) {
+      compiled = compileTrigger(t.definition, {
+        namespace: t.namespace,
+        flowId: t.flowId,
+        timeZone: this.#zone,
+      });
+      if (this.#compiled.size > 10_000) this.#compiled.clear();
+      this.#compiled.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  async #launch(trigger: StoredTrigger, request: LaunchRequest): Promise<void> {
+    try {
+      await launchTriggered(
+        {
+          executions: this.#executions,
+          flows: this.#flows,
+          ...(this.#options.onStarted !== undefined ? { onStarted: this.#options.onStarted } : {}),
+        },
+        trigger,
+        request,
+      );
+    } catch (e) {
+      if (e instanceof LaunchRefused) this.#log.error(e.message);
+      else this.#log.error(`${describeKey(trigger)}: starting the flow failed: ${(e as Error).message}`);
+    }
+  }
+
+  #enqueueWork(fn: () => Promise<void>): void {
+    this.#work = this.#work
+      .then(() => this.#inScope(fn))
+      .catch((e: Error) => {
+        this.#log.error(`schedules: ${e.message}`);
+      });
+  }
+
+  #enqueueEvent(fn: () => Promise<void>): void {
+    this.#events = this.#events
+      .then(() => this.#inScope(fn))
+      .catch((e: Error) => {
+        this.#log.error(`flow triggers: ${e.message}`);
+      });
+  }
+
+  #inScope(fn: () => Promise<void>): Promise<void> {
+    return this.#scope === undefined ? fn() : this.#scope.runInAsyncScope(fn);
+  }
+}

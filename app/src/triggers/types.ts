@@ -1,0 +1,109 @@
+/**
+ * The trigger subsystem's vocabulary: what the registry stores for each deployed trigger, the state
+ * it keeps between evaluations, and the `TriggerStore` port the scheduler and the webhook route
+ * depend on (Postgres/PGlite in production, memory in tests).
+ */
+import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import type { DeployedFlowRef, TriggerRegistry } from '../github/ports.ts';
+
+/** `unknown`: a type Osprey does not evaluate (kept, refused). */
+export const TRIGGER_KINDS = ['schedule', 'schedule-on-dates', 'flow', 'webhook', 'git', 'unknown'] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
+
+export interface TriggerKey {
+  namespace: string;
+  flowId: string;
+  triggerId: string;
+}
+
+/** What a trigger remembers between evaluations; survives restarts and redeploys of an unchanged trigger. */
+export interface TriggerRuntime {
+  /** Kind-specific state (see `ScheduleState`, `FlowTriggerState`), stored as JSON. */
+  state: Record<string, unknown>;
+  /** When the scheduler must look at the trigger next (schedules only). */
+  nextFireAt?: number;
+  /** Stopped by `stopAfter` (or by an operator); stays stopped until re-enabled or changed. */
+  stopped: boolean;
+}
+
+export interface StoredTrigger extends TriggerKey {
+  /** Kestra type name as declared, e.g. `io.kestra.plugin.core.trigger.Schedule`. */
+  type: string;
+  kind: TriggerKind;
+  definition: Trigger;
+  /** Hash of the definition (description excluded): state is kept while it does not change. */
+  fingerprint: string;
+  /** Where the flow was deployed from (executions are pinned to this commit). */
+  flow: DeployedFlowRef;
+  /** Declared `disabled: true`: kept, never fires. */
+  disabled: boolean;
+  /** Why Osprey refused the trigger when it was registered; a refused trigger never fires. */
+  problem?: string;
+  /** When this definition was first registered (epoch ms). */
+  registeredAt: number;
+  runtime: TriggerRuntime;
+}
+
+/** A trigger fires only when it is declared enabled, was accepted, and was not stopped. */
+export function isActive(trigger: StoredTrigger): boolean {
+  return !trigger.disabled && trigger.problem === undefined && !trigger.runtime.stopped;
+}
+
+export interface TriggerFilter {
+  kind?: TriggerKind;
+  namespace?: string;
+  flowId?: string;
+}
+
+/** A change computed under the trigger's lock: the new runtime (if any) and a result for the caller. */
+export interface TriggerChange<R> {
+  runtime?: TriggerRuntime;
+  result: R;
+}
+
+/**
+ * Deployed triggers and their state. `update` is the only read-modify-write: it runs `fn` while the
+ * trigger is locked (a row lock on Postgres), so replicas evaluating the same trigger take turns.
+ * `fn` must not call the store (PGlite has one connection).
+ */
+export interface TriggerStore extends TriggerRegistry {
+  list(filter?: TriggerFilter): Promise<StoredTrigger[]>;
+  get(key: TriggerKey): Promise<StoredTrigger | undefined>;
+  /** Earliest `nextFireAt` among active triggers. */
+  nextDue(): Promise<number | undefined>;
+  /** Active triggers due at `now`, earliest first. */
+  due(now: number, limit: number): Promise<TriggerKey[]>;
+  /** Runs `fn` on the locked trigger; undefined when the trigger does not exist (any more). */
+  update<R>(
+    key: TriggerKey,
+    fn: (trigger: StoredTrigger) => Promise<TriggerChange<R>>,
+  ): Promise<R | undefined>;
+  /**
+   * Stops a trigger (stopAfter) or starts it again; a restarted trigger begins afresh (a schedule
+   * plans from now, preconditions start empty). False when the trigger does not exist.
+   */
+  setStopped(key: TriggerKey, stopped: boolean): Promise<boolean>;
+  /** Calls `listener` after any registry change (this process or another replica). */
+  watch(listener: () => void): Promise<() => Promise<void>>;
+}
+
+/** Where the trigger subsystem reports what it did not do (a flow that vanished, refused inputs). */
+export interface TriggerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export const consoleLogger: TriggerLogger = {
+  info: (m) => console.log(`[triggers] ${m}`),
+  warn: (m) => console.warn(`[triggers] ${m}`),
+  error: (m) => console.error(`[triggers] ${m}`),
+};
+
+export function keyOf(t: TriggerKey): TriggerKey {
+  return { namespace: t.namespace, flowId: t.flowId, triggerId: t.triggerId };
+}
+
+export function describeKey(t: TriggerKey): string {
+  return `trigger '${t.triggerId}' of flow ${t.namespace}.${t.flowId}`;
+}
