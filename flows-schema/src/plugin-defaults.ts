@@ -6,6 +6,7 @@
  */
 import type { PluginDefault } from './schema/flow.ts';
 import type { TaskNode, TaskRegistry } from './tasks/registry.ts';
+import { COMMON_TASK_KEYS } from './tasks/task-common.ts';
 
 function matches(defaultType: string, task: TaskNode, canonical: string | undefined): boolean {
   const hit = (t: string) => t === defaultType || t.startsWith(`${defaultType}.`);
@@ -33,13 +34,5 @@ export function applyPluginDefaults(
   return out ?? task;
 }
 
-const COMMON_KEYS = new Set([
-  'description',
-  'runIf',
-  'allowFailure',
-  'allowWarning',
-  'retry',
-  'timeout',
-  'logLevel',
-  'workerGroup',
-]);
+/** Common properties a default may set (everything but the task's identity). */
+const COMMON_KEYS = new Set(COMMON_TASK_KEYS.filter((k) => k !== 'id' && k !== 'type'));

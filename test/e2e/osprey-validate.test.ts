@@ -39,7 +39,7 @@ test('prints file:line:col: message for each problem and exits 1', () => {
   assert.equal(r.code, 1);
   const lines = r.stdout.trim().split('\n');
   assert.deepEqual(lines.slice(0, 3), [
-    "many.yaml:9:5: task 'a': unknown property 'colour'. Known properties: message, level, id, type, description, runIf, allowFailure, allowWarning, retry, timeout, disabled, logLevel, workerGroup. [unknown-property]",
+    "many.yaml:9:5: task 'a': unknown property 'colour'. Known properties: message, level, id, type, description, runIf, allowFailure, allowWarning, retry, timeout, disabled, logLevel, logToFile, workerGroup, version. [unknown-property]",
     "many.yaml:11:9: task id 'a' is already used at tasks[0]; task ids must be unique in the whole flow [duplicate-task-id]",
     "many.yaml:13:12: task 'a': 'level' must be one of TRACE, DEBUG, INFO, WARN, ERROR; got the string 'LOUD'. [invalid-value]",
   ]);

@@ -32,3 +32,10 @@ export const TaskCommon = {
 };
 
 export { dynamic, Expression };
+
+/** Names of the properties every task has (`id`, `type` and the common ones). */
+export const COMMON_TASK_KEYS: readonly string[] = [
+  'id',
+  'type',
+  ...Object.keys(TaskCommon).filter((k) => k !== 'id'),
+];

@@ -7,6 +7,7 @@ import type { PathSegment } from '../issue.ts';
 import { formatPath } from '../issue.ts';
 import { InputTypeName } from '../schema/inputs.ts';
 import type { TaskRegistry } from '../tasks/registry.ts';
+import { COMMON_TASK_KEYS } from '../tasks/task-common.ts';
 import { conditionTypeNames } from '../triggers/conditions.ts';
 import { triggerTypeNames } from '../triggers/triggers.ts';
 import { didYouMean } from './suggest.ts';
@@ -297,20 +298,7 @@ function knownKeys(
   if (obj && typeof obj.type === 'string') {
     const def = registry.get(obj.type);
     if (def) {
-      return [
-        ...Object.keys(def.properties),
-        'id',
-        'type',
-        'description',
-        'runIf',
-        'allowFailure',
-        'allowWarning',
-        'retry',
-        'timeout',
-        'disabled',
-        'logLevel',
-        'workerGroup',
-      ];
+      return [...Object.keys(def.properties), ...COMMON_TASK_KEYS];
     }
   }
   if (path.length === 0) {

@@ -30,6 +30,19 @@ export const NamespaceFilesOptions = z.strictObject({
 
 export const InputFiles = z.union([z.record(z.string(), z.string()), Expression]);
 
+const waitForProperties = {
+  condition: z.union([z.string(), z.boolean()]),
+  tasks: TaskList,
+  checkFrequency: z
+    .strictObject({
+      maxIterations: z.int().min(1).optional(),
+      maxDuration: Duration.optional(),
+      interval: Duration.optional(),
+    })
+    .optional(),
+  failOnMaxReached: z.boolean().optional(),
+};
+
 export const flowableTasks: TaskDefinition[] = [
   {
     type: 'io.kestra.plugin.core.flow.Sequential',
@@ -212,37 +225,14 @@ export const flowableTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.core.flow.WaitFor',
     kind: 'flowable',
     description: 'Run the tasks repeatedly until the condition is true.',
-    properties: {
-      condition: z.union([z.string(), z.boolean()]),
-      tasks: TaskList,
-      checkFrequency: z
-        .strictObject({
-          maxIterations: z.int().min(1).optional(),
-          maxDuration: Duration.optional(),
-          interval: Duration.optional(),
-        })
-        .optional(),
-      failOnMaxReached: z.boolean().optional(),
-      ...errorsAndFinally,
-    },
+    properties: { ...waitForProperties, ...errorsAndFinally },
     children: (t) => withCommon(t, 'tasks'),
   },
   {
     type: 'io.kestra.plugin.core.flow.LoopUntil',
     kind: 'flowable',
     description: 'Alias of WaitFor in newer Kestra versions.',
-    properties: {
-      condition: z.union([z.string(), z.boolean()]),
-      tasks: TaskList,
-      checkFrequency: z
-        .strictObject({
-          maxIterations: z.int().min(1).optional(),
-          maxDuration: Duration.optional(),
-          interval: Duration.optional(),
-        })
-        .optional(),
-      failOnMaxReached: z.boolean().optional(),
-    },
+    properties: waitForProperties,
     children: (t) => listChildren(t, 'tasks'),
   },
   {
