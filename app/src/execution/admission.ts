@@ -18,10 +18,22 @@ import type { CreateOptions, ExecutorHost } from './host.ts';
 import { parseInputs } from './inputs/parse-inputs.ts';
 import { addSecret, createLive, type Live } from './live.ts';
 
-type AdmissionHost = Pick<ExecutorHost, 'deps' | 'enqueue'> & { adopt(id: string, live: Live): void };
+export type AdmissionHost = Pick<ExecutorHost, 'deps' | 'enqueue'> & {
+  adopt(id: string, live: Live): void;
+  /**
+   * Save a new execution and apply its first event (the durable service does both in one
+   * transaction, so a crash cannot leave an execution CREATED).
+   */
+  begin(execution: ExecutionState, flow: Flow, event: EngineEvent): Promise<ExecutionState>;
+};
+
+/** Runs admission decisions of one key (a flow) one at a time: in-process, or across app replicas. */
+export interface SerialLock {
+  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+}
 
 /** Serialises async work per key (one flow's admissions). */
-export class KeyedLock {
+export class KeyedLock implements SerialLock {
   readonly #tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -43,7 +55,7 @@ function active(e: ExecutionState): boolean {
 
 export async function createAndAdmit(
   host: AdmissionHost,
-  lock: KeyedLock,
+  lock: SerialLock,
   request: StartRequest,
   options: CreateOptions,
 ): Promise<ExecutionState> {
@@ -75,7 +87,7 @@ export async function createAndAdmit(
     ...(options.attemptNumber ? { attemptNumber: options.attemptNumber } : {}),
   });
   host.adopt(id, live);
-  return lock.run(flowKey(flow), async () => {
+  const decide = async () => {
     const others = flow.concurrency
       ? await deps.store.list({ namespace: flow.namespace, flowId: flow.id })
       : [];
@@ -87,13 +99,14 @@ export async function createAndAdmit(
       CANCEL: { type: 'refuse', state: 'CANCELLED', reason: `${why}; execution cancelled` },
       FAIL: { type: 'refuse', state: 'FAILED', reason: `${why}; execution failed` },
     };
-    await deps.store.save(ex, { flow });
-    return host.enqueue(id, events[admit(flow, running)]);
-  });
+    return host.begin(ex, flow, events[admit(flow, running)]);
+  };
+  // Without a limit there is no decision to serialise.
+  return flow.concurrency === undefined ? decide() : lock.run(flowKey(flow), decide);
 }
 
 /** Start queued executions of a flow while it is under its concurrency limit. */
-export async function dequeue(host: AdmissionHost, lock: KeyedLock, flow: Flow): Promise<void> {
+export async function dequeue(host: AdmissionHost, lock: SerialLock, flow: Flow): Promise<void> {
   const limit = flow.concurrency?.limit;
   if (limit === undefined) return;
   await lock.run(flowKey(flow), async () => {

@@ -2,7 +2,7 @@
  * Carrying out the engine's commands. Nothing here blocks the execution's event chain: jobs,
  * renders and subflows run on their own and answer with new events; timers fire into the chain.
  */
-import type { Command, ExecutionState } from '../engine/index.ts';
+import type { Command, EngineEvent, ExecutionState } from '../engine/index.ts';
 import { expressionContext } from './context.ts';
 import type { ExecutorHost } from './host.ts';
 import { runJob } from './jobs.ts';
@@ -58,6 +58,16 @@ async function renderCommand(
   live: Live,
   c: Extract<Command, { kind: 'render' }>,
 ): Promise<void> {
+  host.post(ex.id, await renderedEvent(host, ex, live, c));
+}
+
+/** The `rendered` event answering a render command (a render failure is in its `error`). */
+export async function renderedEvent(
+  host: Pick<ExecutorHost, 'deps' | 'services'>,
+  ex: ExecutionState,
+  live: Live,
+  c: Extract<Command, { kind: 'render' }>,
+): Promise<EngineEvent> {
   const run = c.taskRunId === undefined ? undefined : ex.taskRuns.find((r) => r.id === c.taskRunId);
   // At the end (flow outputs, SLA assertions) `execution.state` is the state about to be set.
   const final = ex.root.data?.['final'];
@@ -67,25 +77,24 @@ async function renderCommand(
   try {
     const values = await renderProperties(c.properties, ctx, host.services(ex, live));
     // Flow outputs are stored: mask them. Task-run values feed properties and must stay real.
-    host.post(ex.id, {
+    return {
       type: 'rendered',
       ...target,
       purpose: c.purpose,
       values: run === undefined ? live.mask(values) : values,
-    });
+    };
   } catch (e) {
     const where = run ? `Task '${run.taskId}': ` : '';
-    host.post(ex.id, {
-      type: 'rendered',
-      ...target,
-      purpose: c.purpose,
-      error: `${where}${(e as Error).message}`,
-    });
+    return { type: 'rendered', ...target, purpose: c.purpose, error: `${where}${(e as Error).message}` };
   }
 }
 
 /** Retry behaviour CREATE_NEW_EXECUTION: the same flow and inputs, a new execution id, same correlation. */
-async function retryAsNewExecution(host: ExecutorHost, ex: ExecutionState, live: Live): Promise<void> {
+export async function retryAsNewExecution(
+  host: Pick<ExecutorHost, 'create'>,
+  ex: ExecutionState,
+  live: Live,
+): Promise<void> {
   const correlationId = ex.labels.find((l) => l.key === 'system.correlationId')?.value ?? ex.id;
   await host.create(
     {

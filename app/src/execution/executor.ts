@@ -1,239 +1,28 @@
 /**
- * The local executor: the impure shell around the pure engine. The events of one execution are
- * applied in order (load → step → save → carry out the commands); jobs, renders, timers and
- * subflows run outside that chain and come back as new events. Implements `ExecutionService`.
+ * The local executor: the impure shell around the pure engine, in one process. The events of one
+ * execution are applied in order (load → step → save → carry out the commands); jobs, renders,
+ * timers and subflows run outside that chain and come back as new events. The API it offers
+ * (`ExecutionService`) is shared with the durable service in `service-base.ts`.
  */
-import { render } from '../../../flows-schema/src/expressions/index.ts';
-import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
-import type { TaskJob } from '../../../runner/src/job.ts';
-import type { ExecutionSummary } from '../../../runner/src/task-contract.ts';
-import {
-  type EngineEvent,
-  type ExecutionState,
-  indexFlow,
-  isFinished,
-  isTerminal,
-  replayExecution,
-  step,
-} from '../engine/index.ts';
-import { createAndAdmit, dequeue, KeyedLock } from './admission.ts';
+import { type EngineEvent, type ExecutionState, isFinished, isTerminal, step } from '../engine/index.ts';
+import { dequeue, KeyedLock } from './admission.ts';
 import { carryOut } from './carry-out.ts';
-import { expressionContext } from './context.ts';
-import {
-  type ExecutionDocument,
-  type ExecutionEvent,
-  type ExecutionService,
-  InputsRefused,
-  type LogEntry,
-  type StartRequest,
-} from './contract.ts';
-import type { ExecutorDeps } from './deps.ts';
-import { isoDuration, toDocument } from './documents.ts';
-import type { CreateOptions, ExecutorHost } from './host.ts';
-import { parseInputs } from './inputs/parse-inputs.ts';
 import { logEntry } from './jobs.ts';
-import { addSecret, createLive, type Live } from './live.ts';
-import { type LocalTask, localTasks } from './local-tasks.ts';
-import { servicesFor } from './render.ts';
+import type { Live } from './live.ts';
+import { ExecutionServiceBase } from './service-base.ts';
 import { notifyParent } from './subflows.ts';
 import { removeWorkingDirectories } from './working-dirs.ts';
 
-export class LocalExecutionService implements ExecutionService, ExecutorHost {
-  readonly deps: ExecutorDeps;
-  readonly starting = new Set<string>();
-  readonly #live = new Map<string, Live>();
-  readonly #listeners = new Set<(event: ExecutionEvent) => void>();
-  readonly #waiters = new Map<string, Set<(ex: ExecutionState) => void>>();
-  readonly #admissions = new KeyedLock();
-  readonly #local: ReadonlyMap<string, LocalTask>;
-
-  constructor(deps: ExecutorDeps) {
-    this.deps = deps;
-    this.#local = localTasks(this);
-  }
-
-  // ---- ExecutionService -------------------------------------------------------------------------
-
-  async start(request: StartRequest): Promise<ExecutionDocument> {
-    return toDocument(await this.create(request, {}));
-  }
-
-  async get(id: string): Promise<ExecutionDocument | undefined> {
-    const stored = await this.deps.store.load(id);
-    return stored && toDocument(stored.execution);
-  }
-
-  waitForTerminal(id: string, signal?: AbortSignal): Promise<ExecutionDocument> {
-    return new Promise((resolve, reject) => {
-      const waiters = this.#waiters.get(id) ?? new Set();
-      this.#waiters.set(id, waiters);
-      const done = (ex: ExecutionState) => {
-        waiters.delete(done);
-        resolve(toDocument(ex));
-      };
-      // Registered before loading: the execution may finish while the load is in flight.
-      waiters.add(done);
-      signal?.addEventListener('abort', () => {
-        waiters.delete(done);
-        reject(signal.reason);
-      });
-      this.#mustLoad(id).then((s) => isFinished(s.execution) && done(s.execution), reject);
-    });
-  }
-
-  logs(id: string): Promise<LogEntry[]> {
-    return this.deps.store.logs(id);
-  }
-
-  async kill(id: string): Promise<ExecutionDocument> {
-    await this.#mustLoad(id);
-    return toDocument(await this.enqueue(id, { type: 'kill' }));
-  }
-
-  async pause(id: string): Promise<ExecutionDocument> {
-    const { execution } = await this.#mustLoad(id);
-    if (execution.state !== 'RUNNING')
-      throw new Error(`Execution ${id} is ${execution.state}; only a RUNNING execution can be paused`);
-    return toDocument(await this.enqueue(id, { type: 'pause' }));
-  }
-
-  /** Resume a PAUSED execution; inputs are checked against the paused tasks' `onResume` definitions. */
-  async resume(id: string, inputs: Record<string, unknown> = {}): Promise<ExecutionDocument> {
-    const { execution, flow } = await this.#mustLoad(id);
-    if (execution.state !== 'PAUSED')
-      throw new Error(`Execution ${id} is ${execution.state}; only a PAUSED execution can be resumed`);
-    const live = this.liveOf(id, flow);
-    const parsed: Record<string, unknown> = { ...inputs };
-    const problems: InputsRefused['problems'][number][] = [];
-    for (const run of execution.taskRuns.filter((r) => r.state === 'PAUSED')) {
-      const defs = indexFlow(flow).get(run.taskId)?.task['onResume'] as Parameters<typeof parseInputs>[0];
-      const r = await parseInputs(defs, inputs, { onSecret: (v) => addSecret(live, v) });
-      Object.assign(parsed, r.values);
-      problems.push(...r.problems);
-    }
-    if (problems.length > 0) throw new InputsRefused(problems);
-    return toDocument(await this.enqueue(id, { type: 'resume', inputs: parsed }));
-  }
-
-  async restart(id: string): Promise<ExecutionDocument> {
-    const { execution } = await this.#mustLoad(id);
-    if (execution.state !== 'FAILED') {
-      throw new Error(
-        `Execution ${id} is ${execution.state}; only a FAILED execution can be restarted (replay it instead)`,
-      );
-    }
-    return toDocument(await this.enqueue(id, { type: 'restart' }));
-  }
-
-  async replay(id: string, taskRunId?: string): Promise<ExecutionDocument> {
-    const { execution, flow } = await this.#mustLoad(id);
-    if (!isTerminal(execution.state))
-      throw new Error(`Execution ${id} is ${execution.state}; only a finished execution can be replayed`);
-    const copy = replayExecution(execution, flow, taskRunId, this.#env());
-    this.liveOf(copy.id, flow);
-    await this.deps.store.save(copy, { flow });
-    return toDocument(await this.enqueue(copy.id, { type: 'start' }));
-  }
-
-  subscribe(listener: (event: ExecutionEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  // ---- For the embedded runner (TemplatedTask, SlackExecution) ----------------------------------
-
-  /** Render a template in a job's task-run context. */
-  async renderForJob(job: TaskJob, template: string): Promise<string> {
-    const { execution, flow } = await this.#mustLoad(job.run.executionId);
-    const run = execution.taskRuns.find((r) => r.id === job.run.taskRunId);
-    const ctx = expressionContext(execution, flow, run, this.deps.environment);
-    return render(template, ctx, { services: this.services(execution, this.liveOf(execution.id, flow)) });
-  }
-
-  async summary(id: string): Promise<ExecutionSummary | undefined> {
-    const ex = (await this.deps.store.load(id))?.execution;
-    if (ex === undefined) return undefined;
-    const start = ex.histories[0]?.at ?? this.deps.clock.now();
-    const end = isTerminal(ex.state) ? (ex.histories.at(-1)?.at ?? start) : this.deps.clock.now();
-    return {
-      id: ex.id,
-      namespace: ex.namespace,
-      flowId: ex.flowId,
-      state: ex.state,
-      startDate: new Date(start).toISOString(),
-      duration: isoDuration(end - start),
-      taskRuns: ex.taskRuns.map((r) => ({ taskId: r.taskId, state: r.state })),
-    };
-  }
-
-  // ---- ExecutorHost -----------------------------------------------------------------------------
-
-  create(request: StartRequest, options: CreateOptions): Promise<ExecutionState> {
-    return createAndAdmit(this.#admissionHost(), this.#admissions, request, options);
-  }
+export class LocalExecutionService extends ExecutionServiceBase {
+  protected readonly admissionLock = new KeyedLock();
 
   enqueue(id: string, event: EngineEvent): Promise<ExecutionState> {
-    const live = this.#live.get(id);
+    const live = this.lives.get(id);
     if (live === undefined)
-      return this.#mustLoad(id).then((s) => this.#chain(id, this.liveOf(id, s.flow), event));
+      return this.mustLoad(id).then((s) => this.#chain(id, this.liveOf(id, s.flow), event));
     return this.#chain(id, live, event);
   }
-
-  post(id: string, event: EngineEvent): void {
-    this.enqueue(id, event).catch((e: Error) => this.internalError(id, e));
-  }
-
-  internalError(id: string, e: Error): void {
-    const message = `Internal error in Osprey's executor (please report it): ${e.stack ?? e.message}`;
-    console.error(`execution ${id}: ${message}`);
-    this.deps.store
-      .load(id)
-      .then(
-        (s) =>
-          s &&
-          this.deps.store.appendLogs([
-            logEntry(s.execution, undefined, 'ERROR', message, new Date(this.deps.clock.now()).toISOString()),
-          ]),
-      )
-      .catch(() => undefined);
-  }
-
-  load(id: string) {
-    return this.deps.store.load(id);
-  }
-
-  liveOf(id: string, flow: Flow): Live {
-    let live = this.#live.get(id);
-    if (live === undefined) {
-      live = createLive(flow);
-      this.#live.set(id, live);
-    }
-    return live;
-  }
-
-  services(ex: ExecutionState, live: Live): ExpressionServices {
-    const { deps } = this;
-    const io = {
-      kv: deps.kv,
-      secrets: deps.secrets,
-      storage: deps.storage,
-      logs: (id: string) => deps.store.logs(id),
-      now: () => deps.clock.now(),
-    };
-    return servicesFor(io, ex, (v) => addSecret(live, v));
-  }
-
-  appendLogs(ex: ExecutionState, live: Live, logs: LogEntry[]): void {
-    this.deps.store.appendLogs(logs).catch((e: Error) => this.internalError(ex.id, e));
-    this.#publish(live.last ?? ex, logs);
-  }
-
-  localTask(type: string): LocalTask | undefined {
-    return this.#local.get(type);
-  }
-
-  // ---- Internals --------------------------------------------------------------------------------
 
   #chain(id: string, live: Live, event: EngineEvent): Promise<ExecutionState> {
     const next = live.chain.then(() => this.#process(id, live, event));
@@ -242,8 +31,8 @@ export class LocalExecutionService implements ExecutionService, ExecutorHost {
   }
 
   async #process(id: string, live: Live, event: EngineEvent): Promise<ExecutionState> {
-    const { execution: before, flow } = await this.#mustLoad(id);
-    const r = step(before, flow, event, this.#env());
+    const { execution: before, flow } = await this.mustLoad(id);
+    const r = step(before, flow, event, this.env());
     const ex = r.execution;
     const byRun = new Map(r.logs.length > 0 ? ex.taskRuns.map((t) => [t.id, t]) : []);
     const logs = r.logs.map((l) =>
@@ -257,7 +46,7 @@ export class LocalExecutionService implements ExecutionService, ExecutorHost {
     );
     await this.deps.store.save(ex, { logs });
     live.last = ex;
-    this.#publish(ex, logs);
+    this.publish(ex, logs);
     for (const c of r.commands) carryOut(this, ex, live, c);
     if (!isTerminal(before.state) && isTerminal(ex.state)) this.#onTerminal(ex, flow);
     if (!isFinished(before) && isFinished(ex)) this.#onFinished(ex, live);
@@ -266,7 +55,7 @@ export class LocalExecutionService implements ExecutionService, ExecutorHost {
 
   #onTerminal(ex: ExecutionState, flow: Flow): void {
     notifyParent(this, ex, flow).catch((e: Error) => this.internalError(ex.id, e));
-    dequeue(this.#admissionHost(), this.#admissions, flow).catch((e: Error) => this.internalError(ex.id, e));
+    dequeue(this.admissionHost(), this.admissionLock, flow).catch((e: Error) => this.internalError(ex.id, e));
   }
 
   #onFinished(ex: ExecutionState, live: Live): void {
@@ -274,31 +63,6 @@ export class LocalExecutionService implements ExecutionService, ExecutorHost {
     live.timers.clear();
     void removeWorkingDirectories(live);
     delete live.last;
-    for (const w of [...(this.#waiters.get(ex.id) ?? [])]) w(ex);
-    this.#waiters.delete(ex.id);
-  }
-
-  #admissionHost() {
-    return {
-      deps: this.deps,
-      enqueue: (id: string, e: EngineEvent) => this.enqueue(id, e),
-      adopt: (id: string, live: Live) => this.#live.set(id, live),
-    };
-  }
-
-  #publish(ex: ExecutionState, logs: LogEntry[]): void {
-    if (this.#listeners.size === 0) return;
-    const event: ExecutionEvent = { execution: toDocument(ex), ...(logs.length > 0 ? { logs } : {}) };
-    for (const l of this.#listeners) l(event);
-  }
-
-  #env() {
-    return { now: this.deps.clock.now(), newId: this.deps.newId, random: this.deps.random };
-  }
-
-  async #mustLoad(id: string) {
-    const stored = await this.deps.store.load(id);
-    if (stored === undefined) throw new Error(`Execution ${id} does not exist`);
-    return stored;
+    this.finished(ex);
   }
 }

@@ -64,6 +64,99 @@ export function logEntry(
   };
 }
 
+/** A run command's task with its properties rendered, ready to become a `TaskJob`. */
+export interface RenderedJob {
+  run: TaskRun;
+  /** Canonical task type. */
+  type: string;
+  task: Task;
+  properties: Record<string, unknown>;
+  /** Local folder of the WorkingDirectory parent (only when `workingDirectories` is on). */
+  workingDirectory?: string;
+}
+
+export type RenderHost = Pick<ExecutorHost, 'deps' | 'services'>;
+
+/**
+ * Render the properties of a run command's task (and create its WorkingDirectory parent's folder in
+ * this process when `workingDirectories` is on). Throws when a property cannot be rendered; the
+ * message is the task's failure (see `renderFailure`).
+ */
+export async function renderJob(
+  host: RenderHost,
+  ex: ExecutionState,
+  live: Live,
+  cmd: Extract<Command, { kind: 'run' }>,
+  options: { workingDirectories?: boolean } = {},
+): Promise<RenderedJob> {
+  const { deps } = host;
+  const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
+  const entry = indexFlow(live.flow).get(run.taskId)!;
+  const services = host.services(ex, live);
+  const context = expressionContext(ex, live.flow, run, deps.environment);
+  const properties = await renderProperties(jobProperties(entry.task), context, services);
+  let workDir: string | undefined;
+  if (cmd.workingDirectory !== undefined && options.workingDirectories !== false) {
+    const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
+    const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
+    const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
+    workDir = await workingDirectory(
+      live,
+      scope.id,
+      () =>
+        renderProperties({ inputFiles: scopeTask['inputFiles'] ?? {} }, scopeContext, services).then(
+          (p) => p['inputFiles'],
+        ),
+      deps.storage,
+    );
+  }
+  return {
+    run,
+    type: entry.type,
+    task: entry.task,
+    properties,
+    ...(workDir !== undefined ? { workingDirectory: workDir } : {}),
+  };
+}
+
+/** The failure message of a task whose properties could not be rendered (not retryable). */
+export function renderFailure(taskId: string, error: unknown): string {
+  return `Task '${taskId}': ${(error as Error).message}`;
+}
+
+/** Lowest log level a task's lines are kept at (`logLevel`), as an index into the level list. */
+export function minLogLevel(task: Task): number {
+  return LEVELS.indexOf(String(task.logLevel ?? 'TRACE'));
+}
+
+/** The job a runner executes for a rendered task (the job id is the idempotency key of its result). */
+export function taskJob(
+  ex: ExecutionState,
+  live: Live,
+  cmd: Extract<Command, { kind: 'run' }>,
+  rendered: RenderedJob,
+): TaskJob {
+  const { run } = rendered;
+  return {
+    jobId: `${run.id}-${cmd.attempt}`,
+    type: rendered.type,
+    properties: rendered.properties,
+    run: {
+      executionId: ex.id,
+      namespace: ex.namespace,
+      flowId: ex.flowId,
+      taskId: run.taskId,
+      taskRunId: run.id,
+      ...(run.value !== undefined ? { value: run.value } : {}),
+      attempt: cmd.attempt,
+    },
+    ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
+    secrets: [...live.secrets],
+    ...(rendered.workingDirectory !== undefined ? { workingDirectory: rendered.workingDirectory } : {}),
+    ...(ex.source !== undefined ? { source: ex.source } : {}),
+  };
+}
+
 export async function runJob(
   host: JobHost,
   ex: ExecutionState,
@@ -73,7 +166,7 @@ export async function runJob(
   const { deps } = host;
   const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
   const entry = indexFlow(live.flow).get(run.taskId)!;
-  const minLevel = LEVELS.indexOf(String(entry.task.logLevel ?? 'TRACE'));
+  const minLevel = minLogLevel(entry.task);
   const stamp = () => new Date(deps.clock.now()).toISOString();
   let sawError = false;
   let settled = false;
@@ -105,35 +198,18 @@ export async function runJob(
     });
   };
 
-  const services = host.services(ex, live);
-  const context = expressionContext(ex, live.flow, run, deps.environment);
-  let properties: Record<string, unknown>;
-  let workDir: string | undefined;
+  let rendered: RenderedJob;
   try {
-    properties = await renderProperties(jobProperties(entry.task), context, services);
-    if (cmd.workingDirectory !== undefined) {
-      const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
-      const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
-      const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
-      workDir = await workingDirectory(
-        live,
-        scope.id,
-        () =>
-          renderProperties({ inputFiles: scopeTask['inputFiles'] ?? {} }, scopeContext, services).then(
-            (p) => p['inputFiles'],
-          ),
-        deps.storage,
-      );
-    }
+    rendered = await renderJob(host, ex, live, cmd);
   } catch (e) {
-    settle({ state: 'FAILED', error: `Task '${run.taskId}': ${(e as Error).message}`, retryable: false });
+    settle({ state: 'FAILED', error: renderFailure(run.taskId, e), retryable: false });
     return;
   }
 
   const local = host.localTask(entry.type);
   if (local !== undefined) {
     settle(
-      await local(properties, { execution: ex, run }).catch((e: Error) => ({
+      await local(rendered.properties, { execution: ex, run }).catch((e: Error) => ({
         state: 'FAILED' as const,
         error: e.message,
         retryable: false,
@@ -142,24 +218,7 @@ export async function runJob(
     return;
   }
 
-  const job: TaskJob = {
-    jobId: `${run.id}-${cmd.attempt}`,
-    type: entry.type,
-    properties,
-    run: {
-      executionId: ex.id,
-      namespace: ex.namespace,
-      flowId: ex.flowId,
-      taskId: run.taskId,
-      taskRunId: run.id,
-      ...(run.value !== undefined ? { value: run.value } : {}),
-      attempt: cmd.attempt,
-    },
-    ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
-    secrets: [...live.secrets],
-    ...(workDir !== undefined ? { workingDirectory: workDir } : {}),
-    ...(ex.source !== undefined ? { source: ex.source } : {}),
-  };
+  const job = taskJob(ex, live, cmd, rendered);
   const controller = new AbortController();
   live.jobs.set(run.id, controller);
   if (cmd.timeoutMs !== undefined) {

@@ -22,10 +22,11 @@ export async function startSubflow(
   host: SubflowHost,
   ex: ExecutionState,
   cmd: Extract<Command, { kind: 'startSubflow' }>,
+  /** The child's id; the durable service picks it when the command is recorded, so a redo finds the child. */
+  id: string = host.deps.newId(),
 ): Promise<void> {
   const req = cmd.request;
   const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
-  const id = host.deps.newId();
   host.starting.add(id);
   try {
     const flow = await host.deps.flows.get(req.namespace, req.flowId);

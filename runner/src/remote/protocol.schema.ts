@@ -99,6 +99,30 @@ export interface ResultResponse {
   status: 'applied' | 'duplicate';
 }
 
+/** Several results at once (a busy runner sends what finished while its previous batch was in flight). */
+export const ResultsRequest = z.strictObject({
+  results: z
+    .array(
+      z.strictObject({
+        jobId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a job id'),
+        leaseId: LeaseId,
+        result: JobResultBody,
+      }),
+    )
+    .min(1)
+    .max(500),
+});
+export type ResultsRequest = z.infer<typeof ResultsRequest>;
+
+export interface ResultsResponse {
+  /** One per result, in order: `not-held` and `unknown` results were refused (with a message). */
+  results: Array<{
+    jobId: string;
+    status: 'applied' | 'duplicate' | 'not-held' | 'unknown';
+    message?: string;
+  }>;
+}
+
 export const HandBackRequest = z.strictObject({
   leaseId: LeaseId,
   /** Why the runner gives the job up (shown in the task's failure). */

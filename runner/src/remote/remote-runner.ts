@@ -11,7 +11,7 @@
  * go back to the queue.
  */
 import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
-import type { JobResult, TaskJob } from '../job.ts';
+import type { TaskJob } from '../job.ts';
 import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
@@ -19,6 +19,7 @@ import { CredentialStore } from './credential-store.ts';
 import { LogBatcher } from './log-batcher.ts';
 import type { ClaimedJob, LeaseRef } from './protocol.schema.ts';
 import { RemoteStorage } from './remote-storage.ts';
+import { ResultSender } from './result-sender.ts';
 import { ProtocolError, RunnerClient, retrying, sleep, Unreachable } from './runner-client.ts';
 
 export interface RemoteRunnerOptions {
@@ -47,6 +48,9 @@ export interface RemoteRunnerOptions {
   log?: (message: string) => void;
 }
 
+/** Jobs asked for in one claim at most (the protocol's limit). */
+const MAX_CLAIM = 100;
+
 interface Running {
   lease: LeaseRef;
   controller: AbortController;
@@ -66,6 +70,7 @@ export class RemoteRunner {
   readonly #hardStop = new AbortController();
   readonly #namespaceFiles: ReturnType<typeof namespaceFilesForJobs>;
   readonly #log: (message: string) => void;
+  readonly #results: ResultSender;
   #slotFreed: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
@@ -83,6 +88,11 @@ export class RemoteRunner {
       git: new GitMirrorCache(options.gitCacheDir === undefined ? {} : { cacheDir: options.gitCacheDir }),
     });
     this.#log = options.log ?? ((m) => console.log(m));
+    this.#results = new ResultSender(this.#client, () => ({
+      // Retried until the app takes it (it may be restarting), faster than a lease runs out.
+      maxDelayMs: Math.max(100, Math.floor(this.#heartbeatMs / 2)),
+      signal: this.#hardStop.signal,
+    }));
   }
 
   /** Jobs running now. */
@@ -161,13 +171,18 @@ export class RemoteRunner {
       try {
         const res = await this.#client.claim(
           {
-            max: free,
+            max: Math.min(free, MAX_CLAIM),
             waitMs: this.#options.claimWaitMs ?? 25_000,
             ...(workerGroup === undefined ? {} : { workerGroup }),
           },
           this.#claimAbort.signal,
         );
-        this.#heartbeatMs = res.heartbeatIntervalMs;
+        if (res.heartbeatIntervalMs !== this.#heartbeatMs) {
+          // The app sets the pace (a third of its lease time): follow it from now on.
+          this.#heartbeatMs = res.heartbeatIntervalMs;
+          clearTimeout(this.#heartbeatTimer);
+          this.#scheduleHeartbeat(this.#heartbeatMs);
+        }
         jobs = res.jobs;
         failures = 0;
       } catch (e) {
@@ -243,18 +258,11 @@ export class RemoteRunner {
     const result = await runner.run(job, { onLog: (l) => logs.add(l), signal: entry.controller.signal });
     await logs.close();
     if (entry.lost || entry.handedBack) return;
-    try {
-      await retrying(() => client.result(lease, resultBody(result)), {
-        maxDelayMs: Math.max(100, Math.floor(this.#heartbeatMs / 2)),
-        signal: this.#hardStop.signal,
-      });
-    } catch (e) {
-      if (e instanceof ProtocolError && e.status === 409) {
-        this.#log(`job ${lease.jobId}: ${e.message}`);
-        return;
-      }
-      throw e;
-    }
+    const outcome = await this.#results.send(lease, result);
+    if (outcome.status === 'not-held' || outcome.status === 'unknown')
+      this.#log(
+        `job ${lease.jobId}: the server did not take its result: ${outcome.message ?? outcome.status}`,
+      );
   }
 
   // ---- Heartbeats -------------------------------------------------------------------------------
@@ -312,7 +320,12 @@ export class RemoteRunner {
         `runner ${this.#options.name}: stopping; waiting up to ${isoDuration(graceMs)} for ${this.#running.size} running task(s)`,
       );
     }
-    const finished = await Promise.race([all().then(() => true), sleep(graceMs).then(() => false)]);
+    const grace = new AbortController();
+    const finished = await Promise.race([
+      all().then(() => true),
+      sleep(graceMs, grace.signal).then(() => false),
+    ]);
+    grace.abort();
     if (!finished) {
       for (const r of this.#running.values()) {
         r.handedBack = true;
@@ -325,7 +338,9 @@ export class RemoteRunner {
         r.controller.abort(new Error('handed back'));
       }
       this.#hardStop.abort();
-      await Promise.race([all(), sleep(5000)]);
+      const unwind = new AbortController();
+      await Promise.race([all(), sleep(5000, unwind.signal)]);
+      unwind.abort();
     }
     this.#hardStop.abort();
     clearTimeout(this.#heartbeatTimer);
@@ -336,17 +351,6 @@ export class RemoteRunner {
         this.#log(`runner ${this.#options.name}: could not return unclaimed jobs: ${e.message}`),
       );
   }
-}
-
-/** The part of a job result the app takes (the job id is in the path). */
-function resultBody(r: JobResult) {
-  return {
-    state: r.state,
-    ...(r.outputs === undefined ? {} : { outputs: r.outputs }),
-    ...(r.effects === undefined ? {} : { effects: r.effects }),
-    ...(r.error === undefined ? {} : { error: r.error }),
-    ...(r.retryable === undefined ? {} : { retryable: r.retryable }),
-  };
 }
 
 /** KV for a job's plugins, through the app. */

@@ -14,6 +14,7 @@ import type {
   LeaseRef,
   ResultRequest,
   ResultResponse,
+  ResultsResponse,
 } from './protocol.schema.ts';
 import { PROTOCOL_PREFIX } from './protocol.schema.ts';
 
@@ -84,6 +85,12 @@ export class RunnerClient {
 
   result(lease: LeaseRef, result: ResultRequest['result']): Promise<ResultResponse> {
     return this.#json('POST', `/jobs/${enc(lease.jobId)}/result`, { leaseId: lease.leaseId, result });
+  }
+
+  results(results: Array<LeaseRef & { result: ResultRequest['result'] }>): Promise<ResultsResponse> {
+    return this.#json('POST', '/results', {
+      results: results.map((r) => ({ jobId: r.jobId, leaseId: r.leaseId, result: r.result })),
+    });
   }
 
   handBack(lease: LeaseRef, reason: string): Promise<unknown> {

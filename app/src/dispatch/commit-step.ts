@@ -1,0 +1,291 @@
+/**
+ * The transaction of durable steps. A step writes its new state under a version check, its log
+ * lines, its task jobs (a lease row and a pg-boss job each, in the queue of the task's worker
+ * group), the stops it asked for and its engine-queue messages — all of it commits or none of it,
+ * so a job exists exactly when the state that created it does. A step may carry a guard: the lease
+ * it settles (a runner's result, a lost runner); when the lease is not held, nothing of it is written.
+ *
+ * `StepCommitter` writes the steps that arrive while a transaction is in flight together, in the
+ * next transaction, with one set-based statement per table: under load the cost of a commit is
+ * shared by many steps, and with a single step nothing waits. The caller announces the commit
+ * afterwards (announcer.ts).
+ */
+import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import type { LogEntry } from '../execution/contract.ts';
+import type { Database, Executor } from '../storage/database.ts';
+import { insertSteps, updateSteps } from '../storage/execution-steps.ts';
+import { appendLogs } from '../storage/logs.ts';
+import {
+  cancelTaskJobs,
+  insertTaskJobs,
+  type SettleOutcome,
+  type SettleRequest,
+  settleRefusal,
+  settleTaskJobs,
+  type TaskJobRow,
+  unsettleTaskJobs,
+} from '../storage/task-jobs.ts';
+import type { BossJobs } from './boss-jobs.ts';
+import { toNewLog } from './database-execution-store.ts';
+import type { EngineMessage } from './engine-messages.ts';
+import { killedResult, type PreparedStep } from './prepare-step.ts';
+import { ENGINE_QUEUE, taskQueueName, timerJobId } from './queues.ts';
+import { endedAt, stepInsert } from './step-rows.ts';
+
+export const TASK_READY = 'task_ready';
+export const EXECUTION_FINISHED = 'execution_finished';
+export const ENGINE_READY = 'engine_ready';
+
+export type StepTarget = { kind: 'insert'; flow: Flow } | { kind: 'update'; version: number };
+
+/** The lease a step settles; the step is written only if the lease is held. */
+export interface SettleGuard extends SettleRequest {
+  /** The pg-boss job is completed (a result) or failed (no result: the runner was lost). */
+  boss: 'complete' | 'fail';
+  /** A line logged with the step (why the task failed without a runner's word). */
+  log?: LogEntry;
+}
+
+export type Committed =
+  | { status: 'committed'; version: number }
+  /** `insert`: an execution with this id exists already; nothing was written. */
+  | { status: 'exists' }
+  /** `update`: another writer stepped the execution since it was read; nothing was written. */
+  | { status: 'conflict' }
+  /** The guard's lease is not held; nothing was written. */
+  | { status: 'refused'; settle: SettleOutcome };
+
+interface Pending {
+  step: PreparedStep;
+  target: StepTarget;
+  guard: SettleGuard | undefined;
+  resolve(c: Committed): void;
+  reject(e: unknown): void;
+}
+
+/** Steps written in one transaction at most. */
+const MAX_BATCH = 200;
+
+export class StepCommitter {
+  readonly #db: Database;
+  readonly #boss: BossJobs;
+  readonly #waiting: Pending[] = [];
+  #draining = false;
+
+  constructor(db: Database, boss: BossJobs) {
+    this.#db = db;
+    this.#boss = boss;
+  }
+
+  commit(step: PreparedStep, target: StepTarget, guard?: SettleGuard): Promise<Committed> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ step, target, guard, resolve, reject });
+      if (!this.#draining) {
+        this.#draining = true;
+        setImmediate(() => void this.#drain());
+      }
+    });
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#waiting.length > 0) {
+        // One turn of the event loop first: requests that arrived meanwhile (PGlite runs a whole
+        // transaction without yielding to I/O) add their steps to this batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const batch = this.#waiting.splice(0, MAX_BATCH);
+        try {
+          const results = await this.#db.transaction((tx) => writeSteps(tx, this.#boss, batch, new Date()));
+          for (const [i, p] of batch.entries()) p.resolve(results[i] as Committed);
+        } catch (e) {
+          if (batch.length === 1) {
+            batch[0]?.reject(e);
+            continue;
+          }
+          // One step broke the batch: write each alone, so only that one fails.
+          for (const p of batch) {
+            await this.#db
+              .transaction((tx) => writeSteps(tx, this.#boss, [p], new Date()))
+              .then(
+                ([r]) => p.resolve(r as Committed),
+                (err: unknown) => p.reject(err),
+              );
+          }
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+}
+
+async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: Date): Promise<Committed[]> {
+  const results: Array<Committed | undefined> = batch.map(() => undefined);
+
+  // Guards first: a step whose lease is not held writes nothing.
+  const guarded = batch.flatMap((p, i) => (p.guard === undefined ? [] : [{ i, guard: p.guard }]));
+  const settled = new Map(
+    (
+      await settleTaskJobs(
+        tx,
+        guarded.map((g) => g.guard),
+        now,
+      )
+    ).map((row) => [row.jobId, row]),
+  );
+  for (const { i, guard } of guarded) {
+    if (!settled.has(guard.jobId)) results[i] = { status: 'refused', settle: await settleRefusal(tx, guard) };
+  }
+
+  // States: inserts of new executions, updates under their version check.
+  const inserts = batch.flatMap((p, i) =>
+    results[i] === undefined && p.target.kind === 'insert'
+      ? [{ i, row: stepInsert(p.step.execution, p.target.flow) }]
+      : [],
+  );
+  const inserted = await insertSteps(
+    tx,
+    inserts.map((x) => x.row),
+    now,
+  );
+  for (const { i, row } of inserts)
+    results[i] = inserted.has(row.id) ? { status: 'committed', version: 1 } : { status: 'exists' };
+  const updates = batch.flatMap((p, i) =>
+    results[i] === undefined && p.target.kind === 'update'
+      ? [
+          {
+            i,
+            row: {
+              id: p.step.execution.id,
+              expectedVersion: p.target.version,
+              state: p.step.execution.state,
+              document: p.step.execution,
+              endedAt: endedAt(p.step.execution),
+            },
+          },
+        ]
+      : [],
+  );
+  const versions = await updateSteps(
+    tx,
+    updates.map((u) => u.row),
+    now,
+  );
+  for (const { i, row } of updates) {
+    const v = versions.get(row.id);
+    results[i] = v === undefined ? { status: 'conflict' } : { status: 'committed', version: v };
+  }
+  // A guard settled for a step that could not be written after all: its lease is held again.
+  await unsettleTaskJobs(
+    tx,
+    guarded
+      .filter((g) => results[g.i]?.status !== 'committed' && settled.has(g.guard.jobId))
+      .map((g) => g.guard.jobId),
+  );
+
+  const written = batch.filter((_, i) => results[i]?.status === 'committed');
+  await settleBossJobs(tx, boss, written, settled);
+  await appendLogs(
+    tx,
+    written
+      .flatMap((p) => [...p.step.logs, ...(p.guard?.log === undefined ? [] : [p.guard.log])])
+      .map(toNewLog),
+  );
+  await dispatchJobs(tx, boss, written, now);
+  for (const p of written) await stopJobs(tx, boss, p.step, now);
+  await sendMessages(tx, boss, written);
+  return results as Committed[];
+}
+
+/** The pg-boss jobs of settled leases: completed with a result, failed without. */
+async function settleBossJobs(
+  tx: Executor,
+  boss: BossJobs,
+  written: Pending[],
+  settled: Map<string, TaskJobRow>,
+): Promise<void> {
+  const byQueue = new Map<string, { complete: string[]; fail: string[] }>();
+  for (const p of written) {
+    const row = p.guard === undefined ? undefined : settled.get(p.guard.jobId);
+    if (row === undefined || p.guard === undefined) continue;
+    let q = byQueue.get(row.queue);
+    if (q === undefined) {
+      q = { complete: [], fail: [] };
+      byQueue.set(row.queue, q);
+    }
+    q[p.guard.boss].push(row.bossId);
+  }
+  for (const [queue, q] of byQueue) {
+    if (q.complete.length > 0) await boss.complete(tx, queue, q.complete);
+    for (const id of q.fail)
+      await boss.fail(tx, queue, id, { message: 'the runner holding the job was lost' });
+  }
+}
+
+async function dispatchJobs(tx: Executor, boss: BossJobs, written: Pending[], now: Date): Promise<void> {
+  const jobs = written.flatMap((p) => p.step.outbox.jobs);
+  if (jobs.length === 0) return;
+  const inserted = await insertTaskJobs(
+    tx,
+    jobs.map((j) => ({
+      jobId: j.job.jobId,
+      executionId: j.job.run.executionId,
+      namespace: j.job.run.namespace,
+      flowId: j.job.run.flowId,
+      taskRunId: j.job.run.taskRunId,
+      taskId: j.job.run.taskId,
+      attempt: j.job.run.attempt,
+      workerGroup: j.workerGroup,
+      queue: taskQueueName(j.workerGroup),
+      bossId: j.bossId,
+      timeoutMs: j.job.timeoutMs,
+      minLogLevel: j.minLogLevel,
+    })),
+    now,
+  );
+  const byQueue = new Map<string, Array<{ id: string; data: object }>>();
+  for (const j of jobs) {
+    // A job id already recorded is an attempt dispatched before: never send it twice.
+    if (!inserted.has(j.job.jobId)) continue;
+    const queue = taskQueueName(j.workerGroup);
+    const list = byQueue.get(queue) ?? [];
+    list.push({ id: j.bossId, data: j.job });
+    byQueue.set(queue, list);
+  }
+  for (const [queue, list] of byQueue) await boss.insert(tx, queue, list);
+}
+
+/** Jobs nobody claimed yet are cancelled and reported killed; runners holding one hear it at heartbeat. */
+async function stopJobs(tx: Executor, boss: BossJobs, p: PreparedStep, now: Date): Promise<void> {
+  const { cancels, clearedTimers } = p.outbox;
+  if (cancels.length > 0) {
+    const { cancelled } = await cancelTaskJobs(tx, p.execution.id, cancels, now);
+    for (const row of cancelled) await boss.cancel(tx, row.queue, row.bossId);
+    const killed: EngineMessage[] = cancelled.map((row) => ({
+      kind: 'event',
+      executionId: row.executionId,
+      event: killedResult(row.taskRunId, row.attempt),
+    }));
+    if (killed.length > 0)
+      await boss.insert(
+        tx,
+        ENGINE_QUEUE,
+        killed.map((data) => ({ data })),
+      );
+  }
+  for (const t of clearedTimers) await boss.cancel(tx, ENGINE_QUEUE, timerJobId(p.execution.id, t));
+}
+
+async function sendMessages(tx: Executor, boss: BossJobs, written: Pending[]): Promise<void> {
+  const messages = written.flatMap((p) => p.step.outbox.messages);
+  if (messages.length === 0) return;
+  await boss.insert(
+    tx,
+    ENGINE_QUEUE,
+    messages.map((m) => ({
+      data: m.message,
+      ...(m.id === undefined ? {} : { id: m.id }),
+      ...(m.startAfter === undefined ? {} : { startAfter: m.startAfter }),
+    })),
+  );
+}

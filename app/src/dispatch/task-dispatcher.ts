@@ -1,0 +1,342 @@
+/**
+ * `TaskDispatcher`: the app's side of the runner protocol, behind the HTTP routes. A claim takes
+ * pg-boss jobs of the runner's worker group and leases them in one transaction; heartbeats extend
+ * leases and tell the runner which jobs to stop; a result is applied to its execution in the same
+ * transaction that settles the lease, so a repeated submission changes nothing. Every method checks
+ * that the runner holds the lease it names; none of them changes anything otherwise.
+ */
+import type { TaskJob } from '../../../runner/src/job.ts';
+import type {
+  ClaimedJob,
+  ClaimRequest,
+  ClaimResponse,
+  HandBackRequest,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  LogsRequest,
+  ResultRequest,
+} from '../../../runner/src/remote/protocol.schema.ts';
+import type { EngineEvent, StateName } from '../engine/index.ts';
+import type { LogEntry } from '../execution/contract.ts';
+import { isoDuration } from '../execution/documents.ts';
+import type { Database } from '../storage/database.ts';
+import {
+  extendLeases,
+  getTaskJob,
+  leaseTaskJobs,
+  type TaskJobRow,
+  unleaseTaskJobs,
+} from '../storage/task-jobs.ts';
+import type { BossJobs } from './boss-jobs.ts';
+import type { ClaimSignals } from './claim-signals.ts';
+import type { DurableExecutionService } from './durable-service.ts';
+import { killedResult } from './prepare-step.ts';
+import { taskQueueName } from './queues.ts';
+
+export interface RunnerIdentity {
+  id: string;
+  name: string;
+}
+
+/** Clone URLs for jobs pinned to a commit (the GitHub App's installation-token URL, or a local path). */
+export interface GitAccess {
+  cloneUrl(repository: string): Promise<string | undefined>;
+}
+
+export interface DispatcherOptions {
+  /** A lease lasts this long after a claim or heartbeat (default 30 s). */
+  leaseTtlMs: number;
+  /** Longest long-poll (default 25 s). */
+  claimWaitMs: number;
+}
+
+export type LeaseCheck =
+  | { status: 'held'; job: TaskJobRow }
+  | { status: 'unknown' }
+  | { status: 'not-held'; message: string };
+
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+/** Leases remembered for results; beyond, results look their job up. */
+const MAX_REMEMBERED = 100_000;
+
+export class TaskDispatcher {
+  readonly #db: Database;
+  readonly #boss: BossJobs;
+  readonly #service: DurableExecutionService;
+  readonly #signals: ClaimSignals;
+  #git: GitAccess | undefined;
+  readonly options: DispatcherOptions;
+  /** Jobs leased through this replica, for results that come back here. */
+  readonly #leasedHere = new Map<string, { executionId: string; taskRunId: string; attempt: number }>();
+
+  constructor(deps: {
+    db: Database;
+    boss: BossJobs;
+    service: DurableExecutionService;
+    signals: ClaimSignals;
+    git?: GitAccess | undefined;
+    options: DispatcherOptions;
+  }) {
+    this.#db = deps.db;
+    this.#boss = deps.boss;
+    this.#service = deps.service;
+    this.#signals = deps.signals;
+    this.#git = deps.git;
+    this.options = deps.options;
+  }
+
+  /** Where clone URLs of jobs pinned to a commit come from (the GitHub App, once it is built). */
+  useGitAccess(access: GitAccess): void {
+    this.#git = access;
+  }
+
+  get heartbeatIntervalMs(): number {
+    return Math.max(100, Math.floor(this.options.leaseTtlMs / 3));
+  }
+
+  /** Long-poll: jobs of the runner's group, leased to it, as soon as there are any (or none at the end). */
+  async claim(runner: RunnerIdentity, req: ClaimRequest, signal: AbortSignal): Promise<ClaimResponse> {
+    const group = req.workerGroup;
+    const key = group ?? '';
+    await this.#service.ensureTaskQueue(group);
+    const deadline = Date.now() + Math.min(req.waitMs ?? this.options.claimWaitMs, this.options.claimWaitMs);
+    for (;;) {
+      const since = this.#signals.version(key);
+      const leased = await this.#lease(runner, group, req.max, signal);
+      if (leased.length > 0 || signal.aborted || this.#signals.closed || Date.now() >= deadline) {
+        return {
+          jobs: await Promise.all(leased.map((l) => this.#toClaimed(l))),
+          heartbeatIntervalMs: this.heartbeatIntervalMs,
+        };
+      }
+      await this.#signals.wait(key, since, deadline - Date.now(), signal);
+    }
+  }
+
+  async heartbeat(runner: RunnerIdentity, req: HeartbeatRequest): Promise<HeartbeatResponse> {
+    const expiresAt = new Date(Date.now() + this.options.leaseTtlMs);
+    const held = await extendLeases(this.#db, runner.id, req.leases, expiresAt);
+    const kept = new Set(held.map((h) => h.jobId));
+    return {
+      leases: held.map((h) => ({
+        jobId: h.jobId,
+        leaseExpiresAt: expiresAt.toISOString(),
+        cancel: h.cancelRequested,
+      })),
+      lost: req.leases.filter((l) => !kept.has(l.jobId)).map((l) => l.jobId),
+    };
+  }
+
+  /** Is the lease `leaseId` of job `jobId` held by this runner? */
+  async checkLease(runner: RunnerIdentity, jobId: string, leaseId: string): Promise<LeaseCheck> {
+    const job = await getTaskJob(this.#db, jobId);
+    if (job === undefined) return { status: 'unknown' };
+    if (job.runnerId !== runner.id || job.leaseId !== leaseId || job.state !== 'leased') {
+      return {
+        status: 'not-held',
+        message: `job ${jobId} is not leased to runner ${runner.name} under lease ${leaseId} (it is ${job.state}); stop the task`,
+      };
+    }
+    return { status: 'held', job };
+  }
+
+  /** Stores a batch of a job's log lines (its task's `logLevel` applied). */
+  async appendLogs(
+    runner: RunnerIdentity,
+    jobId: string,
+    req: LogsRequest,
+  ): Promise<LeaseCheck & { accepted?: number }> {
+    const check = await this.checkLease(runner, jobId, req.leaseId);
+    if (check.status !== 'held') return check;
+    const { job } = check;
+    const min = LEVELS.indexOf(job.minLogLevel);
+    const entries: LogEntry[] = req.logs
+      .filter((l) => LEVELS.indexOf(l.level) >= min)
+      .map((l) => ({
+        executionId: job.executionId,
+        namespace: job.namespace,
+        flowId: job.flowId,
+        taskId: job.taskId,
+        taskRunId: job.taskRunId,
+        attemptNumber: job.attempt,
+        level: l.level,
+        message: l.message,
+        timestamp: new Date(l.timestamp).toISOString(),
+      }));
+    await this.#service.appendJobLogs(job.executionId, entries);
+    return { ...check, accepted: entries.length };
+  }
+
+  /** Applies a job's result once: a repeat under the same lease answers `duplicate`. */
+  async submit(
+    runner: RunnerIdentity,
+    jobId: string,
+    req: ResultRequest,
+  ): Promise<
+    { status: 'applied' | 'duplicate' } | { status: 'unknown' } | { status: 'not-held'; message: string }
+  > {
+    // Claimed through this replica: known without a query; otherwise looked up.
+    const target = this.#leasedHere.get(jobId) ?? (await getTaskJob(this.#db, jobId));
+    if (target === undefined) return { status: 'unknown' };
+    const r = req.result;
+    const event: EngineEvent = {
+      type: 'taskResult',
+      taskRunId: target.taskRunId,
+      attempt: target.attempt,
+      state: r.state,
+      ...(r.outputs !== undefined ? { outputs: r.outputs } : {}),
+      ...(r.effects?.labels !== undefined ? { labels: r.effects.labels } : {}),
+      ...(r.effects?.exit !== undefined ? { exit: r.effects.exit as StateName } : {}),
+      ...(r.error !== undefined ? { error: r.error } : {}),
+      ...(r.retryable !== undefined ? { retryable: r.retryable } : {}),
+    };
+    const applied = await this.#service.advance(target.executionId, [event], {
+      guard: { jobId, leaseId: req.leaseId, runnerId: runner.id, to: 'done', boss: 'complete' },
+    });
+    if (applied.status === 'applied' || applied.settle.status === 'duplicate') {
+      this.#leasedHere.delete(jobId);
+      return { status: applied.status === 'applied' ? 'applied' : 'duplicate' };
+    }
+    const state = applied.settle.job?.state ?? 'unknown';
+    return {
+      status: 'not-held',
+      message: `job ${jobId} is not leased to runner ${runner.name} under lease ${req.leaseId} (it is ${state}); its result is not accepted`,
+    };
+  }
+
+  /** A runner gives up a job it started (stopping, grace period over): the task fails, retryable. */
+  async handBack(runner: RunnerIdentity, jobId: string, req: HandBackRequest): Promise<LeaseCheck> {
+    const check = await this.checkLease(runner, jobId, req.leaseId);
+    if (check.status !== 'held') return check;
+    const message = `runner ${runner.name} stopped before task ${check.job.taskId} finished (${req.reason})`;
+    await this.settleLost(check.job, 'released', message);
+    return check;
+  }
+
+  /** The runner is stopping: its leased jobs other than `keep` were never started; they go back to the queue. */
+  async returnLeases(runner: RunnerIdentity, keep: readonly string[]): Promise<string[]> {
+    const rows = await this.#db.transaction(async (tx) => {
+      const rows = await unleaseTaskJobs(tx, runner.id, keep, new Date());
+      for (const row of rows) {
+        if (row.state === 'queued') await this.#boss.requeue(tx, row.queue, row.bossId);
+        else await this.#boss.cancel(tx, row.queue, row.bossId);
+      }
+      return rows;
+    });
+    for (const row of rows) {
+      if (row.state === 'queued') this.#service.jobsReady(row.workerGroup ?? undefined);
+      else await this.#service.advance(row.executionId, [killedResult(row.taskRunId, row.attempt)]);
+    }
+    return rows.map((r) => r.jobId);
+  }
+
+  /**
+   * Ends a leased job without a runner's result: its task run gets a FAILED, retryable result with
+   * `message` (logged as the task's error line), applied with the lease settled as `to`.
+   */
+  async settleLost(job: TaskJobRow, to: 'lost' | 'released', message: string): Promise<boolean> {
+    const now = new Date();
+    const event: EngineEvent = {
+      type: 'taskResult',
+      taskRunId: job.taskRunId,
+      attempt: job.attempt,
+      state: 'FAILED',
+      error: message,
+      retryable: true,
+    };
+    this.#leasedHere.delete(job.jobId);
+    const log: LogEntry = {
+      executionId: job.executionId,
+      namespace: job.namespace,
+      flowId: job.flowId,
+      taskId: job.taskId,
+      taskRunId: job.taskRunId,
+      attemptNumber: job.attempt,
+      level: 'ERROR',
+      message,
+      timestamp: now.toISOString(),
+    };
+    const r = await this.#service.advance(job.executionId, [event], {
+      guard: { jobId: job.jobId, leaseId: job.leaseId ?? '', to, boss: 'fail', log },
+    });
+    return r.status === 'applied';
+  }
+
+  /** What a lost lease says: who, which task, and for how long nothing was heard. */
+  lostMessage(job: TaskJobRow, reason: 'lease' | 'timeout'): string {
+    if (reason === 'timeout') {
+      return `Task timed out after ${isoDuration(job.timeoutMs ?? 0)} (runner ${job.runnerName} did not stop it)`;
+    }
+    const lastHeard = (job.leaseExpiresAt?.getTime() ?? Date.now()) - this.options.leaseTtlMs;
+    return `runner ${job.runnerName} was lost while running task ${job.taskId} (no heartbeat for ${isoDuration(Math.max(0, Date.now() - lastHeard))})`;
+  }
+
+  async #lease(
+    runner: RunnerIdentity,
+    group: string | undefined,
+    max: number,
+    signal: AbortSignal,
+  ): Promise<Array<{ row: TaskJobRow; job: TaskJob }>> {
+    const queue = taskQueueName(group);
+    try {
+      return await this.#db
+        .transaction(async (tx) => {
+          const fetched = await this.#boss.fetch<TaskJob>(tx, queue, max);
+          if (fetched.length === 0) return [];
+          const rows = await leaseTaskJobs(
+            tx,
+            fetched.map((j) => j.id),
+            {
+              runnerId: runner.id,
+              runnerName: runner.name,
+              expiresAt: new Date(Date.now() + this.options.leaseTtlMs),
+            },
+            new Date(),
+          );
+          const byBoss = new Map(fetched.map((j) => [j.id, j.data]));
+          const leased = new Set(rows.map((r) => r.bossId));
+          // Jobs cancelled before anyone claimed them: settle their pg-boss job, hand out nothing.
+          const stale = fetched.filter((j) => !leased.has(j.id)).map((j) => j.id);
+          if (stale.length > 0) await this.#boss.complete(tx, queue, stale);
+          // The runner hung up: roll back, the jobs stay queued for someone listening.
+          if (signal.aborted) throw new ClaimAbandoned();
+          return rows.map((row) => ({ row, job: byBoss.get(row.bossId) as TaskJob }));
+        })
+        .then((leased) => {
+          if (this.#leasedHere.size > MAX_REMEMBERED) this.#leasedHere.clear();
+          for (const { row } of leased)
+            this.#leasedHere.set(row.jobId, {
+              executionId: row.executionId,
+              taskRunId: row.taskRunId,
+              attempt: row.attempt,
+            });
+          return leased;
+        });
+    } catch (e) {
+      if (e instanceof ClaimAbandoned) return [];
+      throw e;
+    }
+  }
+
+  async #toClaimed({ row, job }: { row: TaskJobRow; job: TaskJob }): Promise<ClaimedJob> {
+    const repository = job.source?.repository;
+    const url =
+      repository !== undefined && job.source?.sha !== undefined && this.#git !== undefined
+        ? await this.#git.cloneUrl(repository)
+        : undefined;
+    return {
+      jobId: row.jobId,
+      leaseId: row.leaseId ?? '',
+      leaseExpiresAt: (row.leaseExpiresAt ?? new Date()).toISOString(),
+      job,
+      ...(url === undefined ? {} : { git: { url } }),
+    };
+  }
+}
+
+class ClaimAbandoned extends Error {
+  constructor() {
+    super('the runner closed its claim request');
+    this.name = 'ClaimAbandoned';
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Subflows of the server are looked up among deployed flows: the current revision of
+ * `namespace.flowId` in the database, parsed once per revision.
+ */
+import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import type { FlowRepository } from '../execution/contract.ts';
+import type { Executor } from '../storage/database.ts';
+import { getFlowRevision } from '../storage/flows.ts';
+
+const KEEP = 500;
+
+export class DeployedFlows implements FlowRepository {
+  readonly #db: Executor;
+  readonly #parsed = new Map<string, Flow | undefined>();
+
+  constructor(db: Executor) {
+    this.#db = db;
+  }
+
+  async get(namespace: string, flowId: string): Promise<Flow | undefined> {
+    const row = await getFlowRevision(this.#db, namespace, flowId);
+    if (row === undefined || row.deleted) return undefined;
+    const key = `${namespace}\u0000${flowId}\u0000${row.revision}`;
+    if (!this.#parsed.has(key)) {
+      const { flow } = validateFlowSource(row.source);
+      if (this.#parsed.size >= KEEP) this.#parsed.delete(this.#parsed.keys().next().value as string);
+      this.#parsed.set(key, flow === undefined ? undefined : { ...flow, revision: row.revision });
+    }
+    return this.#parsed.get(key);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * `osprey server`: the API, engine workers and runner protocol of Osprey on one process; start as
+ * many as needed on one Postgres. This file reads the configuration and handles signals;
+ * `app/src/server/main.ts` builds the server.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadServerConfig } from '../../../app/src/config/server.schema.ts';
+import { createServer } from '../../../app/src/server/main.ts';
+import { loadServerOptions } from '../../../app/src/server/server-options.schema.ts';
+
+const HELP = `Usage: osprey server [--port N] [--host ADDRESS]
+
+Runs the Osprey server. Configuration comes from the environment (docs/configuration.md,
+docs/runners.md): DATABASE_URL selects Postgres, else the embedded database lives in
+OSPREY_DATA_DIR (default .osprey); OSPREY_RUNNER_TOKEN lets runners register.
+SIGTERM or Ctrl-C stops it; running executions continue when it starts again.
+
+Options:
+  --port N           listen on this port (default: PORT, else 8080)
+  --host ADDRESS     listen on this address (default: OSPREY_HOST, else 0.0.0.0)
+  -h, --help         show this help`;
+
+export async function main(argv: string[]): Promise<number> {
+  let values: { port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (e) {
+    console.error(`osprey server: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const env = {
+    ...process.env,
+    ...(values.port === undefined ? {} : { PORT: values.port }),
+    ...(values.host === undefined ? {} : { OSPREY_HOST: values.host }),
+  };
+  let config: ReturnType<typeof loadServerConfig>;
+  let options: ReturnType<typeof loadServerOptions>;
+  try {
+    config = loadServerConfig(env);
+    options = loadServerOptions(env);
+  } catch (e) {
+    console.error(`osprey server: ${e instanceof ConfigError ? e.message : (e as Error).message}`);
+    return 2;
+  }
+  const server = await createServer(config, options);
+  const url = await server.start();
+  console.log(`Osprey server listening on ${url}`);
+  if (config.runnerToken === undefined)
+    console.log('No OSPREY_RUNNER_TOKEN: runners can register only with tokens created with the CLI.');
+  await new Promise<void>((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      console.log(`osprey server: ${signal}: stopping`);
+      resolve();
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+  });
+  await server.stop();
+  return 0;
+}
