@@ -118,6 +118,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
       store: new DatabaseExecutionStore(deps.db),
       newId: deps.newId ?? newId,
       random: deps.random ?? Math.random,
+      localFileInputs: false,
     });
     this.#db = deps.db;
     this.#queue = deps.queue;

@@ -120,7 +120,11 @@ export async function dequeue(host: AdmissionHost, lock: SerialLock, flow: Flow)
   });
 }
 
-/** A FILE input given as a local path (CLI) or bytes goes to internal storage; its URI is the value. */
+/**
+ * A FILE input: uploaded bytes go to internal storage and its URI is the value; a `kestra://` URI
+ * must be a file of the flow's own namespace; a path is read from disk only by `osprey run`
+ * (`localFileInputs`), never by a server, where the path would come from a request.
+ */
 async function storeFileInput(
   host: AdmissionHost,
   flow: Flow,
@@ -129,7 +133,25 @@ async function storeFileInput(
   raw: unknown,
 ): Promise<string> {
   const scope = { namespace: flow.namespace, flowId: flow.id, executionId };
-  if (Buffer.isBuffer(raw)) return host.deps.storage.put(scope, name, raw);
-  const path = String(raw).replace(/^file:\/\//, '');
-  return host.deps.storage.put(scope, basename(path), await readFile(path));
+  const { storage } = host.deps;
+  if (Buffer.isBuffer(raw)) return storage.put(scope, name, raw);
+  const value = String(raw);
+  if (value.startsWith('kestra://')) {
+    const own = `kestra:///${flow.namespace.replaceAll('.', '/')}/`;
+    const normalised = value.replace(/^kestra:\/\/(?!\/)/, 'kestra:///');
+    if (!normalised.startsWith(own) || normalised.includes('/../')) {
+      throw new Error(
+        `${value} is not a file of namespace ${flow.namespace}; pass a file of this namespace or upload the file`,
+      );
+    }
+    if (!(await storage.exists(normalised))) throw new Error(`${value} does not exist in internal storage`);
+    return normalised;
+  }
+  if (!host.deps.localFileInputs) {
+    throw new Error(
+      "a FILE input must be an uploaded file (multipart form part) or a kestra:/// URI of the flow's namespace; paths are not read on the server",
+    );
+  }
+  const path = value.replace(/^file:\/\//, '');
+  return storage.put(scope, basename(path), await readFile(path));
 }

@@ -20,6 +20,11 @@ export interface LocalExecutionDeps {
   newId?: () => string;
   /** In [0, 1): jitter for random retry intervals. */
   random?: () => number;
+  /**
+   * FILE inputs given as a path are read from this machine's disk. Only for `osprey run`, where the
+   * caller is the machine's user; a server must never read a path a request names.
+   */
+  localFileInputs?: boolean;
 }
 
 export type ExecutorDeps = Required<Omit<LocalExecutionDeps, 'environment'>> & { environment: Environment };

@@ -23,5 +23,6 @@ export function createLocalExecutionService(deps: LocalExecutionDeps): LocalExec
     store: deps.store ?? new MemoryExecutionStore(),
     newId: deps.newId ?? newId,
     random: deps.random ?? Math.random,
+    localFileInputs: deps.localFileInputs ?? false,
   });
 }

@@ -17,6 +17,10 @@ export const commands: Record<string, Command> = {
     summary: 'Validate flow files (default: the repository convention, flows/**)',
     load: () => import('./validate.ts'),
   },
+  dev: {
+    summary: 'Run server + runner + embedded database on a local repository, redeploying on change',
+    load: () => import('./dev.ts'),
+  },
   run: {
     summary: 'Run a flow locally with the embedded engine',
     load: () => import('./run.ts'),

@@ -5,7 +5,8 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadServerConfig } from '../../../app/src/config/server.schema.ts';
-import { createServer } from '../../../app/src/server/main.ts';
+import { GitHubAppConfigError } from '../../../app/src/github/config.schema.ts';
+import { createOspreyServer } from '../../../app/src/server/osprey-server.ts';
 import { loadServerOptions } from '../../../app/src/server/server-options.schema.ts';
 
 const HELP = `Usage: osprey server [--port N] [--host ADDRESS]
@@ -49,9 +50,24 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`osprey server: ${e instanceof ConfigError ? e.message : (e as Error).message}`);
     return 2;
   }
-  const server = await createServer(config, options);
+  let server: Awaited<ReturnType<typeof createOspreyServer>>;
+  try {
+    server = await createOspreyServer(config, options, env);
+  } catch (e) {
+    if (e instanceof GitHubAppConfigError) {
+      console.error(`osprey server: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
   const url = await server.start();
   console.log(`Osprey server listening on ${url}`);
+  console.log(`  REST API ${url}/api/v1 (docs/api.md)   runners ${url}/api/v1/runners (docs/runners.md)`);
+  console.log(
+    server.github
+      ? `  GitHub App ${config.publicUrl ?? url}/api/github/webhooks`
+      : '  GitHub App not configured (APP_ID unset; docs/github-app.md)',
+  );
   if (config.runnerToken === undefined)
     console.log('No OSPREY_RUNNER_TOKEN: runners can register only with tokens created with the CLI.');
   await new Promise<void>((resolve) => {

@@ -43,6 +43,8 @@ export interface RemoteRunnerOptions {
   graceMs?: number;
   /** Git mirrors for namespace files at pinned commits. */
   gitCacheDir?: string;
+  /** Namespace files from elsewhere than git (`osprey dev`: the local working tree). */
+  namespaceFiles?: (namespace: string, job: TaskJob) => Promise<Map<string, Buffer>>;
   /** Plugins by type (tests, benches); default: the static registry. */
   tasks?: ReadonlyMap<string, RunnableTask>;
   log?: (message: string) => void;
@@ -84,9 +86,11 @@ export class RemoteRunner {
     this.#options = options;
     this.#client = new RunnerClient(options.server, options.credential);
     this.#credentials = options.stateDir === undefined ? undefined : new CredentialStore(options.stateDir);
-    this.#namespaceFiles = namespaceFilesForJobs({
-      git: new GitMirrorCache(options.gitCacheDir === undefined ? {} : { cacheDir: options.gitCacheDir }),
-    });
+    this.#namespaceFiles =
+      options.namespaceFiles ??
+      namespaceFilesForJobs({
+        git: new GitMirrorCache(options.gitCacheDir === undefined ? {} : { cacheDir: options.gitCacheDir }),
+      });
     this.#log = options.log ?? ((m) => console.log(m));
     this.#results = new ResultSender(this.#client, () => ({
       // Retried until the app takes it (it may be restarting), faster than a lease runs out.

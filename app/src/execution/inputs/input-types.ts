@@ -123,8 +123,8 @@ export async function parseInputValue(def: Input, raw: unknown, services: ParseS
         : ok(s);
     }
     case 'FILE':
-      if (s?.startsWith('kestra://')) return ok(s);
-      if (services.storeFile === undefined) return no('file inputs need internal storage');
+      if (services.storeFile === undefined)
+        return s?.startsWith('kestra://') ? ok(s) : no('file inputs need internal storage');
       try {
         return ok(await services.storeFile(def.id, raw));
       } catch (e) {

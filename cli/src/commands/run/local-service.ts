@@ -59,6 +59,8 @@ export function createLocalService(
     kv,
     secrets: new EnvSecretStore(process.env),
     flows,
+    // The CLI's user names files on their own machine: `--input data=./orders.csv`.
+    localFileInputs: true,
   });
   return { executions: service, close: async () => undefined };
 }

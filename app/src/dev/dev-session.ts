@@ -1,0 +1,115 @@
+/**
+ * `osprey dev`: the whole product on one machine with nothing installed — the server (API, engine,
+ * triggers) on the embedded database in `<repo>/.osprey`, one runner in the same process speaking
+ * the runner protocol, and the repository's flows folder deployed on start and on every change
+ * ("sync flows with a local directory"). Namespace files come from the working tree.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { RemoteRunner } from '../../../runner/src/remote/remote-runner.ts';
+import { LocalNamespaceFiles } from '../../../runner/src/workspace/local-namespace-files.ts';
+import { loadServerConfig } from '../config/server.schema.ts';
+import { openRepository } from '../local/local-repository.ts';
+import { createOspreyServer, type OspreyServerParts } from '../server/osprey-server.ts';
+import { FlowWatcher } from './flow-watcher.ts';
+import { deployLocalFlows, describeDeployment, type LocalDeployment } from './local-deployer.ts';
+import { seedKv } from './seed-kv.ts';
+
+export interface DevSessionOptions {
+  /** A folder inside the repository (default: cwd). */
+  dir?: string;
+  /** 0 picks a free port (default: PORT, else 8080). */
+  port?: number;
+  env?: Record<string, string | undefined>;
+  /** Where messages go (default: console.log). */
+  print?: (line: string) => void;
+  runnerConcurrency?: number;
+  watch?: boolean;
+}
+
+export interface DevSession {
+  url: string;
+  /** The API token of this session (OSPREY_API_TOKEN, or one made for it). */
+  apiToken: string;
+  root: string;
+  server: OspreyServerParts;
+  /** Deploys the flows folder now (the watcher calls it on change). */
+  deploy(): Promise<LocalDeployment>;
+  stop(): Promise<void>;
+}
+
+export async function startDevSession(options: DevSessionOptions = {}): Promise<DevSession> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const repository = openRepository(options.dir);
+  const env = { ...(options.env ?? process.env) };
+  env['OSPREY_DATA_DIR'] ??= join(repository.root, '.osprey');
+  env['OSPREY_API_TOKEN'] ??= `osp_dev_${randomBytes(24).toString('base64url')}`;
+  const runnerToken = env['OSPREY_RUNNER_TOKEN'] ?? `osp_reg_dev_${randomBytes(24).toString('base64url')}`;
+  env['OSPREY_RUNNER_TOKEN'] = runnerToken;
+  const config = loadServerConfig(env);
+  const server = await createOspreyServer(
+    config,
+    options.port === undefined ? {} : { port: options.port },
+    env,
+  );
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (e) {
+    await server.stop().catch(() => {});
+    throw e;
+  }
+
+  const files = new LocalNamespaceFiles(repository.root, { folder: repository.config.namespaceFiles });
+  const runner = new RemoteRunner({
+    server: url,
+    name: 'dev-embedded',
+    registrationToken: runnerToken,
+    concurrency: options.runnerConcurrency ?? 4,
+    graceMs: 2000,
+    namespaceFiles: (namespace) => files.read(namespace),
+    log: () => {},
+  });
+  await runner.start();
+
+  const deploy = async () => {
+    const deployment = await deployLocalFlows({
+      root: repository.root,
+      config: repository.config,
+      store: server.ports.store,
+      ownership: server.ports.ownership,
+      triggers: server.triggers,
+    });
+    const seeded = await seedKv(join(repository.root, repository.config.namespaceFiles), server.services.kv);
+    const lines = [...describeDeployment(deployment), ...seeded.map((k) => `kv ${k} (from kv.yaml)`)];
+    const live =
+      deployment.plan.added.length + deployment.plan.updated.length + deployment.plan.unchanged.length;
+    print(
+      `${new Date().toISOString().slice(11, 19)} deployed ${repository.config.flows}/: ${live} flow(s) live`,
+    );
+    for (const line of lines) print(`  ${line}`);
+    return deployment;
+  };
+  await deploy();
+
+  const watcher =
+    options.watch === false
+      ? undefined
+      : new FlowWatcher(join(repository.root, repository.config.flows), async () => {
+          await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
+        });
+  watcher?.start();
+
+  return {
+    url,
+    apiToken: env['OSPREY_API_TOKEN'] as string,
+    root: repository.root,
+    server,
+    deploy,
+    async stop() {
+      watcher?.close();
+      await runner.stop(2000).catch(() => {});
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Everything `osprey server` serves, on top of `createServer`: the REST API, webhook triggers and
+ * the trigger scheduler, and the GitHub App when it is configured (`APP_ID`), else its one-step
+ * registration pages. Routes are mounted after the runner routes so each keeps its own auth; the
+ * webhook-trigger route before the API, since its key is its only credential (as in Kestra).
+ */
+import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import { apiRoutes } from '../api/index.ts';
+import type { ServerConfig } from '../config/server.schema.ts';
+import { systemClock } from '../execution/clock.ts';
+import { loadGitHubAppConfig } from '../github/config.schema.ts';
+import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
+import { githubManifestRoutes } from '../github/manifest-routes.ts';
+import { SecretMasker } from '../secrets/secret-masker.ts';
+import { createPostgresPorts, DatabaseExecutionSearch } from '../stores/index.ts';
+import { DatabaseTriggerStore, TriggerScheduler, webhookRoutes } from '../triggers/index.ts';
+import { DeployedFlows } from './deployed-flows.ts';
+import { type CreateServerOptions, createServer, type OspreyServer } from './main.ts';
+
+export interface OspreyServerParts extends OspreyServer {
+  readonly triggers: DatabaseTriggerStore;
+  readonly scheduler: TriggerScheduler;
+  /** Present when APP_ID is set. */
+  readonly github: GitHubApp | undefined;
+  readonly ports: ReturnType<typeof createPostgresPorts>;
+}
+
+export async function createOspreyServer(
+  config: ServerConfig,
+  options: CreateServerOptions = {},
+  env: Record<string, string | undefined> = process.env,
+): Promise<OspreyServerParts> {
+  const github = env['APP_ID'] ? loadGitHubAppConfig(env) : undefined;
+  const server = await createServer(config, options);
+  const { db, executions, kv, secrets, tokens } = server.services;
+  const flows = new DeployedFlows(db);
+  const triggers = new DatabaseTriggerStore(db, systemClock);
+  const ports = createPostgresPorts(db);
+  const scheduler = new TriggerScheduler({ store: triggers, executions, flows, db, timeZone: 'UTC' });
+
+  server.app.route('/', webhookRoutes({ store: triggers, executions, flows }));
+  server.app.route(
+    '/api/v1',
+    apiRoutes({
+      executions,
+      search: new DatabaseExecutionSearch(db),
+      flows: ports.store,
+      kv,
+      secrets,
+      tokens,
+      validate: validateFlowSource,
+      masker: new SecretMasker(),
+    }),
+  );
+  let app: GitHubApp | undefined;
+  if (github !== undefined) {
+    app = createGitHubApp({ config: github, executions, ...ports, triggers });
+    server.app.route('/', app.routes);
+    server.useGitAccess({ cloneUrl: (repository) => (app as GitHubApp).cloneUrl(repository) });
+  } else if (config.publicUrl !== undefined) {
+    server.app.route('/', githubManifestRoutes({ publicUrl: config.publicUrl }));
+  }
+
+  return {
+    ...server,
+    app: server.app,
+    services: server.services,
+    triggers,
+    scheduler,
+    github: app,
+    ports,
+    async start() {
+      const url = await server.start();
+      await scheduler.start();
+      return url;
+    },
+    async stop() {
+      await scheduler.stop();
+      await app?.close();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * `osprey dev [dir] [--port N]`: server + runner + embedded database on a local repository, its
+ * flows deployed on start and on every change. This file parses arguments and handles signals;
+ * `app/src/dev/dev-session.ts` does the work.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../../../app/src/config/server.schema.ts';
+import { startDevSession } from '../../../app/src/dev/dev-session.ts';
+
+const HELP = `Usage: osprey dev [dir] [--port N]
+
+Runs Osprey on the repository containing dir (default: the current folder): the server with the
+embedded database in <repo>/.osprey, a runner in the same process, and the flows folder deployed
+now and on every change. Prints the URL and an API token. Ctrl-C stops it.
+
+Options:
+  --port N      listen on this port (default: PORT, else 8080; 0 picks a free one)
+  -h, --help    show this help`;
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (e) {
+    console.error(`osprey dev: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const port = parsed.values.port === undefined ? undefined : Number(parsed.values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
+    console.error(`osprey dev: --port must be a port number, got '${parsed.values.port}'`);
+    return 2;
+  }
+  let session: Awaited<ReturnType<typeof startDevSession>>;
+  try {
+    session = await startDevSession({
+      ...(parsed.positionals[0] === undefined ? {} : { dir: parsed.positionals[0] }),
+      ...(port === undefined ? {} : { port }),
+    });
+  } catch (e) {
+    console.error(`osprey dev: ${e instanceof ConfigError ? e.message : (e as Error).message}`);
+    return 1;
+  }
+  console.log(`\nOsprey dev is running on ${session.url} for ${session.root}`);
+  console.log(`  API token: ${session.apiToken}`);
+  console.log(
+    `  Start a flow: curl -X POST -H "Authorization: Bearer $OSPREY_API_TOKEN" ${session.url}/api/v1/executions/<namespace>/<flowId>`,
+  );
+  console.log(
+    `  Or from another terminal: OSPREY_SERVER=${session.url} OSPREY_API_TOKEN=... npx osprey kv ls <namespace>`,
+  );
+  console.log('  Edit flows under the flows folder: they are redeployed on save. Ctrl-C stops.\n');
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  console.log('osprey dev: stopping');
+  await session.stop();
+  return 0;
+}
+
+function parse(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+}

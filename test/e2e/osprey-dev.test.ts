@@ -1,0 +1,98 @@
+/**
+ * `osprey dev` as a newcomer runs it: the real CLI on a repository made by `osprey init`, driven over
+ * the REST API, with flows edited while it runs.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'bin/osprey.js');
+
+describe('osprey dev', () => {
+  let repo: string;
+  let child: ChildProcess;
+  let output = '';
+  let url = '';
+  let token = '';
+
+  const waitFor = async (pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const m = output.match(pattern);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const api = async (method: string, path: string, body?: FormData) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+      ...(body ? { body } : {}),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  };
+
+  before(async () => {
+    repo = join(mkdtempSync(join(tmpdir(), 'osprey-dev-e2e-')), 'flows-repo');
+    assert.equal(spawnSync(process.execPath, [bin, 'init', repo]).status, 0);
+    const env = { ...process.env };
+    delete env['DATABASE_URL'];
+    delete env['OSPREY_API_TOKEN'];
+    delete env['PORT'];
+    child = spawn(process.execPath, [bin, 'dev', '--port', '0'], { cwd: repo, env });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    url = (await waitFor(/Osprey dev is running on (http:\/\/\S+)/, 60_000))[1] as string;
+    token = (await waitFor(/API token: (\S+)/))[1] as string;
+  });
+  after(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('deploys the repository flows at start and runs them through the API with the embedded runner', async () => {
+    assert.match(output, /\+ company\.team\.hello_world \(flows\/company\/team\/hello_world\.yaml\)/);
+    const form = new FormData();
+    form.set('user', 'dev');
+    const { status, json } = await api('POST', '/api/v1/executions/company.team/hello_world?wait=true', form);
+    assert.equal(status, 200, JSON.stringify(json));
+    assert.equal((json['state'] as { current: string }).current, 'SUCCESS');
+    assert.deepEqual(json['outputs'], { regions: 'region EU, region US' });
+    const logs = await api('GET', `/api/v1/logs/${json['id'] as string}`);
+    const messages = (logs.json as unknown as Array<{ message: string }>).map((l) => l.message);
+    assert.ok(messages.includes('Hello, dev!'), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.includes('Ship small, ship often')),
+      'KV seeded from namespaces/company/kv.yaml',
+    );
+  });
+
+  it('redeploys on save and refuses an invalid flow with its line and column', async () => {
+    const file = join(repo, 'flows/company/team/hello_world.yaml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('Hello, {{ inputs.user }}!', 'Hi {{ inputs.user }}'),
+    );
+    await waitFor(/~ company\.team\.hello_world/);
+    writeFileSync(
+      join(repo, 'flows/company/team/broken.yaml'),
+      'id: broken\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Lgo\n',
+    );
+    await waitFor(/flows\/company\/team\/broken\.yaml:5:11: task 'a': unknown task type/);
+    const form = new FormData();
+    form.set('user', 'again');
+    const { json } = await api('POST', '/api/v1/executions/company.team/hello_world?wait=true', form);
+    const logs = await api('GET', `/api/v1/logs/${json['id'] as string}`);
+    assert.ok((logs.json as unknown as Array<{ message: string }>).some((l) => l.message === 'Hi again'));
+  });
+
+  it('stops cleanly on Ctrl-C', async () => {
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 0, output);
+  });
+});
