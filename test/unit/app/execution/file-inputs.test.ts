@@ -64,9 +64,9 @@ test('a kestra:// URI of another namespace is refused; one of the flow namespace
     await refusal(executions.start({ flow: FLOW, inputs: { data: theirs } })),
     /not a file of namespace company\.team/,
   );
-  const escape = 'kestra:///company/team/../../other/x/executions/e/1-secret.csv';
+  const traversal = 'kestra:///company/team/../../other/x/executions/e/1-secret.csv';
   assert.match(
-    await refusal(executions.start({ flow: FLOW, inputs: { data: escape } })),
+    await refusal(executions.start({ flow: FLOW, inputs: { data: traversal } })),
     /not a file of namespace/,
   );
   const ours = await storage.put(
