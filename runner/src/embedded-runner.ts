@@ -4,7 +4,7 @@
  * and the caller's kill signal, maps every failure to a FAILED result (the one place that decides
  * retryable or not), and masks the job's secrets in everything it hands back.
  */
-import type { JobLog, JobResult, JobRunner, TaskJob } from './job.ts';
+import type { JobAffinity, JobLog, JobResult, JobRunner, TaskJob } from './job.ts';
 import { createMasker, type Masker } from './masking.ts';
 import type { InternalStorage } from './storage/internal-storage.ts';
 import {
@@ -28,6 +28,11 @@ export interface EmbeddedRunnerDeps {
   namespaceFiles?(namespace: string, job: TaskJob): Promise<Map<string, Buffer>>;
   /** Execution summaries for notification tasks (SlackExecution). */
   execution?(id: string): Promise<ExecutionSummary | undefined>;
+  /**
+   * The shared folder of a job with an `affinity` (a WorkingDirectory child on a remote runner),
+   * created with its files on the first call for a key. Without it, such a job gets its own folder.
+   */
+  sharedDirectory?(affinity: JobAffinity, ctx: Omit<TaskContext, 'signal'>): Promise<string>;
   /** Plugins by canonical type; the static registry by default (tests pass their own). */
   tasks?: ReadonlyMap<string, RunnableTask>;
 }
@@ -68,7 +73,17 @@ export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
         return result;
       }
 
-      const outcome = await runWithLimits(task, contextFor(job, deps, log), job, hooks.signal);
+      let base = contextFor(job, deps, log);
+      if (job.affinity !== undefined && deps.sharedDirectory !== undefined) {
+        try {
+          base = { ...base, workingDirectory: await deps.sharedDirectory(job.affinity, base) };
+        } catch (error) {
+          const result = toResult(job, { kind: 'error', error }, mask, failed);
+          open = false;
+          return result;
+        }
+      }
+      const outcome = await runWithLimits(task, base, job, hooks.signal);
       const result = toResult(job, outcome, mask, failed);
       open = false;
       return result;

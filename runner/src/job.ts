@@ -16,10 +16,25 @@ export interface TaskJob {
   timeoutMs?: number;
   /** Values that must never appear in logs or outputs (resolved secrets). */
   secrets: string[];
-  /** Working directory shared by the tasks of a WorkingDirectory parent. */
+  /** Working directory shared by the tasks of a WorkingDirectory parent (in-process runs). */
   workingDirectory?: string;
+  /**
+   * Remote runs: the children of a WorkingDirectory share one folder on the runner that ran the
+   * first of them. The runner creates it for `key` (the WorkingDirectory task run id) with
+   * `namespaceFiles` and `inputFiles` (the WorkingDirectory's, rendered) laid down, and deletes it
+   * when the server says the key finished.
+   */
+  affinity?: JobAffinity;
   /** Where the flow's source lives, for namespace files at a pinned commit. */
   source?: { repository?: string; sha?: string; path?: string };
+}
+
+export interface JobAffinity {
+  key: string;
+  /** The WorkingDirectory task id. */
+  taskId: string;
+  namespaceFiles?: unknown;
+  inputFiles?: unknown;
 }
 
 export interface JobLog {

@@ -16,6 +16,13 @@ import type { Database, Executor } from '../storage/database.ts';
 import { insertSteps, updateSteps } from '../storage/execution-steps.ts';
 import { appendLogs } from '../storage/logs.ts';
 import {
+  finishAffinities,
+  getAffinities,
+  lostAffinityMessage,
+  markAffinitiesLost,
+} from '../storage/task-affinities.ts';
+import {
+  cancelQueuedTaskJobs,
   cancelTaskJobs,
   insertTaskJobs,
   type SettleOutcome,
@@ -28,8 +35,8 @@ import {
 import type { BossJobs } from './boss-jobs.ts';
 import { toNewLog } from './database-execution-store.ts';
 import type { EngineMessage } from './engine-messages.ts';
-import { killedResult, type PreparedStep } from './prepare-step.ts';
-import { ENGINE_QUEUE, taskQueueName, timerJobId } from './queues.ts';
+import { killedResult, type PreparedJob, type PreparedStep } from './prepare-step.ts';
+import { ENGINE_QUEUE, runnerQueueName, taskQueueName, timerJobId } from './queues.ts';
 import { endedAt, stepInsert } from './step-rows.ts';
 
 export const TASK_READY = 'task_ready';
@@ -185,6 +192,20 @@ async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: D
 
   const written = batch.filter((_, i) => results[i]?.status === 'committed');
   await settleBossJobs(tx, boss, written, settled);
+  // A runner lost with a WorkingDirectory's folder: the rest of its children cannot run anywhere.
+  await markAffinitiesLost(
+    tx,
+    written.flatMap((p) => {
+      const row = p.guard === undefined || p.guard.to === 'done' ? undefined : settled.get(p.guard.jobId);
+      return row?.affinityKey == null ? [] : [row.affinityKey];
+    }),
+    now,
+  );
+  await finishAffinities(
+    tx,
+    written.flatMap((p) => p.step.outbox.finishedDirectories),
+    now,
+  );
   await appendLogs(
     tx,
     written
@@ -225,6 +246,17 @@ async function settleBossJobs(
 async function dispatchJobs(tx: Executor, boss: BossJobs, written: Pending[], now: Date): Promise<void> {
   const jobs = written.flatMap((p) => p.step.outbox.jobs);
   if (jobs.length === 0) return;
+  // Later children of a WorkingDirectory go to the runner holding its folder (see task-affinities.ts).
+  const affinities = await getAffinities(
+    tx,
+    jobs.flatMap((j) => (j.job.affinity === undefined ? [] : [j.job.affinity.key])),
+  );
+  const holder = (j: PreparedJob) =>
+    j.job.affinity === undefined ? undefined : affinities.get(j.job.affinity.key);
+  const queueOf = (j: PreparedJob) => {
+    const a = holder(j);
+    return a === undefined || a.lost ? taskQueueName(j.workerGroup) : runnerQueueName(a.runnerId);
+  };
   const inserted = await insertTaskJobs(
     tx,
     jobs.map((j) => ({
@@ -236,23 +268,76 @@ async function dispatchJobs(tx: Executor, boss: BossJobs, written: Pending[], no
       taskId: j.job.run.taskId,
       attempt: j.job.run.attempt,
       workerGroup: j.workerGroup,
-      queue: taskQueueName(j.workerGroup),
+      queue: queueOf(j),
       bossId: j.bossId,
       timeoutMs: j.job.timeoutMs,
       minLogLevel: j.minLogLevel,
+      affinityKey: j.job.affinity?.key,
     })),
     now,
   );
   const byQueue = new Map<string, Array<{ id: string; data: object }>>();
+  const orphans: PreparedJob[] = [];
   for (const j of jobs) {
     // A job id already recorded is an attempt dispatched before: never send it twice.
     if (!inserted.has(j.job.jobId)) continue;
-    const queue = taskQueueName(j.workerGroup);
+    if (holder(j)?.lost === true) {
+      orphans.push(j);
+      continue;
+    }
+    const queue = queueOf(j);
     const list = byQueue.get(queue) ?? [];
     list.push({ id: j.bossId, data: j.job });
     byQueue.set(queue, list);
   }
   for (const [queue, list] of byQueue) await boss.insert(tx, queue, list);
+  if (orphans.length > 0) await failOrphans(tx, boss, orphans, (j) => holder(j)!, now);
+}
+
+/** Children of a WorkingDirectory whose runner was lost: never sent, they fail (a retry cannot help). */
+async function failOrphans(
+  tx: Executor,
+  boss: BossJobs,
+  orphans: PreparedJob[],
+  holder: (j: PreparedJob) => { runnerName: string; taskId: string },
+  now: Date,
+): Promise<void> {
+  await cancelQueuedTaskJobs(tx, { jobIds: orphans.map((j) => j.job.jobId) }, now);
+  const failures = orphans.map((j) => ({ job: j.job, error: lostAffinityMessage(holder(j)) }));
+  await appendLogs(
+    tx,
+    failures.map(({ job, error }) =>
+      toNewLog({
+        executionId: job.run.executionId,
+        namespace: job.run.namespace,
+        flowId: job.run.flowId,
+        taskId: job.run.taskId,
+        taskRunId: job.run.taskRunId,
+        attemptNumber: job.run.attempt,
+        level: 'ERROR',
+        message: error,
+        timestamp: now.toISOString(),
+      }),
+    ),
+  );
+  await boss.insert(
+    tx,
+    ENGINE_QUEUE,
+    failures.map(({ job, error }) => ({
+      data: {
+        kind: 'event',
+        executionId: job.run.executionId,
+        event: {
+          type: 'taskResult',
+          taskRunId: job.run.taskRunId,
+          attempt: job.run.attempt,
+          state: 'FAILED',
+          error,
+          retryable: false,
+        },
+      } satisfies EngineMessage,
+    })),
+  );
 }
 
 /** Jobs nobody claimed yet are cancelled and reported killed; runners holding one hear it at heartbeat. */

@@ -39,7 +39,7 @@ import {
 } from './commit-step.ts';
 import { DatabaseExecutionStore } from './database-execution-store.ts';
 import { type PreparedStep, prepareStep } from './prepare-step.ts';
-import { ENGINE_QUEUE, taskQueueName } from './queues.ts';
+import { ENGINE_QUEUE, runnerQueueName, taskQueueName } from './queues.ts';
 import { SerialByKey } from './serial-by-key.ts';
 
 export interface DurableExecutionDeps {
@@ -159,7 +159,15 @@ export class DurableExecutionService extends ExecutionServiceBase {
 
   /** The queue of a worker group exists (created once per process; idempotent across replicas). */
   ensureTaskQueue(group: string | undefined): Promise<void> {
-    const name = taskQueueName(group);
+    return this.#ensureQueue(taskQueueName(group));
+  }
+
+  /** A runner's own queue (later children of a WorkingDirectory whose folder it holds). */
+  ensureRunnerQueue(runnerId: string): Promise<void> {
+    return this.#ensureQueue(runnerQueueName(runnerId));
+  }
+
+  #ensureQueue(name: string): Promise<void> {
     let created = this.#queues.get(name);
     if (created === undefined) {
       // No pg-boss retries: leases (task_jobs) decide what happens to a job.
@@ -269,7 +277,8 @@ export class DurableExecutionService extends ExecutionServiceBase {
   /** This process's engine worker hears new messages at once, and delayed ones when they are due. */
   #wakeEngine(p: PreparedStep): void {
     const now = Date.now();
-    let immediate = p.outbox.cancels.length > 0;
+    // Cancels, and children of a WorkingDirectory whose runner was lost, answer through the engine queue.
+    let immediate = p.outbox.cancels.length > 0 || p.outbox.jobs.some((j) => j.job.affinity !== undefined);
     for (const m of p.outbox.messages) {
       const delay = m.startAfter === undefined ? 0 : m.startAfter.getTime() - now;
       if (delay <= 0) {

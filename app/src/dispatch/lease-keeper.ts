@@ -2,7 +2,8 @@
  * `LeaseKeeper`: nothing stays RUNNING because a runner died. One replica at a time (leader
  * election on an advisory lock) looks for leases that were not renewed in time, and for jobs
  * running past their timeout, and gives their task run a FAILED, retryable result saying which
- * runner was lost; the engine then retries the task per its retry policy, or fails it.
+ * runner was lost; the engine then retries the task per its retry policy, or fails it. Children of a
+ * WorkingDirectory waiting for a runner that is gone (its folder with it) fail.
  *
  * At boot every lease is extended: while the app was down, runners could not heartbeat, and one
  * that kept working must not be declared lost for the app's own absence.
@@ -66,8 +67,9 @@ export class LeaseKeeper {
         if (await this.#dispatcher.settleLost(job, 'lost', this.#dispatcher.lostMessage(job, job.reason)))
           settled++;
       }
-      if (overdue.length < BATCH) return settled;
+      if (overdue.length < BATCH) break;
     }
+    return settled + (await this.#dispatcher.loseGoneRunners());
   }
 
   #lead(signal: AbortSignal): void {

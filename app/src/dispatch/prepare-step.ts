@@ -54,6 +54,8 @@ export interface Outbox {
   cancels: string[];
   /** Timers to cancel in the engine queue. */
   clearedTimers: string[];
+  /** WorkingDirectory task runs that ended in this step: their runner may delete their folders. */
+  finishedDirectories: string[];
 }
 
 export interface PreparedStep {
@@ -75,7 +77,7 @@ export async function prepareStep(
   events: readonly EngineEvent[],
   env: () => StepEnv,
 ): Promise<PreparedStep> {
-  const outbox: Outbox = { jobs: [], messages: [], cancels: [], clearedTimers: [] };
+  const outbox: Outbox = { jobs: [], messages: [], cancels: [], clearedTimers: [], finishedDirectories: [] };
   const logs: LogEntry[] = [];
   const pending = [...events];
   let ex = before;
@@ -94,6 +96,7 @@ export async function prepareStep(
       if (follow !== undefined) pending.push(follow);
     }
   }
+  outbox.finishedDirectories = endedDirectories(before, ex, flow);
   if (!isTerminal(before.state) && isTerminal(ex.state)) {
     if (ex.parentId !== undefined)
       outbox.messages.push({ message: { kind: 'notifyParent', executionId: ex.id } });
@@ -101,6 +104,21 @@ export async function prepareStep(
       outbox.messages.push({ message: { kind: 'dequeue', executionId: ex.id } });
   }
   return { before, execution: ex, logs, outbox };
+}
+
+/** Task runs sharing a working directory with their children that ended between `before` and `after`. */
+function endedDirectories(before: ExecutionState, after: ExecutionState, flow: Flow): string[] {
+  if (before === after) return [];
+  const index = indexFlow(flow);
+  let was: Map<string, ExecutionState['taskRuns'][number]> | undefined;
+  const ended: string[] = [];
+  for (const r of after.taskRuns) {
+    if (!isTerminal(r.state) || index.get(r.taskId)?.behaviour?.sharesWorkingDirectory !== true) continue;
+    was ??= new Map(before.taskRuns.map((b) => [b.id, b]));
+    const b = was.get(r.id);
+    if (b === undefined || !isTerminal(b.state)) ended.push(r.id);
+  }
+  return ended;
 }
 
 /** Records one command in the outbox; returns the event that answers it now, if any. */

@@ -19,6 +19,14 @@ export function taskQueueName(group: string | undefined): string {
   return group === undefined ? TASKS : `${TASKS}.${group}`;
 }
 
+/**
+ * A runner's own queue: later jobs of a WorkingDirectory whose first child it ran (the folder is
+ * on that runner). It claims from it before its group's queue.
+ */
+export function runnerQueueName(runnerId: string): string {
+  return `osprey.runner.${runnerId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
 /** A stable UUID for a name: pg-boss job ids are UUIDs. */
 export function stableUuid(name: string): string {
   const h = createHash('sha256').update(name).digest('hex');

@@ -21,6 +21,13 @@ import type { LogEntry } from '../execution/contract.ts';
 import { isoDuration } from '../execution/documents.ts';
 import type { Database } from '../storage/database.ts';
 import {
+  loseAffinitiesOfGoneRunners,
+  lostAffinityMessage,
+  recordAffinities,
+  takeFinishedAffinities,
+} from '../storage/task-affinities.ts';
+import {
+  cancelQueuedTaskJobs,
   extendLeases,
   getTaskJob,
   leaseTaskJobs,
@@ -31,7 +38,7 @@ import type { BossJobs } from './boss-jobs.ts';
 import type { ClaimSignals } from './claim-signals.ts';
 import type { DurableExecutionService } from './durable-service.ts';
 import { killedResult } from './prepare-step.ts';
-import { taskQueueName } from './queues.ts';
+import { runnerQueueName, taskQueueName } from './queues.ts';
 
 export interface RunnerIdentity {
   id: string;
@@ -99,14 +106,17 @@ export class TaskDispatcher {
     const group = req.workerGroup;
     const key = group ?? '';
     await this.#service.ensureTaskQueue(group);
+    await this.#service.ensureRunnerQueue(runner.id);
     const deadline = Date.now() + Math.min(req.waitMs ?? this.options.claimWaitMs, this.options.claimWaitMs);
     for (;;) {
       const since = this.#signals.version(key);
       const leased = await this.#lease(runner, group, req.max, signal);
       if (leased.length > 0 || signal.aborted || this.#signals.closed || Date.now() >= deadline) {
+        const finished = signal.aborted ? [] : await takeFinishedAffinities(this.#db, runner.id);
         return {
           jobs: await Promise.all(leased.map((l) => this.#toClaimed(l))),
           heartbeatIntervalMs: this.heartbeatIntervalMs,
+          ...(finished.length === 0 ? {} : { finishedWorkingDirectories: finished }),
         };
       }
       await this.#signals.wait(key, since, deadline - Date.now(), signal);
@@ -262,6 +272,53 @@ export class TaskDispatcher {
     return r.status === 'applied';
   }
 
+  /**
+   * Runners holding WorkingDirectory folders that are gone (revoked, or no request for longer than a
+   * long-poll plus a lease): their folders are lost, and the children waiting for them fail.
+   * Returns how many waiting children failed.
+   */
+  async loseGoneRunners(): Promise<number> {
+    const now = new Date();
+    const seenBefore = new Date(now.getTime() - this.options.claimWaitMs - this.options.leaseTtlMs - 10_000);
+    const { lost, jobs } = await this.#db.transaction(async (tx) => {
+      const lost = await loseAffinitiesOfGoneRunners(tx, seenBefore, now);
+      if (lost.length === 0) return { lost, jobs: [] };
+      const jobs = await cancelQueuedTaskJobs(tx, { affinityKeys: lost.map((a) => a.key) }, now);
+      for (const row of jobs) await this.#boss.cancel(tx, row.queue, row.bossId);
+      return { lost, jobs };
+    });
+    const byKey = new Map(lost.map((a) => [a.key, a]));
+    for (const row of jobs) {
+      const holder = byKey.get(row.affinityKey ?? '');
+      if (holder === undefined) continue;
+      const message = lostAffinityMessage(holder);
+      await this.#service.appendJobLogs(row.executionId, [
+        {
+          executionId: row.executionId,
+          namespace: row.namespace,
+          flowId: row.flowId,
+          taskId: row.taskId,
+          taskRunId: row.taskRunId,
+          attemptNumber: row.attempt,
+          level: 'ERROR',
+          message,
+          timestamp: now.toISOString(),
+        },
+      ]);
+      await this.#service.advance(row.executionId, [
+        {
+          type: 'taskResult',
+          taskRunId: row.taskRunId,
+          attempt: row.attempt,
+          state: 'FAILED',
+          error: message,
+          retryable: false,
+        },
+      ]);
+    }
+    return jobs.length;
+  }
+
   /** What a lost lease says: who, which task, and for how long nothing was heard. */
   lostMessage(job: TaskJobRow, reason: 'lease' | 'timeout'): string {
     if (reason === 'timeout') {
@@ -278,11 +335,17 @@ export class TaskDispatcher {
     signal: AbortSignal,
   ): Promise<Array<{ row: TaskJobRow; job: TaskJob }>> {
     const queue = taskQueueName(group);
+    // The runner's own queue first: later children of WorkingDirectories whose folder it holds.
+    const own = runnerQueueName(runner.id);
     try {
       return await this.#db
         .transaction(async (tx) => {
-          const fetched = await this.#boss.fetch<TaskJob>(tx, queue, max);
+          const mine = await this.#boss.fetch<TaskJob>(tx, own, max);
+          const shared =
+            mine.length < max ? await this.#boss.fetch<TaskJob>(tx, queue, max - mine.length) : [];
+          const fetched = [...mine, ...shared];
           if (fetched.length === 0) return [];
+          const now = new Date();
           const rows = await leaseTaskJobs(
             tx,
             fetched.map((j) => j.id),
@@ -291,13 +354,37 @@ export class TaskDispatcher {
               runnerName: runner.name,
               expiresAt: new Date(Date.now() + this.options.leaseTtlMs),
             },
-            new Date(),
+            now,
           );
           const byBoss = new Map(fetched.map((j) => [j.id, j.data]));
           const leased = new Set(rows.map((r) => r.bossId));
           // Jobs cancelled before anyone claimed them: settle their pg-boss job, hand out nothing.
-          const stale = fetched.filter((j) => !leased.has(j.id)).map((j) => j.id);
-          if (stale.length > 0) await this.#boss.complete(tx, queue, stale);
+          for (const [name, list] of [
+            [own, mine],
+            [queue, shared],
+          ] as const) {
+            const stale = list.filter((j) => !leased.has(j.id)).map((j) => j.id);
+            if (stale.length > 0) await this.#boss.complete(tx, name, stale);
+          }
+          // The first child of a WorkingDirectory taken from the group's queue: its folder will be here.
+          await recordAffinities(
+            tx,
+            rows.flatMap((row) => {
+              const affinity = (byBoss.get(row.bossId) as TaskJob | undefined)?.affinity;
+              return row.queue !== queue || affinity === undefined
+                ? []
+                : [
+                    {
+                      key: affinity.key,
+                      executionId: row.executionId,
+                      taskId: affinity.taskId,
+                      runnerId: runner.id,
+                      runnerName: runner.name,
+                    },
+                  ];
+            }),
+            now,
+          );
           // The runner hung up: roll back, the jobs stay queued for someone listening.
           if (signal.aborted) throw new ClaimAbandoned();
           return rows.map((row) => ({ row, job: byBoss.get(row.bossId) as TaskJob }));

@@ -6,7 +6,7 @@
  */
 
 import type { Task } from '../../../flows-schema/src/schema/flow.ts';
-import type { JobLog, JobResult, TaskJob } from '../../../runner/src/job.ts';
+import type { JobAffinity, JobLog, JobResult, TaskJob } from '../../../runner/src/job.ts';
 import type { Command, ExecutionState, StateName, TaskRun } from '../engine/index.ts';
 import { indexFlow } from '../engine/index.ts';
 import { expressionContext } from './context.ts';
@@ -73,13 +73,16 @@ export interface RenderedJob {
   properties: Record<string, unknown>;
   /** Local folder of the WorkingDirectory parent (only when `workingDirectories` is on). */
   workingDirectory?: string;
+  /** The WorkingDirectory parent's folder on a remote runner (when `workingDirectories` is off). */
+  affinity?: JobAffinity;
 }
 
 export type RenderHost = Pick<ExecutorHost, 'deps' | 'services'>;
 
 /**
  * Render the properties of a run command's task (and create its WorkingDirectory parent's folder in
- * this process when `workingDirectories` is on). Throws when a property cannot be rendered; the
+ * this process when `workingDirectories` is on; otherwise say which folder a remote runner keeps,
+ * with what to lay down in it). Throws when a property cannot be rendered; the
  * message is the task's failure (see `renderFailure`).
  */
 export async function renderJob(
@@ -96,7 +99,20 @@ export async function renderJob(
   const context = expressionContext(ex, live.flow, run, deps.environment);
   const properties = await renderProperties(jobProperties(entry.task), context, services);
   let workDir: string | undefined;
-  if (cmd.workingDirectory !== undefined && options.workingDirectories !== false) {
+  let affinity: JobAffinity | undefined;
+  if (cmd.workingDirectory !== undefined && options.workingDirectories === false) {
+    const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
+    const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
+    const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
+    const files: Record<string, unknown> = {};
+    if (scopeTask['inputFiles'] !== undefined) files['inputFiles'] = scopeTask['inputFiles'];
+    if (scopeTask['namespaceFiles'] !== undefined) files['namespaceFiles'] = scopeTask['namespaceFiles'];
+    affinity = {
+      key: scope.id,
+      taskId: scope.taskId,
+      ...(await renderProperties(files, scopeContext, services)),
+    };
+  } else if (cmd.workingDirectory !== undefined) {
     const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
     const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
     const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
@@ -116,6 +132,7 @@ export async function renderJob(
     task: entry.task,
     properties,
     ...(workDir !== undefined ? { workingDirectory: workDir } : {}),
+    ...(affinity !== undefined ? { affinity } : {}),
   };
 }
 
@@ -153,6 +170,7 @@ export function taskJob(
     ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
     secrets: [...live.secrets],
     ...(rendered.workingDirectory !== undefined ? { workingDirectory: rendered.workingDirectory } : {}),
+    ...(rendered.affinity !== undefined ? { affinity: rendered.affinity } : {}),
     ...(ex.source !== undefined ? { source: ex.source } : {}),
   };
 }

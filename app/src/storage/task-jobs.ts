@@ -22,6 +22,8 @@ export interface NewTaskJob {
   bossId: string;
   timeoutMs?: number | undefined;
   minLogLevel: string;
+  /** The WorkingDirectory task run whose folder the job shares (see task-affinities.ts). */
+  affinityKey?: string | undefined;
 }
 
 export interface TaskJobRow {
@@ -44,6 +46,7 @@ export interface TaskJobRow {
   leasedAt: Date | null;
   leaseExpiresAt: Date | null;
   cancelRequested: boolean;
+  affinityKey: string | null;
 }
 
 /** The columns of a row, qualified by `t` (a table alias and a dot) when given. */
@@ -52,7 +55,8 @@ const columns = (
 ) => `${t}job_id AS "jobId", ${t}execution_id AS "executionId", ${t}namespace, ${t}flow_id AS "flowId", ${t}task_run_id AS "taskRunId", ${t}task_id AS "taskId",
   ${t}attempt, ${t}worker_group AS "workerGroup", ${t}queue, ${t}boss_id::text AS "bossId", ${t}state, ${t}timeout_ms AS "timeoutMs",
   ${t}min_log_level AS "minLogLevel", ${t}runner_id AS "runnerId", ${t}runner_name AS "runnerName", ${t}lease_id AS "leaseId",
-  ${t}leased_at AS "leasedAt", ${t}lease_expires_at AS "leaseExpiresAt", ${t}cancel_requested AS "cancelRequested"`;
+  ${t}leased_at AS "leasedAt", ${t}lease_expires_at AS "leaseExpiresAt", ${t}cancel_requested AS "cancelRequested",
+  ${t}affinity_key AS "affinityKey"`;
 const COLUMNS = columns();
 
 /** Inserts the jobs not recorded yet; returns the ids inserted (a job id already present is skipped). */
@@ -75,14 +79,15 @@ export async function insertTaskJobs(
     boss_id: j.bossId,
     timeout_ms: j.timeoutMs ?? null,
     min_log_level: j.minLogLevel,
+    affinity_key: j.affinityKey ?? null,
   }));
   const { rows } = await ex.query<{ job_id: string }>(
     `INSERT INTO ${table(ex, 'task_jobs')}
        (job_id, execution_id, namespace, flow_id, task_run_id, task_id, attempt, worker_group, queue, boss_id, state,
-        timeout_ms, min_log_level, created_at)
+        timeout_ms, min_log_level, affinity_key, created_at)
      SELECT e->>'job_id', e->>'execution_id', e->>'namespace', e->>'flow_id', e->>'task_run_id', e->>'task_id', (e->>'attempt')::integer,
             e->>'worker_group', e->>'queue', (e->>'boss_id')::uuid, 'queued', (e->>'timeout_ms')::integer,
-            e->>'min_log_level', $2
+            e->>'min_log_level', e->>'affinity_key', $2
        FROM jsonb_array_elements($1::jsonb) AS x(e)
      ON CONFLICT (job_id) DO NOTHING
      RETURNING job_id`,
@@ -315,4 +320,22 @@ export async function countTaskJobs(
   const out = Object.fromEntries(TASK_JOB_STATES.map((s) => [s, 0])) as Record<TaskJobState, number>;
   for (const r of rows) out[r.state] = r.count;
   return out;
+}
+
+/** Cancels queued jobs: by job id, or every queued job of the affinity keys given. */
+export async function cancelQueuedTaskJobs(
+  ex: Executor,
+  by: { jobIds?: readonly string[]; affinityKeys?: readonly string[] },
+  now: Date,
+): Promise<TaskJobRow[]> {
+  const jobIds = by.jobIds ?? [];
+  const keys = by.affinityKeys ?? [];
+  if (jobIds.length === 0 && keys.length === 0) return [];
+  const { rows } = await ex.query<TaskJobRow & Record<string, unknown>>(
+    `UPDATE ${table(ex, 'task_jobs')} SET state = 'cancelled', ended_at = $3
+      WHERE state = 'queued' AND (job_id = ANY($1::text[]) OR affinity_key = ANY($2::text[]))
+      RETURNING ${COLUMNS}`,
+    [[...jobIds], [...keys], now],
+  );
+  return rows;
 }

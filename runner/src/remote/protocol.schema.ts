@@ -42,6 +42,8 @@ export interface ClaimResponse {
   jobs: ClaimedJob[];
   /** How often to heartbeat the leases held. */
   heartbeatIntervalMs: number;
+  /** WorkingDirectory task runs (affinity keys) of this runner that ended: delete their folders. */
+  finishedWorkingDirectories?: string[];
 }
 
 export const LeaseRef = z.strictObject({ jobId: JobId, leaseId: LeaseId });

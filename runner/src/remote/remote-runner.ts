@@ -10,11 +10,14 @@
  * running after it are handed back (their task fails, retryable); jobs claimed but never started
  * go back to the queue.
  */
+
+import { join } from 'node:path';
 import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
 import type { TaskJob } from '../job.ts';
 import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
+import { SharedDirectories } from '../workspace/shared-directories.ts';
 import { CredentialStore } from './credential-store.ts';
 import { LogBatcher } from './log-batcher.ts';
 import type { ClaimedJob, LeaseRef } from './protocol.schema.ts';
@@ -73,6 +76,8 @@ export class RemoteRunner {
   readonly #namespaceFiles: ReturnType<typeof namespaceFilesForJobs>;
   readonly #log: (message: string) => void;
   readonly #results: ResultSender;
+  /** Folders of WorkingDirectories whose children run here. */
+  readonly #shared: SharedDirectories;
   #slotFreed: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #heartbeatTimer: NodeJS.Timeout | undefined;
@@ -92,6 +97,11 @@ export class RemoteRunner {
         git: new GitMirrorCache(options.gitCacheDir === undefined ? {} : { cacheDir: options.gitCacheDir }),
       });
     this.#log = options.log ?? ((m) => console.log(m));
+    this.#shared = new SharedDirectories(
+      options.stateDir === undefined
+        ? undefined
+        : join(options.stateDir, 'working-directories', options.name.replace(/[^A-Za-z0-9_.-]/g, '_')),
+    );
     this.#results = new ResultSender(this.#client, () => ({
       // Retried until the app takes it (it may be restarting), faster than a lease runs out.
       maxDelayMs: Math.max(100, Math.floor(this.#heartbeatMs / 2)),
@@ -189,6 +199,10 @@ export class RemoteRunner {
         }
         jobs = res.jobs;
         failures = 0;
+        if (res.finishedWorkingDirectories !== undefined)
+          void this.#shared
+            .release(res.finishedWorkingDirectories)
+            .catch((e: Error) => this.#log(`runner ${this.#options.name}: ${e.message}`));
       } catch (e) {
         if (this.#stopping) break;
         if (e instanceof ProtocolError && e.status === 401 && this.#options.registrationToken !== undefined) {
@@ -257,6 +271,7 @@ export class RemoteRunner {
       execution: async (executionId) =>
         (await client.service<ExecutionSummary | null>(lease, { op: 'execution', executionId })) ?? undefined,
       namespaceFiles: this.#namespaceFiles,
+      sharedDirectory: (affinity, ctx) => this.#shared.acquire(affinity, ctx),
       ...(this.#options.tasks === undefined ? {} : { tasks: this.#options.tasks }),
     });
     const result = await runner.run(job, { onLog: (l) => logs.add(l), signal: entry.controller.signal });
@@ -354,6 +369,7 @@ export class RemoteRunner {
       .catch((e: Error) =>
         this.#log(`runner ${this.#options.name}: could not return unclaimed jobs: ${e.message}`),
       );
+    await this.#shared.close().catch(() => {});
   }
 }
 

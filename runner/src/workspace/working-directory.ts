@@ -69,10 +69,7 @@ export async function prepareWorkspace(ctx: TaskContext, spec: WorkspaceSpec = {
   const path = ctx.workingDirectory ?? (await mkdtemp(join(tmpdir(), 'osprey-wd-')));
   const workspace = new Workspace(path, scratch, owned, ctx);
   try {
-    const options = namespaceFilesOptions(spec.namespaceFiles, ctx.run.namespace, `${task}: namespaceFiles`);
-    if (options !== undefined) await layDownNamespaceFiles(ctx, path, options, task);
-    const inputs = inputFilesMap(spec.inputFiles, `${task}: inputFiles`);
-    await writeInputFiles(path, inputs, ctx.storage, `${task}: inputFiles`);
+    await layDownFiles(ctx, path, spec, task);
     return workspace;
   } catch (e) {
     await workspace.dispose();
@@ -80,8 +77,27 @@ export async function prepareWorkspace(ctx: TaskContext, spec: WorkspaceSpec = {
   }
 }
 
+/** What laying down files needs of a task's context. */
+export type FilesContext = Pick<TaskContext, 'run' | 'logger' | 'storage' | 'services'>;
+
+/**
+ * Namespace files, then `inputFiles`, into `path`; `task` names the task in error messages. Used for
+ * a task's own folder and, on a remote runner, for the shared folder of a WorkingDirectory.
+ */
+export async function layDownFiles(
+  ctx: FilesContext,
+  path: string,
+  spec: WorkspaceSpec,
+  task: string,
+): Promise<void> {
+  const options = namespaceFilesOptions(spec.namespaceFiles, ctx.run.namespace, `${task}: namespaceFiles`);
+  if (options !== undefined) await layDownNamespaceFiles(ctx, path, options, task);
+  const inputs = inputFilesMap(spec.inputFiles, `${task}: inputFiles`);
+  await writeInputFiles(path, inputs, ctx.storage, `${task}: inputFiles`);
+}
+
 async function layDownNamespaceFiles(
-  ctx: TaskContext,
+  ctx: FilesContext,
   root: string,
   options: NamespaceFilesOptions,
   task: string,
@@ -119,7 +135,7 @@ async function layDownNamespaceFiles(
 
 /** `ifExists` decides what a later namespace does to a file an earlier one already wrote. */
 async function allowOverride(
-  ctx: TaskContext,
+  ctx: FilesContext,
   options: NamespaceFilesOptions,
   path: string,
   namespace: string,

@@ -9,7 +9,8 @@ import type { ExecutionDocument } from '../../../../app/src/execution/contract.t
 import { embeddedService, parseFlow, webhookStandIn } from './embedded.ts';
 import { harness, runsOf, stateOf } from './harness.ts';
 
-const seed = (name: string) => readFileSync(new URL(`../../../fixtures/flows/seeds/${name}.yaml`, import.meta.url), 'utf8');
+const seed = (name: string) =>
+  readFileSync(new URL(`../../../fixtures/flows/seeds/${name}.yaml`, import.meta.url), 'utf8');
 const kvSeed = {
   company: { my_key_from_company_namespace: 'value from company' },
   test: { test_value: 'value from test' },
