@@ -18,6 +18,7 @@ import {
   type TaskResult,
 } from './task-contract.ts';
 import { findTask, taskRegistry } from './tasks/registry.ts';
+import { SharedDirectories } from './workspace/shared-directories.ts';
 
 export interface EmbeddedRunnerDeps {
   storage: InternalStorage;
@@ -29,8 +30,9 @@ export interface EmbeddedRunnerDeps {
   /** Execution summaries for notification tasks (SlackExecution). */
   execution?(id: string): Promise<ExecutionSummary | undefined>;
   /**
-   * The shared folder of a job with an `affinity` (a WorkingDirectory child on a remote runner),
-   * created with its files on the first call for a key. Without it, such a job gets its own folder.
+   * The shared folder of a job with an `affinity` (a WorkingDirectory child), created with its
+   * files on the first call for a key. Default: folders this runner keeps in a temp folder until
+   * `releaseWorkingDirectories`.
    */
   sharedDirectory?(affinity: JobAffinity, ctx: Omit<TaskContext, 'signal'>): Promise<string>;
   /** Plugins by canonical type; the static registry by default (tests pass their own). */
@@ -44,7 +46,14 @@ type Outcome =
 
 export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
   const tasks = deps.tasks ?? taskRegistry;
+  const shared = deps.sharedDirectory === undefined ? new SharedDirectories() : undefined;
+  const sharedDirectory =
+    deps.sharedDirectory ??
+    ((affinity: JobAffinity, ctx: Omit<TaskContext, 'signal'>) => shared!.acquire(affinity, ctx));
   return {
+    async releaseWorkingDirectories(keys) {
+      await shared?.release(keys);
+    },
     async run(job, hooks) {
       const mask = createMasker(job.secrets);
       let open = true;
@@ -74,9 +83,9 @@ export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
       }
 
       let base = contextFor(job, deps, log);
-      if (job.affinity !== undefined && deps.sharedDirectory !== undefined) {
+      if (job.affinity !== undefined) {
         try {
-          base = { ...base, workingDirectory: await deps.sharedDirectory(job.affinity, base) };
+          base = { ...base, workingDirectory: await sharedDirectory(job.affinity, base) };
         } catch (error) {
           const result = toResult(job, { kind: 'error', error }, mask, failed);
           open = false;
@@ -114,7 +123,6 @@ function contextFor(
         : { namespaceFiles: (namespace: string) => namespaceFiles(namespace, job) }),
       ...(execution === undefined ? {} : { execution }),
     },
-    ...(job.workingDirectory === undefined ? {} : { workingDirectory: job.workingDirectory }),
   };
 }
 

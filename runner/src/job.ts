@@ -16,8 +16,6 @@ export interface TaskJob {
   timeoutMs?: number;
   /** Values that must never appear in logs or outputs (resolved secrets). */
   secrets: string[];
-  /** Working directory shared by the tasks of a WorkingDirectory parent (in-process runs). */
-  workingDirectory?: string;
   /**
    * Remote runs: the children of a WorkingDirectory share one folder on the runner that ran the
    * first of them. The runner creates it for `key` (the WorkingDirectory task run id) with
@@ -55,4 +53,6 @@ export interface JobResult extends TaskResult {
 /** How the control plane runs a job; the embedded runner implements it in-process. */
 export interface JobRunner {
   run(job: TaskJob, hooks: { onLog(log: JobLog): void; signal: AbortSignal }): Promise<JobResult>;
+  /** The WorkingDirectory tasks with these affinity keys ended: their shared folders can go. */
+  releaseWorkingDirectories?(keys: readonly string[]): Promise<void>;
 }

@@ -134,7 +134,7 @@ async function runLocalTask(
   const live = service.liveOf(ex.id, flow);
   let result: LocalTaskResult;
   try {
-    const rendered = await renderJob(service, ex, live, m.command, { workingDirectories: false });
+    const rendered = await renderJob(service, ex, live, m.command);
     const local = service.localTask(rendered.type);
     if (local === undefined) throw new Error(`no local task for type ${rendered.type}`);
     result = await local(rendered.properties, { execution: ex, run }).catch((e: Error) => ({

@@ -207,7 +207,7 @@ async function prepareRun(
   let rendered: Awaited<ReturnType<typeof renderJob>>;
   try {
     // A WorkingDirectory's folder would be on this machine, not on the runner's.
-    rendered = await renderJob(host, ex, live, c, { workingDirectories: false });
+    rendered = await renderJob(host, ex, live, c);
   } catch (e) {
     return fail(renderFailure(run.taskId, e));
   }

@@ -12,7 +12,6 @@ import { logEntry } from './jobs.ts';
 import type { Live } from './live.ts';
 import { ExecutionServiceBase } from './service-base.ts';
 import { notifyParent } from './subflows.ts';
-import { removeWorkingDirectories } from './working-dirs.ts';
 
 export class LocalExecutionService extends ExecutionServiceBase {
   protected readonly admissionLock = new KeyedLock();
@@ -61,7 +60,11 @@ export class LocalExecutionService extends ExecutionServiceBase {
   #onFinished(ex: ExecutionState, live: Live): void {
     for (const handle of live.timers.values()) this.deps.clock.clearTimer(handle);
     live.timers.clear();
-    void removeWorkingDirectories(live);
+    if (live.workDirs.size > 0) {
+      const keys = [...live.workDirs];
+      live.workDirs.clear();
+      this.deps.runner.releaseWorkingDirectories?.(keys).catch((e: Error) => this.internalError(ex.id, e));
+    }
     delete live.last;
     this.finished(ex);
   }

@@ -16,7 +16,6 @@ import { isoDuration } from './documents.ts';
 import type { ExecutorHost } from './host.ts';
 import type { Live } from './live.ts';
 import { renderProperties } from './render.ts';
-import { workingDirectory } from './working-dirs.ts';
 
 export type JobHost = Pick<ExecutorHost, 'deps' | 'post' | 'appendLogs' | 'services' | 'localTask'>;
 
@@ -71,9 +70,7 @@ export interface RenderedJob {
   type: string;
   task: Task;
   properties: Record<string, unknown>;
-  /** Local folder of the WorkingDirectory parent (only when `workingDirectories` is on). */
-  workingDirectory?: string;
-  /** The WorkingDirectory parent's folder on a remote runner (when `workingDirectories` is off). */
+  /** The WorkingDirectory parent whose folder the runner shares between its children. */
   affinity?: JobAffinity;
 }
 
@@ -90,7 +87,6 @@ export async function renderJob(
   ex: ExecutionState,
   live: Live,
   cmd: Extract<Command, { kind: 'run' }>,
-  options: { workingDirectories?: boolean } = {},
 ): Promise<RenderedJob> {
   const { deps } = host;
   const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
@@ -98,9 +94,8 @@ export async function renderJob(
   const services = host.services(ex, live);
   const context = expressionContext(ex, live.flow, run, deps.environment);
   const properties = await renderProperties(jobProperties(entry.task), context, services);
-  let workDir: string | undefined;
   let affinity: JobAffinity | undefined;
-  if (cmd.workingDirectory !== undefined && options.workingDirectories === false) {
+  if (cmd.workingDirectory !== undefined) {
     const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
     const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
     const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
@@ -112,26 +107,13 @@ export async function renderJob(
       taskId: scope.taskId,
       ...(await renderProperties(files, scopeContext, services)),
     };
-  } else if (cmd.workingDirectory !== undefined) {
-    const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
-    const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
-    const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
-    workDir = await workingDirectory(
-      live,
-      scope.id,
-      () =>
-        renderProperties({ inputFiles: scopeTask['inputFiles'] ?? {} }, scopeContext, services).then(
-          (p) => p['inputFiles'],
-        ),
-      deps.storage,
-    );
+    live.workDirs.add(scope.id);
   }
   return {
     run,
     type: entry.type,
     task: entry.task,
     properties,
-    ...(workDir !== undefined ? { workingDirectory: workDir } : {}),
     ...(affinity !== undefined ? { affinity } : {}),
   };
 }
@@ -169,7 +151,6 @@ export function taskJob(
     },
     ...(cmd.timeoutMs !== undefined ? { timeoutMs: cmd.timeoutMs } : {}),
     secrets: [...live.secrets],
-    ...(rendered.workingDirectory !== undefined ? { workingDirectory: rendered.workingDirectory } : {}),
     ...(rendered.affinity !== undefined ? { affinity: rendered.affinity } : {}),
     ...(ex.source !== undefined ? { source: ex.source } : {}),
   };

@@ -14,7 +14,8 @@ export interface Live {
   mask: Masker;
   jobs: Map<string, AbortController>;
   timers: Map<string, TimerHandle>;
-  workDirs: Map<string, Promise<string>>;
+  /** Affinity keys of WorkingDirectory task runs whose children were dispatched. */
+  workDirs: Set<string>;
   /** Events of one execution are applied one at a time, in order. */
   chain: Promise<unknown>;
   /** The last saved state (subscribers' log events carry it). */
@@ -28,7 +29,7 @@ export function createLive(flow: Flow): Live {
     mask: createMasker([]),
     jobs: new Map(),
     timers: new Map(),
-    workDirs: new Map(),
+    workDirs: new Set(),
     chain: Promise.resolve(),
   };
 }

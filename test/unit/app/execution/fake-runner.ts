@@ -15,6 +15,8 @@ const short = (type: string) => type.split('.').at(-1)!;
 
 export class FakeRunner implements JobRunner {
   readonly jobs: TaskJob[] = [];
+  /** Affinity keys the executor released (WorkingDirectory tasks that ended). */
+  readonly released: string[] = [];
   readonly #clock: Clock;
   readonly #scripts: Record<string, Script>;
 
@@ -26,6 +28,10 @@ export class FakeRunner implements JobRunner {
   /** Jobs of one task id, in dispatch order. */
   jobsOf(taskId: string): TaskJob[] {
     return this.jobs.filter((j) => j.run.taskId === taskId);
+  }
+
+  async releaseWorkingDirectories(keys: readonly string[]): Promise<void> {
+    this.released.push(...keys);
   }
 
   async run(job: TaskJob, hooks: Hooks): Promise<JobResult> {

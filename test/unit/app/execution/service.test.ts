@@ -1,7 +1,5 @@
 /** Service-level behaviour: events to subscribers, working directories, CREATE_NEW_EXECUTION retries, documents. */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import type { ExecutionEvent } from '../../../../app/src/execution/contract.ts';
 import { harness, parseFlow } from './harness.ts';
@@ -30,20 +28,8 @@ tasks:
   assert.equal(events.at(-1)?.execution.id, doc.id);
 });
 
-test('tasks of a WorkingDirectory share one folder with its inputFiles; it is removed at the end', async () => {
-  const seen: string[] = [];
-  const h = harness({
-    scripts: {
-      read: async (job) => {
-        seen.push(job.workingDirectory!, readFileSync(join(job.workingDirectory!, 'data/in.txt'), 'utf8'));
-        return { state: 'SUCCESS' };
-      },
-      again: async (job) => {
-        seen.push(job.workingDirectory!);
-        return { state: 'SUCCESS' };
-      },
-    },
-  });
+test('tasks of a WorkingDirectory go to the runner with one affinity and its rendered inputFiles; released at the end', async () => {
+  const h = harness();
   const doc = await h.run(
     `
 id: wd
@@ -58,15 +44,22 @@ tasks:
     tasks:
       - { id: read, type: io.kestra.plugin.core.log.Log, message: r }
       - { id: again, type: io.kestra.plugin.core.log.Log, message: a }
+  - { id: after, type: io.kestra.plugin.core.log.Log, message: done }
 `,
     { word: 'there' },
   );
   assert.equal(doc.state.current, 'SUCCESS');
-  assert.equal(seen[1], 'hello there');
-  assert.equal(seen[0], seen[2]);
-  // Removal is real file-system work: give it a moment.
-  for (let i = 0; i < 100 && existsSync(seen[0]!); i++) await new Promise((r) => setTimeout(r, 10));
-  assert.equal(existsSync(seen[0]!), false);
+  const first = (taskId: string) => h.runner.jobsOf(taskId)[0]!;
+  const [read, again, after] = [first('read'), first('again'), first('after')];
+  const dir = doc.taskRunList.find((r) => r.taskId === 'dir')!;
+  assert.deepEqual(read.affinity, {
+    key: dir.id,
+    taskId: 'dir',
+    inputFiles: { 'data/in.txt': 'hello there' },
+  });
+  assert.deepEqual(again.affinity, read.affinity);
+  assert.equal(after.affinity, undefined);
+  assert.deepEqual(h.runner.released, [dir.id]);
 });
 
 test('retry behavior CREATE_NEW_EXECUTION: RETRIED, then a new execution with the same inputs', async () => {
