@@ -4,7 +4,7 @@
  * drops columns (always null); this is the one place that tolerates both shapes. Columns are
  * asserted in the unit tests of the annotation conversion.
  */
-import type { Api } from './harness.ts';
+import type { Api } from './emulator.ts';
 
 export interface SeenCheckRun {
   id: number;

@@ -6,8 +6,9 @@
  * must keep answering.
  */
 import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Api, expectStatus, ORG, tempDir } from './harness.ts';
+import { type Api, expectStatus, ORG, tempDir } from './emulator.ts';
 
 const AUTHOR = { name: 'Osprey Test', email: 'test@osprey.dev' };
 const EPOCH = Date.UTC(2024, 0, 1, 0, 0, 0);
@@ -19,6 +20,8 @@ export class MirroredRepo {
   readonly #api: Api;
   readonly #files = new Map<string, Map<string, string>>();
   readonly #branches = new Set<string>(['main']);
+  /** Blobs already in the emulator: each is sent once (the emulator allows 5000 calls an hour per token). */
+  readonly #blobs = new Set<string>();
   #tick = 0;
 
   private constructor(api: Api, name: string, bareDir: string) {
@@ -28,21 +31,27 @@ export class MirroredRepo {
     this.bareDir = bareDir;
   }
 
-  /** An empty repository whose `main` branch gets a first commit holding `files`. */
+  /**
+   * An empty repository whose `main` branch gets a first commit holding `files`. The bare repository
+   * is `bareDir` when given (created; e.g. where an `OSPREY_GIT_URL` template points), else a temp
+   * folder.
+   */
   static async create(
     api: Api,
     name: string,
     files: Record<string, string>,
+    options: { bareDir?: string } = {},
   ): Promise<{ repo: MirroredRepo; sha: string }> {
-    const bareDir = await tempDir(`osprey-${name}-`);
+    const bareDir = options.bareDir ?? (await tempDir(`osprey-${name}-`));
+    await mkdir(bareDir, { recursive: true });
     await git(bareDir, ['init', '-q', '--bare', '-b', 'main']);
     const repo = new MirroredRepo(api, name, bareDir);
     const sha = await repo.#commit([], new Map(Object.entries(files)), 'initial commit');
+    await git(bareDir, ['update-ref', 'refs/heads/main', sha]);
     await expectStatus(
       api('POST', `/repos/${repo.fullName}/git/refs`, { ref: 'refs/heads/main', sha }),
       [201],
     );
-    await git(bareDir, ['update-ref', 'refs/heads/main', sha]);
     return { repo, sha };
   }
 
@@ -74,7 +83,12 @@ export class MirroredRepo {
     return sha;
   }
 
+  /**
+   * Moves `branch` in the bare repository first, then in the emulator (which emits the webhook), so
+   * a runner told about the commit can always fetch it.
+   */
   async moveBranch(branch: string, sha: string): Promise<void> {
+    await git(this.bareDir, ['update-ref', `refs/heads/${branch}`, sha]);
     if (this.#branches.has(branch)) {
       await expectStatus(
         this.#api('PATCH', `/repos/${this.fullName}/git/refs/heads/${branch}`, { sha, force: true }),
@@ -87,7 +101,6 @@ export class MirroredRepo {
       );
       this.#branches.add(branch);
     }
-    await git(this.bareDir, ['update-ref', `refs/heads/${branch}`, sha]);
   }
 
   async #commit(parents: string[], files: Map<string, string>, message: string): Promise<string> {
@@ -95,12 +108,15 @@ export class MirroredRepo {
     const index = join(this.bareDir, `index-${this.#tick}`);
     for (const [path, text] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       const local = await git(this.bareDir, ['hash-object', '-w', '--stdin'], {}, text);
-      const remote = await expectStatus(
-        this.#api('POST', `/repos/${this.fullName}/git/blobs`, { content: text, encoding: 'utf-8' }),
-        [201],
-      );
-      if (remote.body.sha !== local)
-        throw new Error(`blob of ${path}: emulator ${remote.body.sha}, git ${local}`);
+      if (!this.#blobs.has(local)) {
+        const remote = await expectStatus(
+          this.#api('POST', `/repos/${this.fullName}/git/blobs`, { content: text, encoding: 'utf-8' }),
+          [201],
+        );
+        if (remote.body.sha !== local)
+          throw new Error(`blob of ${path}: emulator ${remote.body.sha}, git ${local}`);
+        this.#blobs.add(local);
+      }
       entries.push({ path, mode: '100644', type: 'blob', sha: local });
       await git(this.bareDir, ['update-index', '--add', '--cacheinfo', `100644,${local},${path}`], {
         GIT_INDEX_FILE: index,

@@ -1,5 +1,5 @@
 /** Synthetic webhook payloads for events the emulator does not emit (shapes as GitHub sends them). */
-import { INSTALLATION_ID } from './harness.ts';
+import { INSTALLATION_ID } from './emulator.ts';
 
 export function pullRequestPayload(
   action: string,

@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const SERVER_ENTRY = join(ROOT, 'test/e2e/server/support/server-entry.ts');
 const CLI = join(ROOT, 'cli/src/main.ts');
 export const REGISTRATION_TOKEN = 'e2e-registration-token-0123456789abcdefghij';
-const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface Proc {
   readonly child: ChildProcess;
@@ -27,7 +27,8 @@ export interface Proc {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-function start(args: string[], env: Record<string, string>): Proc {
+/** Runs `node <args>` from the project root with `env` added, capturing its output. */
+export function spawnNode(args: string[], env: Record<string, string>): Proc {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
@@ -81,7 +82,8 @@ function start(args: string[], env: Record<string, string>): Proc {
   };
 }
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 now (bound then released), for a server whose URL must be known first. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -160,7 +162,7 @@ export async function startCluster(
   };
   const runners: Proc[] = [];
   const launch = async () => {
-    const proc = start([SERVER_ENTRY], env);
+    const proc = spawnNode([SERVER_ENTRY], env);
     await proc.waitFor(/Osprey server listening on (http:\/\/\S+)/, 60_000);
     return proc;
   };
@@ -173,7 +175,7 @@ export async function startCluster(
       return cluster.server;
     },
     async runner(name, extra = []) {
-      const proc = start(
+      const proc = spawnNode(
         [
           CLI,
           'runner',
