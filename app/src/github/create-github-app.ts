@@ -14,6 +14,7 @@ import { type GitHubAppConfig, renderGitUrl } from './config.schema.ts';
 import { type HandlerDeps, type Log, lazyLog } from './deps.ts';
 import { liquidTriggerInputs, type RenderTriggerInputs } from './git-triggers/render-trigger-inputs.ts';
 import { handleCheckRun } from './handlers/check-run.ts';
+import { handleCheckSuite } from './handlers/check-suite.ts';
 import { handlePullRequest } from './handlers/pull-request.ts';
 import { handlePush } from './handlers/push.ts';
 import { KeyedSerial } from './keyed-serial.ts';
@@ -122,6 +123,7 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
   probot.on('pull_request', (context) => handlePullRequest(deps, client(context.octokit), context.payload));
   probot.on('issue_comment', (context) => handleIssueComment(deps, client(context.octokit), context.payload));
   probot.on('check_run', (context) => handleCheckRun(deps, client(context.octokit), context.payload));
+  probot.on('check_suite', (context) => handleCheckSuite(deps, client(context.octokit), context.payload));
 
   const receiver = new WebhookReceiver({
     secret: config.webhookSecret,

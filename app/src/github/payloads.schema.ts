@@ -71,6 +71,19 @@ export const CheckRunPayload = z.looseObject({
 });
 export type CheckRunPayload = z.infer<typeof CheckRunPayload>;
 
+export const CheckSuitePayload = z.looseObject({
+  action: z.string(),
+  check_suite: z.looseObject({
+    id: z.number().int(),
+    head_sha: z.string(),
+    head_branch: z.string().nullish(),
+  }),
+  repository: Repository,
+  installation: Installation,
+  sender: User.optional(),
+});
+export type CheckSuitePayload = z.infer<typeof CheckSuitePayload>;
+
 /** Parse a payload, or throw an error naming the event and the field. */
 export function parsePayload<T>(schema: z.ZodType<T>, payload: unknown, event: string): T {
   const parsed = schema.safeParse(payload);

@@ -183,4 +183,31 @@ describe('/osprey run and re-runs', () => {
     assert.equal(executions.started.length, 3);
     assert.equal(executions.started[2]?.source?.sha, head);
   });
+
+  it('"Re-run all checks" (check_suite.rerequested) re-validates and re-runs the latest execution check', async () => {
+    await h.app.idle();
+    const before = await checkRuns(h.alice, repo.fullName, head);
+    const validateRuns = before.filter((r) => r.name === 'Osprey / validate').length;
+    const startedBefore = executions.started.length;
+    const suiteId = (before[0] as { check_suite?: { id?: number } } | undefined)?.check_suite?.id ?? 1;
+    const response = await h.deliver('check_suite', {
+      action: 'rerequested',
+      check_suite: { id: suiteId, head_sha: head, head_branch: 'feature' },
+      repository: { full_name: repo.fullName, default_branch: 'main' },
+      installation: { id: INSTALLATION_ID },
+      sender: { login: 'alice' },
+    });
+    assert.equal(response.status, 202);
+    await h.app.idle();
+    // GitHub lists (and a suite shows) the latest run of each name: that one runs again.
+    await waitFor('the latest execution check ran again', async () =>
+      executions.started.length === startedBefore + 1 ? true : undefined,
+    );
+    assert.ok(executions.started.slice(startedBefore).every((e) => e.source?.sha === head));
+    const after = await waitFor('a new validate check run', async () => {
+      const all = await checkRuns(h.alice, repo.fullName, head);
+      return all.filter((r) => r.name === 'Osprey / validate').length > validateRuns ? all : undefined;
+    });
+    assert.ok(after.length > before.length);
+  });
 });
