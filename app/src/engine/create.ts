@@ -40,6 +40,7 @@ export function createExecution(flow: Flow, init: NewExecution): ExecutionState 
     histories: [{ state: 'CREATED', at: init.now }],
     taskRuns: [],
     inputs: init.inputs ?? {},
+    ...secretInputsOf(flow),
     labels,
     ...(init.trigger ? { trigger: init.trigger } : {}),
     ...(init.parentId ? { parentId: init.parentId } : {}),
@@ -58,4 +59,9 @@ export function admit(flow: Flow, running: number): Admission {
   const c = flow.concurrency;
   if (c === undefined || running < c.limit) return 'RUN';
   return c.behavior ?? 'QUEUE';
+}
+
+function secretInputsOf(flow: Flow): { secretInputs?: string[] } {
+  const ids = (flow.inputs ?? []).filter((i) => i.type === 'SECRET').map((i) => i.id);
+  return ids.length > 0 ? { secretInputs: ids } : {};
 }

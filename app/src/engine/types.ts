@@ -93,6 +93,8 @@ export interface ExecutionState {
   histories: History[];
   taskRuns: TaskRun[];
   inputs: Record<string, unknown>;
+  /** Ids of SECRET inputs: their values are shown as `******` in documents and masked in logs. */
+  secretInputs?: string[];
   outputs?: Record<string, unknown>;
   labels: Label[];
   trigger?: { id: string; type: string; variables?: Record<string, unknown> };

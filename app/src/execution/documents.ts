@@ -55,7 +55,7 @@ export function toDocument(ex: ExecutionState): ExecutionDocument {
     ...(ex.flowRevision !== undefined ? { flowRevision: ex.flowRevision } : {}),
     state: stateDocument(ex.histories, ex.state),
     taskRunList: ex.taskRuns.map((r) => taskRunDocument(ex, r)),
-    inputs: ex.inputs,
+    inputs: maskedInputs(ex),
     ...(ex.outputs !== undefined ? { outputs: ex.outputs } : {}),
     labels: ex.labels,
     ...(ex.trigger !== undefined ? { trigger: ex.trigger } : {}),
@@ -65,4 +65,12 @@ export function toDocument(ex: ExecutionState): ExecutionDocument {
   };
   cache.set(ex, doc);
   return doc;
+}
+
+/** SECRET inputs are never shown: the engine keeps the value for rendering, documents show `******`. */
+function maskedInputs(ex: ExecutionState): Record<string, unknown> {
+  if (ex.secretInputs === undefined) return ex.inputs;
+  const out = { ...ex.inputs };
+  for (const id of ex.secretInputs) if (out[id] !== undefined) out[id] = '******';
+  return out;
 }

@@ -224,6 +224,11 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
       logs: (id: string) => deps.store.logs(id),
       now: () => deps.clock.now(),
     };
+    // After a restart the live state is new: SECRET input values are masked again from here.
+    for (const id of ex.secretInputs ?? []) {
+      const value = ex.inputs[id];
+      if (typeof value === 'string') addSecret(live, value);
+    }
     return servicesFor(io, ex, (v) => addSecret(live, v));
   }
 
