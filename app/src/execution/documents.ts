@@ -7,6 +7,12 @@ import { isTerminal } from '../engine/index.ts';
 import type { ExecutionDocument, StateDocument, TaskRunDocument } from './contract.ts';
 
 const cache = new WeakMap<ExecutionState, ExecutionDocument>();
+/**
+ * The engine replaces only the task runs a step changes, so the document of an unchanged task run
+ * is reused: a step costs O(changed runs) here, not O(all runs) (a ForEach over thousands of values
+ * would otherwise spend its time re-printing dates).
+ */
+const runCache = new WeakMap<TaskRun, TaskRunDocument>();
 
 /** `PT1.234S`, `PT2M3S`, `PT1H` — the form Kestra prints durations in. */
 export function isoDuration(ms: number): string {
@@ -31,6 +37,15 @@ function stateDocument(histories: readonly History[], current: History['state'])
 }
 
 function taskRunDocument(ex: ExecutionState, r: TaskRun): TaskRunDocument {
+  const cached = runCache.get(r);
+  // A replay copies task runs into a new execution: the cached document names the old one.
+  if (cached !== undefined && cached.executionId === ex.id) return cached;
+  const doc = buildTaskRunDocument(ex, r);
+  runCache.set(r, doc);
+  return doc;
+}
+
+function buildTaskRunDocument(ex: ExecutionState, r: TaskRun): TaskRunDocument {
   return {
     id: r.id,
     executionId: ex.id,
