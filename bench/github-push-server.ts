@@ -17,6 +17,7 @@
 import { parseArgs } from 'node:util';
 import { completedCheck } from '../test/e2e/github/support/checks.ts';
 import { waitFor } from '../test/e2e/github/support/emulator.ts';
+import { PUSH_BENCH_FLOW as FLOW } from '../test/e2e/github/support/flows.ts';
 import { MirroredRepo } from '../test/e2e/github/support/mirrored-repo.ts';
 import { startOspreyWithGitHub } from '../test/e2e/github/support/osprey-processes.ts';
 import { postgresReachable } from '../test/e2e/server/support/processes.ts';
@@ -29,18 +30,6 @@ const { values } = parseArgs({
 });
 const PUSHES = Number(values.pushes);
 const DEADLINE_MS = 120_000;
-const FLOW = `id: on-push
-namespace: bench.team
-tasks:
-  - id: first
-    type: io.kestra.plugin.core.log.Log
-    message: "{{ trigger.sha }}"
-triggers:
-  - id: git
-    type: io.osprey.trigger.Git
-    events: [push]
-    branches: [main]
-`;
 
 if (values.postgres) {
   const unreachable = await postgresReachable();

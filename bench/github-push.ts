@@ -7,28 +7,17 @@
  */
 import { join } from 'node:path';
 import { createLocalExecutionService } from '../app/src/execution/local.ts';
-import { EnvSecretStore } from '../app/src/local/env-secret-store.ts';
 import { FileKvStore } from '../app/src/local/file-kv-store.ts';
+import { EnvSecretBackend } from '../app/src/secrets/env-secret-backend.ts';
 import { createEmbeddedRunner } from '../runner/src/embedded-runner.ts';
 import type { JobRunner } from '../runner/src/job.ts';
 import { LocalFolderStorage } from '../runner/src/storage/local-storage.ts';
 import { completedCheck } from '../test/e2e/github/support/checks.ts';
+import { PUSH_BENCH_FLOW as FLOW } from '../test/e2e/github/support/flows.ts';
 import { startHarness, tempDir, waitFor } from '../test/e2e/github/support/harness.ts';
 import { MirroredRepo } from '../test/e2e/github/support/mirrored-repo.ts';
 
 const PUSHES = 60;
-const FLOW = `id: on-push
-namespace: bench.team
-tasks:
-  - id: first
-    type: io.kestra.plugin.core.log.Log
-    message: "{{ trigger.sha }}"
-triggers:
-  - id: git
-    type: io.osprey.trigger.Git
-    events: [push]
-    branches: [main]
-`;
 
 const work = await tempDir('osprey-bench-push-');
 const storage = new LocalFolderStorage(join(work, 'storage'));
@@ -47,7 +36,7 @@ const executions = createLocalExecutionService({
   runner,
   storage,
   kv,
-  secrets: new EnvSecretStore({}),
+  secrets: new EnvSecretBackend({ env: {} }),
   flows: { get: async () => undefined },
 });
 const h = await startHarness({

@@ -22,13 +22,13 @@ import type { ExecutionDocument, LogEntry } from '../../app/src/execution/contra
 import { createLocalExecutionService, type LocalExecutionService } from '../../app/src/execution/local.ts';
 import { KvService } from '../../app/src/kv/kv-service.ts';
 import { parseMasterKey } from '../../app/src/secrets/master-key.ts';
-import { SecretMasker } from '../../app/src/secrets/secret-masker.ts';
 import { buildSecretService } from '../../app/src/secrets/secret-service.ts';
 import { type Database, openDatabase } from '../../app/src/storage/database.ts';
 import { migrate } from '../../app/src/storage/migrate.ts';
 import { PostgresFlowRevisionStore } from '../../app/src/stores/postgres-flow-revision-store.ts';
 import { validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
 import { createEmbeddedRunner } from '../../runner/src/embedded-runner.ts';
+import { SecretMasker } from '../../runner/src/masking.ts';
 import { memoryStorage } from '../unit/app/execution/harness.ts';
 
 const root = join(import.meta.dirname, '../..');

@@ -5,12 +5,12 @@
  */
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
+import type { SecretMasker } from '../../../runner/src/masking.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
 import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
 import type { KvService } from '../kv/kv-service.ts';
-import type { SecretMasker } from '../secrets/secret-masker.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 
 export interface ExecutionQuery {

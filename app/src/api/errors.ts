@@ -6,10 +6,10 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { SecretMasker } from '../../../runner/src/masking.ts';
 import { InputsRefused } from '../execution/contract.ts';
 import { KvError } from '../kv/kv-values.ts';
 import { SecretError } from '../secrets/secret-backend.ts';
-import type { SecretMasker } from '../secrets/secret-masker.ts';
 
 export const API_ERROR_STATUS = {
   invalid_request: 400,

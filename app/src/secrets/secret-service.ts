@@ -4,6 +4,7 @@
  * backends, and the masker every resolved value is registered with.
  */
 
+import type { SecretMasker } from '../../../runner/src/masking.ts';
 import { assertNamespace, isUnder, NamespaceError, namespaceChain } from '../kv/namespaces.ts';
 import type { Executor } from '../storage/database.ts';
 import { EnvSecretBackend } from './env-secret-backend.ts';
@@ -18,7 +19,6 @@ import {
   type SecretInfo,
 } from './secret-backend.ts';
 import type { SecretBackendSpec, SecretBackendsConfig } from './secret-backends.schema.ts';
-import type { SecretMasker } from './secret-masker.ts';
 
 export interface NamespaceBackend {
   /** The namespace (and its children) served; `*` for the default. */

@@ -5,13 +5,13 @@
  * webhook-trigger route before the API, since its key is its only credential (as in Kestra).
  */
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import { SecretMasker } from '../../../runner/src/masking.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { systemClock } from '../execution/clock.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
 import { githubManifestRoutes } from '../github/manifest-routes.ts';
-import { SecretMasker } from '../secrets/secret-masker.ts';
 import { createPostgresPorts, DatabaseExecutionSearch } from '../stores/index.ts';
 import { DatabaseTriggerStore, TriggerScheduler, webhookRoutes } from '../triggers/index.ts';
 import { DeployedFlows } from './deployed-flows.ts';

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createLocalExecutionService } from '../../../app/src/execution/local.ts';
-import { EnvSecretStore } from '../../../app/src/local/env-secret-store.ts';
 import { FileKvStore } from '../../../app/src/local/file-kv-store.ts';
+import { EnvSecretBackend } from '../../../app/src/secrets/env-secret-backend.ts';
 import { LocalFolderStorage } from '../../../runner/src/storage/local-storage.ts';
 import { type CheckoutRunner, checkoutRunner } from './support/checkout-runner.ts';
 import { completedCheck } from './support/checks.ts';
@@ -35,7 +35,7 @@ describe('execution check runs with the local execution service and a git checko
       runner,
       storage,
       kv,
-      secrets: new EnvSecretStore({}),
+      secrets: new EnvSecretBackend({ env: {} }),
       flows: { get: async () => undefined },
     });
     h = await startHarness({ executions, repos: ['flows'] });

@@ -9,8 +9,8 @@ import { parseMasterKey } from '../../../app/src/secrets/master-key.ts';
 import { PostgresSecretBackend } from '../../../app/src/secrets/postgres-secret-backend.ts';
 import { SecretError } from '../../../app/src/secrets/secret-backend.ts';
 import { SecretBackendsConfig } from '../../../app/src/secrets/secret-backends.schema.ts';
-import { MASK, SecretMasker } from '../../../app/src/secrets/secret-masker.ts';
 import { buildSecretService, secretFunction } from '../../../app/src/secrets/secret-service.ts';
+import { MASK, SecretMasker } from '../../../runner/src/masking.ts';
 import { describeBackends } from '../helpers/backends.ts';
 
 const newKey = () => parseMasterKey(randomBytes(32).toString('base64'));

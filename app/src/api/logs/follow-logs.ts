@@ -7,8 +7,8 @@
  */
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { SecretMasker } from '../../../../runner/src/masking.ts';
 import type { ExecutionService, LogEntry } from '../../execution/contract.ts';
-import type { SecretMasker } from '../../secrets/secret-masker.ts';
 import { type LogFilter, logMatches } from './log-filter.ts';
 
 const key = (l: LogEntry) => `${l.timestamp}|${l.taskRunId ?? ''}|${l.level}|${l.message}`;

@@ -9,10 +9,10 @@ import {
   createLocalExecutionService,
   type LocalExecutionService,
 } from '../../../../app/src/execution/local.ts';
-import { EnvSecretStore } from '../../../../app/src/local/env-secret-store.ts';
 import { FileKvStore } from '../../../../app/src/local/file-kv-store.ts';
 import { LocalFlowRepository } from '../../../../app/src/local/local-flow-repository.ts';
 import type { LocalRepository } from '../../../../app/src/local/local-repository.ts';
+import { EnvSecretBackend } from '../../../../app/src/secrets/env-secret-backend.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
 import { LocalFolderStorage } from '../../../../runner/src/storage/local-storage.ts';
 import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
@@ -57,7 +57,7 @@ export function createLocalService(
     runner,
     storage,
     kv,
-    secrets: new EnvSecretStore(process.env),
+    secrets: new EnvSecretBackend(),
     flows,
     // The CLI's user names files on their own machine: `--input data=./orders.csv`.
     localFileInputs: true,

@@ -102,3 +102,17 @@ triggers:
     events: [push]
     branches: [main]
 `;
+
+/** The push benches' flow: one Log task started by a Git trigger on pushes to main. */
+export const PUSH_BENCH_FLOW = `id: on-push
+namespace: bench.team
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.sha }}"
+triggers:
+  - id: git
+    type: io.osprey.trigger.Git
+    events: [push]
+    branches: [main]
+`;

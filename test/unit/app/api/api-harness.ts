@@ -17,7 +17,6 @@ import {
 } from '../../../../app/src/execution/local.ts';
 import { KvService } from '../../../../app/src/kv/kv-service.ts';
 import { parseMasterKey } from '../../../../app/src/secrets/master-key.ts';
-import { SecretMasker } from '../../../../app/src/secrets/secret-masker.ts';
 import { buildSecretService, type SecretService } from '../../../../app/src/secrets/secret-service.ts';
 import type { Database } from '../../../../app/src/storage/database.ts';
 import { migrate } from '../../../../app/src/storage/migrate.ts';
@@ -25,6 +24,7 @@ import { wrapPglite } from '../../../../app/src/storage/pglite-database.ts';
 import { PostgresFlowRevisionStore } from '../../../../app/src/stores/postgres-flow-revision-store.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
+import { SecretMasker } from '../../../../runner/src/masking.ts';
 import { memoryStorage } from '../execution/harness.ts';
 
 let shared: Promise<PGlite> | undefined;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MASK, SecretMasker } from '../../../../app/src/secrets/secret-masker.ts';
+import { MASK, SecretMasker } from '../../../runner/src/masking.ts';
 
 describe('SecretMasker', () => {
   it('masks every occurrence, longest value first', () => {
