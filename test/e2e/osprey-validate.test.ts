@@ -1,7 +1,7 @@
 /** `osprey validate` as a user runs it: the real CLI in a temporary repository. */
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -102,10 +102,17 @@ function readFixture(path: string): string {
   return execFileSync('cat', [join(fixtures, path)], { encoding: 'utf8' });
 }
 
-test('osprey init creates a repository that validates and runs', () => {
+test("osprey init creates a repository that validates and runs, without the demo's local state", () => {
+  // `osprey dev templates/demo` leaves its database in templates/demo/.osprey: it must not be copied.
+  const state = join(root, 'templates/demo/.osprey');
+  const hadState = existsSync(state);
+  mkdirSync(join(state, 'marker'), { recursive: true });
   const dir = join(mkdtempSync(join(tmpdir(), 'osprey-init-')), 'repo');
   const init = osprey(['init', dir], root);
+  if (!hadState) rmSync(state, { recursive: true, force: true });
+  else rmSync(join(state, 'marker'), { recursive: true, force: true });
   assert.equal(init.code, 0, init.stderr);
+  assert.equal(existsSync(join(dir, '.osprey')), false, "the demo's .osprey folder is not copied");
   assert.equal(osprey(['validate'], dir).code, 0);
   const run = osprey(['run', 'flows/company/team/hello_world.yaml', '--json'], dir);
   assert.equal(run.code, 0, run.stderr);

@@ -1,9 +1,14 @@
 /** `osprey init [dir]`: start a flow repository from the demo template (refuses a non-empty folder). */
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const TEMPLATE = fileURLToPath(new URL('../../../templates/demo/', import.meta.url));
+
+function isLocalState(path: string): boolean {
+  const rel = relative(TEMPLATE, path);
+  return rel === '.osprey' || rel.startsWith(`.osprey${sep}`);
+}
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -22,7 +27,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   mkdirSync(target, { recursive: true });
-  cpSync(TEMPLATE, target, { recursive: true });
+  // Only the template's content: not the data `osprey dev templates/demo` leaves in `.osprey/`.
+  cpSync(TEMPLATE, target, { recursive: true, filter: (source) => !isLocalState(source) });
   console.log(`Created a flow repository in ${target}:`);
   for (const f of ['flows/company/team/hello_world.yaml', 'namespaces/company/kv.yaml'])
     console.log(`  ${join(target, f)}`);
