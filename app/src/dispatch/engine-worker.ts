@@ -4,7 +4,7 @@
  * executions, the app's own tasks, parents to notify, queued executions to start). Each message is
  * applied with the shared executor helpers; a failure leaves the message to pg-boss's retries.
  */
-import { isTerminal } from '../engine/index.ts';
+import { findTaskRun, isTerminal } from '../engine/index.ts';
 import { retryAsNewExecution } from '../execution/carry-out.ts';
 import type { CreateOptions } from '../execution/host.ts';
 import { renderFailure, renderJob } from '../execution/jobs.ts';
@@ -128,7 +128,7 @@ async function runLocalTask(
   const stored = await service.load(m.executionId);
   if (stored === undefined) return;
   const { execution: ex, flow } = stored;
-  const run = ex.taskRuns.find((r) => r.id === m.command.taskRunId);
+  const run = findTaskRun(ex, m.command.taskRunId);
   // Applied before (a redelivered message): the attempt is over.
   if (run === undefined || isTerminal(run.state) || run.attempts.length !== m.command.attempt) return;
   const live = service.liveOf(ex.id, flow);

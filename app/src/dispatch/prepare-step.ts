@@ -14,6 +14,7 @@ import {
   type EngineEvent,
   type EngineLog,
   type ExecutionState,
+  findTaskRun,
   indexFlow,
   isTerminal,
   type StepEnv,
@@ -185,7 +186,7 @@ async function prepareRun(
   outbox: Outbox,
   logs: LogEntry[],
 ): Promise<EngineEvent | undefined> {
-  const run = ex.taskRuns.find((r) => r.id === c.taskRunId)!;
+  const run = findTaskRun(ex, c.taskRunId)!;
   const entry = indexFlow(live.flow).get(run.taskId)!;
   if (host.localTask(entry.type) !== undefined) {
     outbox.messages.push({ message: { kind: 'localTask', executionId: ex.id, command: c } });

@@ -7,7 +7,7 @@
 import { beginRun, createRun } from './begin.ts';
 import { chain } from './behaviours/lists.ts';
 import { signalFlowable } from './decide.ts';
-import type { Draft } from './draft.ts';
+import { type Draft, runKey } from './draft.ts';
 import { flowEnd } from './finish.ts';
 import { endMain, handlerIds, memoOf } from './scope.ts';
 import type { StateName } from './states.ts';
@@ -47,7 +47,7 @@ export function driveScope(d: Draft, id: string | undefined): void {
       continue;
     }
     if (memo.phase === 'errors' || memo.phase === 'finally') {
-      const outcome = runPlan(d, id, chain(handlerIds(d, id, memo.phase)), blocked(d));
+      const outcome = runPlan(d, id, chain(handlerIds(d, id, memo.phase)), blocked(d), false);
       if (outcome === undefined) return;
       if (memo.phase === 'errors') d.patchScope(id, { phase: 'finally' });
       else settleScope(d, id, worst([memo.mainState ?? 'SUCCESS', outcome]));
@@ -75,36 +75,77 @@ function settleScope(d: Draft, id: string | undefined, state: StateName): void {
   d.clearTimers(id);
 }
 
-function runKey(taskId: string, value: string | undefined, iteration: number | undefined): string {
-  return `${taskId}\u0000${value ?? ''}\u0000${iteration ?? ''}`;
+/** Plans whose items each wait for the one before: only the first unsettled item can move. */
+const chains = new WeakMap<Plan, boolean>();
+
+function isChain(plan: Plan): boolean {
+  let known = chains.get(plan);
+  if (known === undefined) {
+    known = plan.items.every((it, i) =>
+      i === 0 ? it.after.length === 0 : it.after.length === 1 && it.after[0] === i - 1,
+    );
+    chains.set(plan, known);
+  }
+  return known;
 }
+
+/** Stands for the items of a plan's settled prefix: ended in a passing state. */
+const SETTLED = { state: 'SUCCESS' } as TaskRun;
 
 /**
  * Start what `plan` allows and report its outcome: the worst child state once every item ended, or
  * once a failure stopped it and nothing runs any more; undefined while work remains.
+ *
+ * Cost: the items before the plan's settled prefix (remembered per execution version) are not
+ * looked at again, and a chain stops at its first item that has not been created, so a step costs
+ * O(items still open), not O(task runs).
  */
 export function runPlan(
   d: Draft,
   parentId: string | undefined,
   plan: Plan,
   isBlocked: boolean,
+  remember = true,
 ): StateName | undefined {
   const parent = parentId === undefined ? undefined : d.get(parentId);
-  const byKey = new Map<string, TaskRun>();
-  for (const c of d.children(parentId)) byKey.set(runKey(c.taskId, c.value, c.iteration), c);
-  const runs = plan.items.map((it) => byKey.get(runKey(it.taskId, it.value ?? parent?.value, it.iteration)));
+  const known = remember ? d.progress(plan) : undefined;
+  const from = known?.prefix ?? 0;
+  const linear = isChain(plan);
+  const n = plan.items.length;
+  // Runs of the items from `from` on; the settled prefix reads as SETTLED without being copied.
+  const open: Array<TaskRun | undefined> = [];
+  const at = (i: number): TaskRun | undefined => (i < from ? SETTLED : open[i - from]);
+  // Items from `end` on have no run yet: a chain stops at its first item without one, and any plan
+  // once every child of the scope is accounted for (the count may include runs of other lists).
+  let end = n;
+  let unseen = d.childCount(parentId) - from;
+  for (let i = from; i < n; i++) {
+    if (unseen <= 0) {
+      end = i;
+      break;
+    }
+    const it = plan.items[i]!;
+    const r = d.childByKey(parentId, runKey(it.taskId, it.value ?? parent?.value, it.iteration));
+    open.push(r);
+    if (r !== undefined) unseen--;
+    else if (linear) {
+      end = i + 1;
+      break;
+    }
+  }
 
-  for (let i = 0; i < runs.length; i++) {
-    const r = runs[i];
+  for (let i = from; i < end; i++) {
+    const r = at(i);
     if (r?.scope !== undefined && !isTerminal(r.state)) {
       driveScope(d, r.id);
-      runs[i] = d.get(r.id);
+      open[i - from] = d.get(r.id);
     }
   }
 
   let active = 0;
   let stopped = false;
-  for (const r of runs) {
+  for (let i = from; i < end; i++) {
+    const r = at(i);
     if (r === undefined || startable(r)) continue;
     if (!isTerminal(r.state)) active++;
     else if (isStopping(r.state)) stopped = true;
@@ -112,16 +153,22 @@ export function runPlan(
 
   for (let progress = true; progress && !stopped && !isBlocked; ) {
     progress = false;
-    for (let i = 0; i < plan.items.length; i++) {
+    for (let i = from; i < n; i++) {
       if (plan.concurrency > 0 && active >= plan.concurrency) break;
-      const existing = runs[i];
+      // A chain's next item may start once the one before it has passed; nothing after it can.
+      if (linear && i >= end && (i !== end || at(i - 1) === undefined)) break;
+      const existing = at(i);
       if (existing !== undefined && !startable(existing)) continue;
       const item = plan.items[i]!;
-      if (!depsMet(item, runs)) continue;
+      if (!depsMet(item, at)) {
+        if (linear) break;
+        continue;
+      }
       const run = existing ?? createRun(d, parent, item);
       beginRun(d, run.id);
       const now = d.get(run.id)!;
-      runs[i] = now;
+      open[i - from] = now;
+      if (i >= end) end = i + 1;
       progress = true;
       if (!isTerminal(now.state)) active++;
       else if (isStopping(now.state)) {
@@ -131,9 +178,29 @@ export function runPlan(
     }
   }
 
+  // Extend the settled prefix over the items that ended passing.
+  let prefix = from;
+  let prefixWorst = known?.worst ?? 'SUCCESS';
+  while (prefix < n) {
+    const r = at(prefix);
+    if (r === undefined || !isTerminal(r.state) || !isPassing(r.state)) break;
+    prefixWorst = worst([prefixWorst, r.state]);
+    prefix++;
+  }
+  if (remember && prefix > from) d.setProgress(plan, { prefix, worst: prefixWorst });
+
   if (active > 0) return undefined;
-  const ended = runs.filter((r): r is TaskRun => r !== undefined && isTerminal(r.state));
-  if (stopped || ended.length === runs.length) return worst(ended.map((r) => r.state));
+  if (prefix === n) return prefixWorst;
+  const ended: StateName[] = [prefixWorst];
+  let count = prefix;
+  for (let i = prefix; i < Math.min(end, n); i++) {
+    const r = at(i);
+    if (r !== undefined && isTerminal(r.state)) {
+      ended.push(r.state);
+      count++;
+    }
+  }
+  if (stopped || count === n) return worst(ended);
   return undefined;
 }
 
@@ -142,9 +209,9 @@ function startable(r: TaskRun): boolean {
   return (r.state === 'CREATED' || r.state === 'RESTARTED') && r.awaiting === undefined;
 }
 
-function depsMet(item: PlanItem, runs: ReadonlyArray<TaskRun | undefined>): boolean {
+function depsMet(item: PlanItem, at: (i: number) => TaskRun | undefined): boolean {
   for (const j of item.after) {
-    const dep = runs[j];
+    const dep = at(j);
     if (dep === undefined || !isTerminal(dep.state) || !isPassing(dep.state)) return false;
   }
   return true;

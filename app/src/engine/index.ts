@@ -7,6 +7,7 @@
 export { behaviourOf } from './behaviours/registry.ts';
 export type { BehaviourContext, Decision, FlowableBehaviour, Signal } from './behaviours/types.ts';
 export { type Admission, admit, createExecution, type NewExecution } from './create.ts';
+export { findTaskRun } from './draft.ts';
 export { type FlowIndex, type IndexedTask, indexFlow } from './flow-index.ts';
 export { labelValue, mergeLabels } from './labels.ts';
 export { outputsOf, parentsOf, taskStatesOf } from './outputs.ts';

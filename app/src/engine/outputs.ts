@@ -3,6 +3,7 @@
  * ForEach `outputs.child['a'].value`), `tasks.<task>.state`, and typed flow outputs.
  */
 import type { Output } from '../../../flows-schema/src/schema/inputs.ts';
+import { findTaskRun } from './draft.ts';
 import type { ExecutionState, TaskRun } from './types.ts';
 
 type Tree = Record<string, unknown>;
@@ -46,29 +47,11 @@ export function taskStatesOf(runs: readonly TaskRun[]): Tree {
   return root;
 }
 
-/**
- * Positions of task runs by id, kept per task-run array (each step makes a new one). A step may
- * append to its array or replace entries in place, so positions are checked on use and the index
- * is rebuilt when the array grew; entries are always read fresh from the array.
- */
-const positionsCache = new WeakMap<readonly TaskRun[], { length: number; at: Map<string, number> }>();
-
-function lookup(runs: readonly TaskRun[], id: string): TaskRun | undefined {
-  let index = positionsCache.get(runs);
-  if (index === undefined || index.length !== runs.length) {
-    index = { length: runs.length, at: new Map(runs.map((r, i) => [r.id, i])) };
-    positionsCache.set(runs, index);
-  }
-  const i = index.at.get(id);
-  const run = i === undefined ? undefined : runs[i];
-  return run?.id === id ? run : runs.find((r) => r.id === id);
-}
-
 /** The chain of enclosing task runs, innermost first. */
 export function parentsOf(ex: ExecutionState, run: TaskRun): TaskRun[] {
   const out: TaskRun[] = [];
   for (let p = run.parentId; p !== undefined; ) {
-    const parent = lookup(ex.taskRuns, p);
+    const parent = findTaskRun(ex, p);
     if (parent === undefined) break;
     out.push(parent);
     p = parent.parentId;

@@ -3,6 +3,7 @@
  * renders and subflows run on their own and answer with new events; timers fire into the chain.
  */
 import type { Command, EngineEvent, ExecutionState } from '../engine/index.ts';
+import { findTaskRun } from '../engine/index.ts';
 import { expressionContext } from './context.ts';
 import type { ExecutorHost } from './host.ts';
 import { runJob } from './jobs.ts';
@@ -68,7 +69,7 @@ export async function renderedEvent(
   live: Live,
   c: Extract<Command, { kind: 'render' }>,
 ): Promise<EngineEvent> {
-  const run = c.taskRunId === undefined ? undefined : ex.taskRuns.find((r) => r.id === c.taskRunId);
+  const run = c.taskRunId === undefined ? undefined : findTaskRun(ex, c.taskRunId);
   // At the end (flow outputs, SLA assertions) `execution.state` is the state about to be set.
   const final = ex.root.data?.['final'];
   const overrides = run === undefined && typeof final === 'string' ? { state: final } : {};

@@ -8,7 +8,7 @@
 import type { Task } from '../../../flows-schema/src/schema/flow.ts';
 import type { JobAffinity, JobLog, JobResult, TaskJob } from '../../../runner/src/job.ts';
 import type { Command, ExecutionState, StateName, TaskRun } from '../engine/index.ts';
-import { indexFlow } from '../engine/index.ts';
+import { findTaskRun, indexFlow } from '../engine/index.ts';
 import { expressionContext } from './context.ts';
 import type { LogEntry } from './contract.ts';
 import type { ExecutorDeps } from './deps.ts';
@@ -89,14 +89,14 @@ export async function renderJob(
   cmd: Extract<Command, { kind: 'run' }>,
 ): Promise<RenderedJob> {
   const { deps } = host;
-  const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
+  const run = findTaskRun(ex, cmd.taskRunId)!;
   const entry = indexFlow(live.flow).get(run.taskId)!;
   const services = host.services(ex, live);
   const context = expressionContext(ex, live.flow, run, deps.environment);
   const properties = await renderProperties(jobProperties(entry.task), context, services);
   let affinity: JobAffinity | undefined;
   if (cmd.workingDirectory !== undefined) {
-    const scope = ex.taskRuns.find((r) => r.id === cmd.workingDirectory)!;
+    const scope = findTaskRun(ex, cmd.workingDirectory)!;
     const scopeTask = indexFlow(live.flow).get(scope.taskId)!.task;
     const scopeContext = expressionContext(ex, live.flow, scope, deps.environment);
     const files: Record<string, unknown> = {};
@@ -163,7 +163,7 @@ export async function runJob(
   cmd: Extract<Command, { kind: 'run' }>,
 ): Promise<void> {
   const { deps } = host;
-  const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
+  const run = findTaskRun(ex, cmd.taskRunId)!;
   const entry = indexFlow(live.flow).get(run.taskId)!;
   const minLevel = minLogLevel(entry.task);
   const stamp = () => new Date(deps.clock.now()).toISOString();

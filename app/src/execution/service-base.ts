@@ -13,6 +13,7 @@ import type { ExecutionSummary } from '../../../runner/src/task-contract.ts';
 import {
   type EngineEvent,
   type ExecutionState,
+  findTaskRun,
   indexFlow,
   isFinished,
   isTerminal,
@@ -156,7 +157,7 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
   /** Render a template in a job's task-run context. */
   async renderForJob(job: TaskJob, template: string): Promise<string> {
     const { execution, flow } = await this.mustLoad(job.run.executionId);
-    const run = execution.taskRuns.find((r) => r.id === job.run.taskRunId);
+    const run = findTaskRun(execution, job.run.taskRunId);
     const ctx = expressionContext(execution, flow, run, this.deps.environment);
     return render(template, ctx, { services: this.services(execution, this.liveOf(execution.id, flow)) });
   }

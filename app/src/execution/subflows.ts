@@ -6,7 +6,7 @@
 
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { Command, ExecutionState } from '../engine/index.ts';
-import { indexFlow, isTerminal, labelValue, mergeLabels } from '../engine/index.ts';
+import { findTaskRun, indexFlow, isTerminal, labelValue, mergeLabels } from '../engine/index.ts';
 import { expressionContext } from './context.ts';
 import type { ExecutorHost } from './host.ts';
 import { renderValue } from './render.ts';
@@ -26,7 +26,7 @@ export async function startSubflow(
   id: string = host.deps.newId(),
 ): Promise<void> {
   const req = cmd.request;
-  const run = ex.taskRuns.find((r) => r.id === cmd.taskRunId)!;
+  const run = findTaskRun(ex, cmd.taskRunId)!;
   host.starting.add(id);
   try {
     const flow = await host.deps.flows.get(req.namespace, req.flowId);
