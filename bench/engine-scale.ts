@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { createLocalExecutionService } from '../app/src/execution/local.ts';
-import { Flow as FlowSchema, type Flow } from '../flows-schema/src/schema/flow.ts';
+import { type Flow, Flow as FlowSchema } from '../flows-schema/src/schema/flow.ts';
 import { createEmbeddedRunner } from '../runner/src/embedded-runner.ts';
 import type { InternalStorage } from '../runner/src/storage/internal-storage.ts';
 
@@ -50,7 +50,12 @@ const storage: InternalStorage = {
   size: async () => 0,
   delete: async () => false,
 };
-const kv = { get: async () => undefined, set: async () => {}, delete: async () => false, keys: async () => [] };
+const kv = {
+  get: async () => undefined,
+  set: async () => {},
+  delete: async () => false,
+  keys: async () => [],
+};
 
 async function run(flow: Flow): Promise<number> {
   const service = createLocalExecutionService({
