@@ -86,6 +86,8 @@ export interface SecretStore {
 export type { KvStore } from '../../../runner/src/task-contract.ts';
 
 export interface StartRequest {
+  /** The new execution's id (default: a random one); when it exists already, that execution is returned. */
+  id?: string;
   flow: import('../../../flows-schema/src/schema/flow.ts').Flow;
   /** Raw inputs (strings from a CLI/form, or typed JSON); parsed and validated per input type. */
   inputs?: Record<string, unknown>;

@@ -67,7 +67,11 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
   // ---- ExecutionService -------------------------------------------------------------------------
 
   async start(request: StartRequest): Promise<ExecutionDocument> {
-    return toDocument(await this.create(request, {}));
+    if (request.id === undefined) return toDocument(await this.create(request, {}));
+    // A start with an id is idempotent: a retried start finds the execution it made.
+    const existing = await this.deps.store.load(request.id);
+    if (existing !== undefined) return toDocument(existing.execution);
+    return toDocument(await this.create(request, { id: request.id }));
   }
 
   async get(id: string): Promise<ExecutionDocument | undefined> {

@@ -6,6 +6,7 @@
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { Clock } from '../execution/clock.ts';
+import { newId } from '../execution/ids.ts';
 import type { DeployedFlowRef } from '../github/ports.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { notify } from '../storage/notifications.ts';
@@ -18,9 +19,18 @@ import {
   type RegisteredTriggerRow,
   upsertRegisteredTrigger,
 } from '../storage/trigger-registry.ts';
+import {
+  claimTriggerStarts,
+  deleteTriggerStart,
+  insertTriggerStart,
+  nextTriggerStartRetry,
+  postponeTriggerStart,
+} from '../storage/trigger-starts.ts';
 import { putTriggerState } from '../storage/triggers.ts';
 import { initialRuntime, planRegistration } from './plan-registration.ts';
 import type {
+  LaunchRequest,
+  PendingStart,
   StoredTrigger,
   TriggerChange,
   TriggerFilter,
@@ -31,15 +41,19 @@ import type {
 } from './types.ts';
 
 export const TRIGGER_CHANGES_CHANNEL = 'trigger_changes';
+/** Notified when a transaction commits outbox starts: every replica's relay looks at once. */
+export const TRIGGER_STARTS_CHANNEL = 'trigger_starts';
 
 export class DatabaseTriggerStore implements TriggerStore {
   readonly #db: Database;
   readonly #clock: Pick<Clock, 'now'>;
   readonly #listeners = new Set<() => void>();
+  readonly #newId: () => string;
 
-  constructor(db: Database, clock: Pick<Clock, 'now'>) {
+  constructor(db: Database, clock: Pick<Clock, 'now'>, ids: () => string = newId) {
     this.#db = db;
     this.#clock = clock;
+    this.#newId = ids;
   }
 
   async replace(flow: DeployedFlowRef, triggers: readonly Trigger[]): Promise<void> {
@@ -119,7 +133,20 @@ export class DatabaseTriggerStore implements TriggerStore {
       if (row === undefined) return undefined;
       const trigger = fromRow(row);
       const change = await fn(trigger);
-      if (change.runtime !== undefined) await writeRuntime(tx, trigger, change.runtime, this.#clock.now());
+      const now = this.#clock.now();
+      if (change.runtime !== undefined) await writeRuntime(tx, trigger, change.runtime, now);
+      for (const request of change.starts ?? []) {
+        await insertTriggerStart(tx, {
+          id: this.#newId(),
+          namespace: trigger.namespace,
+          flowId: trigger.flowId,
+          triggerId: trigger.triggerId,
+          trig: trigger,
+          request,
+          createdAt: new Date(now),
+        });
+      }
+      if ((change.starts ?? []).length > 0) await notify(tx, TRIGGER_STARTS_CHANNEL, key.namespace);
       return change.result;
     });
   }
@@ -139,6 +166,33 @@ export class DatabaseTriggerStore implements TriggerStore {
     });
     if (done) this.#changed();
     return done;
+  }
+
+  async claimStarts(limit: number, leaseMs: number): Promise<PendingStart[]> {
+    const now = this.#clock.now();
+    const rows = await claimTriggerStarts(this.#db, new Date(now), new Date(now + leaseMs), limit);
+    return rows.map((r) => ({
+      id: r.id,
+      trigger: r.trig as StoredTrigger,
+      request: r.request as LaunchRequest,
+      attempts: r.attempts,
+    }));
+  }
+
+  completeStart(id: string): Promise<void> {
+    return deleteTriggerStart(this.#db, id);
+  }
+
+  postponeStart(id: string, delayMs: number, error: string): Promise<void> {
+    return postponeTriggerStart(this.#db, id, new Date(this.#clock.now() + delayMs), error);
+  }
+
+  async nextStartRetry(): Promise<number | undefined> {
+    return (await nextTriggerStartRetry(this.#db))?.getTime();
+  }
+
+  watchStarts(listener: () => void): Promise<() => Promise<void>> {
+    return this.#db.listen(TRIGGER_STARTS_CHANNEL, () => listener());
   }
 
   async watch(listener: () => void): Promise<() => Promise<void>> {

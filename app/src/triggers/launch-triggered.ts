@@ -13,7 +13,7 @@ import {
   InputsRefused,
   type Label,
 } from '../execution/contract.ts';
-import { describeKey, type StoredTrigger } from './types.ts';
+import { describeKey, type LaunchRequest, type StoredTrigger } from './types.ts';
 
 export const LAUNCH_FAILURES = ['flow-missing', 'flow-disabled', 'inputs'] as const;
 export type LaunchFailure = (typeof LAUNCH_FAILURES)[number];
@@ -34,16 +34,7 @@ export interface LaunchDeps {
   onStarted?: (execution: ExecutionDocument, trigger: StoredTrigger) => void;
 }
 
-export interface LaunchRequest {
-  /** Kestra's `trigger.*` variables of the new execution. */
-  variables: Record<string, unknown>;
-  inputs: Record<string, unknown>;
-  labels: readonly Label[];
-  /** Extra variables the inputs and labels are rendered with (besides `trigger`). */
-  context?: Record<string, unknown>;
-  /** Propagated `system.correlationId` (Flow triggers: the triggering execution's). */
-  correlationId?: string;
-}
+export type { LaunchRequest };
 
 /** The deployed flow of a trigger, or `LaunchRefused` when it cannot run. */
 export async function flowOf(deps: Pick<LaunchDeps, 'flows'>, trigger: StoredTrigger): Promise<Flow> {
@@ -61,10 +52,15 @@ export async function flowOf(deps: Pick<LaunchDeps, 'flows'>, trigger: StoredTri
   return flow;
 }
 
+/**
+ * Starts the execution; with `id`, an execution of that id that already exists is returned instead
+ * (a start retried after a crash, a webhook call repeated with the same idempotency key).
+ */
 export async function launchTriggered(
   deps: LaunchDeps,
   trigger: StoredTrigger,
   request: LaunchRequest,
+  id?: string,
 ): Promise<ExecutionDocument> {
   const flow = await flowOf(deps, trigger);
   const context = {
@@ -97,6 +93,7 @@ export async function launchTriggered(
   }
   try {
     const execution = await deps.executions.start({
+      ...(id !== undefined ? { id } : {}),
       flow,
       inputs,
       labels,

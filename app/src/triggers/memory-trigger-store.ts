@@ -4,9 +4,17 @@
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { Clock } from '../execution/clock.ts';
+import { newId } from '../execution/ids.ts';
 import type { DeployedFlowRef } from '../github/ports.ts';
 import { initialRuntime, planRegistration } from './plan-registration.ts';
-import type { StoredTrigger, TriggerChange, TriggerFilter, TriggerKey, TriggerStore } from './types.ts';
+import type {
+  PendingStart,
+  StoredTrigger,
+  TriggerChange,
+  TriggerFilter,
+  TriggerKey,
+  TriggerStore,
+} from './types.ts';
 import { isActive } from './types.ts';
 
 export class MemoryTriggerStore implements TriggerStore {
@@ -14,9 +22,14 @@ export class MemoryTriggerStore implements TriggerStore {
   readonly #byKey = new Map<string, StoredTrigger>();
   readonly #locks = new Map<string, Promise<unknown>>();
   readonly #listeners = new Set<() => void>();
+  /** The outbox, in insertion order; `heldUntil` is a relay's lease or a retry delay. */
+  readonly #starts = new Map<string, { start: PendingStart; heldUntil: number }>();
+  readonly #newId: () => string;
+  readonly #startListeners = new Set<() => void>();
 
-  constructor(clock: Pick<Clock, 'now'>) {
+  constructor(clock: Pick<Clock, 'now'>, ids: () => string = newId) {
     this.#clock = clock;
+    this.#newId = ids;
   }
 
   async replace(flow: DeployedFlowRef, triggers: readonly Trigger[]): Promise<void> {
@@ -81,6 +94,14 @@ export class MemoryTriggerStore implements TriggerStore {
       if (change.runtime !== undefined && now?.fingerprint === current.fingerprint) {
         now.runtime = structuredClone(change.runtime);
       }
+      for (const request of change.starts ?? []) {
+        const id = this.#newId();
+        this.#starts.set(id, {
+          start: { id, trigger: structuredClone(current), request: structuredClone(request), attempts: 0 },
+          heldUntil: Number.NEGATIVE_INFINITY,
+        });
+      }
+      if ((change.starts ?? []).length > 0) for (const l of [...this.#startListeners]) queueMicrotask(l);
       return change.result;
     });
     this.#locks.set(
@@ -97,6 +118,43 @@ export class MemoryTriggerStore implements TriggerStore {
     else t.runtime = initialRuntime(t.kind, !t.disabled && t.problem === undefined, this.#clock.now());
     this.#changed();
     return true;
+  }
+
+  async claimStarts(limit: number, leaseMs: number): Promise<PendingStart[]> {
+    const now = this.#clock.now();
+    const claimed: PendingStart[] = [];
+    for (const held of this.#starts.values()) {
+      if (claimed.length >= limit) break;
+      if (held.heldUntil > now) continue;
+      held.heldUntil = now + leaseMs;
+      claimed.push(structuredClone(held.start));
+    }
+    return claimed;
+  }
+
+  async completeStart(id: string): Promise<void> {
+    this.#starts.delete(id);
+  }
+
+  async postponeStart(id: string, delayMs: number, _error: string): Promise<void> {
+    const held = this.#starts.get(id);
+    if (held === undefined) return;
+    held.heldUntil = this.#clock.now() + delayMs;
+    held.start.attempts++;
+  }
+
+  async nextStartRetry(): Promise<number | undefined> {
+    let min: number | undefined;
+    for (const { heldUntil } of this.#starts.values())
+      if (heldUntil !== Number.NEGATIVE_INFINITY && (min === undefined || heldUntil < min)) min = heldUntil;
+    return min;
+  }
+
+  async watchStarts(listener: () => void): Promise<() => Promise<void>> {
+    this.#startListeners.add(listener);
+    return async () => {
+      this.#startListeners.delete(listener);
+    };
   }
 
   async watch(listener: () => void): Promise<() => Promise<void>> {

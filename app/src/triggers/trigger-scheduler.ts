@@ -9,13 +9,21 @@
  * `ExecutionService` reports; each transition is counted once per trigger under the trigger's row
  * lock, so it does not matter whether the service reports local or cluster-wide executions.
  *
- * State is committed before the execution starts: a crash in between loses that one start (at most
- * once), it never starts it twice.
+ * Exactly once: the executions a trigger decides to start are written to the outbox in the same
+ * transaction as the trigger's new state. A relay on every replica then starts each with the outbox
+ * row's id as execution id and removes the row; a start whose relay died is taken over when its
+ * lease ends, and starting an id that exists returns that execution. So a crash at any point neither
+ * loses nor repeats a start.
  */
 import { AsyncResource } from 'node:async_hooks';
 import { isTerminal } from '../engine/states.ts';
 import { type Clock, systemClock, type TimerHandle } from '../execution/clock.ts';
-import type { ExecutionDocument, ExecutionService, FlowRepository } from '../execution/contract.ts';
+import {
+  type ExecutionDocument,
+  type ExecutionService,
+  type FlowRepository,
+  InputsRefused,
+} from '../execution/contract.ts';
 import { LeaderElection } from '../queue/advisory-lock.ts';
 import type { Database } from '../storage/database.ts';
 import {
@@ -31,7 +39,7 @@ import {
   stepFlowTrigger,
   transitionOf,
 } from './evaluate-flow-trigger.ts';
-import { LaunchRefused, type LaunchRequest, launchTriggered } from './launch-triggered.ts';
+import { LaunchRefused, launchTriggered } from './launch-triggered.ts';
 import { planSchedule, type ScheduleState } from './plan-schedule.ts';
 import { type Zone, zoneNamed } from './time-zone.ts';
 import {
@@ -39,6 +47,7 @@ import {
   describeKey,
   isActive,
   keyOf,
+  type PendingStart,
   type StoredTrigger,
   type TriggerKey,
   type TriggerLogger,
@@ -68,10 +77,13 @@ export interface TriggerSchedulerOptions {
   missedGraceMs?: number;
   /** Instants handled per trigger per wake-up; more are handled at once after (default 100). */
   maxInstantsPerWake?: number;
+  /** How long a relay holds an outbox start before another replica may take it over (default 15 s). */
+  startLeaseMs?: number;
 }
 
 const DUE_BATCH = 50;
 const RECENT_LIMIT = 2000;
+const START_BATCH = 20;
 
 export class TriggerScheduler {
   readonly #store: TriggerStore;
@@ -88,6 +100,7 @@ export class TriggerScheduler {
   #election: LeaderElection | undefined;
   #unsubscribe: (() => void) | undefined;
   #unwatch: (() => Promise<void>) | undefined;
+  #unwatchStarts: (() => Promise<void>) | undefined;
   #timer: TimerHandle | undefined;
   #leading = false;
   #running = false;
@@ -98,6 +111,10 @@ export class TriggerScheduler {
   #flowTriggers: Promise<StoredTrigger[]> | undefined;
   /** After a failed wake-up (database down), the next one waits: 1 s, 2 s, ... up to 60 s. */
   #failures = 0;
+  /** The outbox relay: one drain at a time; `#relayAgain` asks for one more after it. */
+  #relaying: Promise<void> | undefined;
+  #relayAgain = false;
+  #relayTimer: TimerHandle | undefined;
 
   constructor(options: TriggerSchedulerOptions) {
     this.#options = options;
@@ -122,6 +139,9 @@ export class TriggerScheduler {
     this.#scope = new AsyncResource('osprey.trigger-scheduler');
     this.#unsubscribe = this.#executions.subscribe(({ execution }) => this.#onExecution(execution));
     this.#unwatch = await this.#store.watch(() => this.#onRegistryChange());
+    this.#unwatchStarts = await this.#store.watchStarts(() => this.#relay());
+    // Starts left in the outbox by a replica that stopped (or crashed) before making them.
+    this.#relay();
     if (this.#db === undefined) {
       this.#lead(undefined);
       return;
@@ -143,8 +163,11 @@ export class TriggerScheduler {
     this.#running = false;
     this.#unsubscribe?.();
     this.#stepDown();
+    if (this.#relayTimer !== undefined) this.#clock.clearTimer(this.#relayTimer);
+    this.#relayTimer = undefined;
     await this.#election?.stop();
     await this.#unwatch?.();
+    await this.#unwatchStarts?.();
     await this.idle();
     this.#scope?.emitDestroy();
   }
@@ -154,8 +177,9 @@ export class TriggerScheduler {
     for (;;) {
       const work = this.#work;
       const events = this.#events;
-      await Promise.all([work, events]);
-      if (work === this.#work && events === this.#events) return;
+      const relaying = this.#relaying;
+      await Promise.all([work, events, relaying]);
+      if (work === this.#work && events === this.#events && relaying === this.#relaying) return;
     }
   }
 
@@ -250,11 +274,21 @@ export class TriggerScheduler {
           state: plan.state as unknown as Record<string, unknown>,
           ...(plan.nextFireAt !== undefined ? { nextFireAt: plan.nextFireAt } : {}),
         },
+        starts: plan.fires.map((fire) => {
+          const backfill = fire.backfill ? compiled.backfill : undefined;
+          return {
+            variables: { ...fire.variables },
+            inputs: { ...compiled.inputs, ...backfill?.inputs },
+            labels: [...compiled.labels, ...(backfill?.labels ?? [])],
+            context: { schedule: fire.variables },
+          };
+        }),
         result: { trigger: t, compiled, plan },
       };
     });
     if (outcome === undefined) return;
     const { trigger, compiled, plan } = outcome;
+    if (plan.fires.length > 0) this.#relay();
     for (const message of plan.errors) this.#log.error(`${describeKey(trigger)}: ${message}`);
     if (plan.skipped.missed) {
       this.#log.warn(
@@ -265,15 +299,6 @@ export class TriggerScheduler {
       this.#log.warn(
         `${describeKey(trigger)}: ${plan.skipped.late} instant(s) later than lateMaximumDelay skipped`,
       );
-    }
-    for (const fire of plan.fires) {
-      const backfill = fire.backfill ? compiled.backfill : undefined;
-      await this.#launch(trigger, {
-        variables: { ...fire.variables },
-        inputs: { ...compiled.inputs, ...backfill?.inputs },
-        labels: [...compiled.labels, ...(backfill?.labels ?? [])],
-        context: { schedule: fire.variables },
-      });
     }
   }
 
@@ -315,20 +340,26 @@ export class TriggerScheduler {
           this.#zone,
         );
         if (step === undefined) return { result: undefined };
+        const correlationId = ex.labels.find((l) => l.key === 'system.correlationId')?.value ?? ex.id;
         return {
           runtime: { ...current.runtime, state: step.state as Record<string, unknown> },
-          result: step.fire === undefined ? undefined : { trigger: current, outputs: step.fire.outputs },
+          ...(step.fire !== undefined
+            ? {
+                starts: [
+                  {
+                    variables: { ...found.variables, outputs: step.fire.outputs },
+                    inputs: compiled.inputs,
+                    labels: compiled.labels,
+                    context: found.context,
+                    correlationId,
+                  },
+                ],
+              }
+            : {}),
+          result: step.fire !== undefined,
         };
       });
-      if (fire === undefined) continue;
-      const correlationId = ex.labels.find((l) => l.key === 'system.correlationId')?.value ?? ex.id;
-      await this.#launch(fire.trigger, {
-        variables: { ...found.variables, outputs: fire.outputs },
-        inputs: compiled.inputs,
-        labels: compiled.labels,
-        context: found.context,
-        correlationId,
-      });
+      if (fire === true) this.#relay();
     }
   }
 
@@ -372,7 +403,41 @@ export class TriggerScheduler {
     return compiled;
   }
 
-  async #launch(trigger: StoredTrigger, request: LaunchRequest): Promise<void> {
+  // ---- The outbox relay (every replica) ----------------------------------------------------------
+
+  /** Drains the outbox now (or once more after the drain in progress). */
+  #relay(): void {
+    if (!this.#running) return;
+    if (this.#relaying !== undefined) {
+      this.#relayAgain = true;
+      return;
+    }
+    const drain = this.#inScope(async () => {
+      do {
+        this.#relayAgain = false;
+        await this.#drainStarts();
+      } while (this.#relayAgain && this.#running);
+    })
+      .catch((e: Error) => this.#log.error(`trigger starts: ${e.message}; trying again shortly`))
+      .finally(() => {
+        if (this.#relaying === drain) this.#relaying = undefined;
+        this.#planRelay();
+      });
+    this.#relaying = drain;
+  }
+
+  async #drainStarts(): Promise<void> {
+    const lease = this.#options.startLeaseMs ?? 15_000;
+    for (;;) {
+      const batch = await this.#store.claimStarts(START_BATCH, lease);
+      for (const start of batch) await this.#start(start);
+      if (batch.length < START_BATCH || !this.#running) return;
+    }
+  }
+
+  /** Starts one outbox start; it leaves the outbox once its execution exists or never can. */
+  async #start(start: PendingStart): Promise<void> {
+    const { trigger } = start;
     try {
       await launchTriggered(
         {
@@ -381,12 +446,43 @@ export class TriggerScheduler {
           ...(this.#options.onStarted !== undefined ? { onStarted: this.#options.onStarted } : {}),
         },
         trigger,
-        request,
+        start.request,
+        start.id,
       );
     } catch (e) {
-      if (e instanceof LaunchRefused) this.#log.error(e.message);
-      else this.#log.error(`${describeKey(trigger)}: starting the flow failed: ${(e as Error).message}`);
+      if (!(e instanceof LaunchRefused) && !(e instanceof InputsRefused)) {
+        const delay = Math.min(60_000, 1000 * 2 ** start.attempts);
+        const message = `${describeKey(trigger)}: starting the flow failed: ${(e as Error).message}; trying again in ${delay / 1000} s`;
+        this.#log.error(message);
+        await this.#store.postponeStart(start.id, delay, message);
+        return;
+      }
+      this.#log.error(e.message);
     }
+    await this.#store.completeStart(start.id);
+  }
+
+  /** Wakes the relay when a held start becomes claimable (a relay that died, a postponed start). */
+  #planRelay(): void {
+    if (!this.#running) return;
+    this.#store.nextStartRetry().then(
+      (at) => {
+        if (this.#relayTimer !== undefined) this.#clock.clearTimer(this.#relayTimer);
+        this.#relayTimer = undefined;
+        if (!this.#running) return;
+        // Replicas on one database: a notification missed while the connection was down is caught up.
+        const now = this.#clock.now();
+        const sweep = this.#db === undefined ? undefined : now + (this.#options.maxSleepMs ?? 60_000);
+        const wake = at === undefined ? sweep : sweep === undefined ? at : Math.min(at, sweep);
+        if (wake === undefined) return;
+        const handle = this.#clock.setTimer(Math.max(wake, now + 50), () => {
+          if (this.#relayTimer === handle) this.#relayTimer = undefined;
+          this.#relay();
+        });
+        this.#relayTimer = handle;
+      },
+      (e: Error) => this.#log.error(`trigger starts: ${e.message}`),
+    );
   }
 
   #enqueueWork(fn: () => Promise<void>): void {

@@ -4,6 +4,7 @@
  * depend on (Postgres/PGlite in production, memory in tests).
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import type { Label } from '../execution/contract.ts';
 import type { DeployedFlowRef, TriggerRegistry } from '../github/ports.ts';
 
 /** `unknown`: a type Osprey does not evaluate (kept, refused). */
@@ -55,10 +56,37 @@ export interface TriggerFilter {
   flowId?: string;
 }
 
-/** A change computed under the trigger's lock: the new runtime (if any) and a result for the caller. */
+/** What a trigger asks of the execution it starts. */
+export interface LaunchRequest {
+  /** Kestra's `trigger.*` variables of the new execution. */
+  variables: Record<string, unknown>;
+  inputs: Record<string, unknown>;
+  labels: readonly Label[];
+  /** Extra variables the inputs and labels are rendered with (besides `trigger`). */
+  context?: Record<string, unknown>;
+  /** Propagated `system.correlationId` (Flow triggers: the triggering execution's). */
+  correlationId?: string;
+}
+
+/**
+ * A change computed under the trigger's lock: the new runtime (if any), the executions to start
+ * (written to the outbox in the same transaction), and a result for the caller.
+ */
 export interface TriggerChange<R> {
   runtime?: TriggerRuntime;
+  starts?: readonly LaunchRequest[];
   result: R;
+}
+
+/** An execution a trigger decided to start, kept until it exists (the outbox). */
+export interface PendingStart {
+  /** The id the execution gets: starting the same id twice makes one execution. */
+  id: string;
+  /** The trigger as it was when it fired. */
+  trigger: StoredTrigger;
+  request: LaunchRequest;
+  /** Earlier tries that failed for a passing reason. */
+  attempts: number;
 }
 
 /**
@@ -83,6 +111,19 @@ export interface TriggerStore extends TriggerRegistry {
    * plans from now, preconditions start empty). False when the trigger does not exist.
    */
   setStopped(key: TriggerKey, stopped: boolean): Promise<boolean>;
+  /**
+   * Takes up to `limit` outbox starts that no relay holds (or whose relay died), for `leaseMs`;
+   * oldest first.
+   */
+  claimStarts(limit: number, leaseMs: number): Promise<PendingStart[]>;
+  /** The start's execution exists, or can never be started: it leaves the outbox. */
+  completeStart(id: string): Promise<void>;
+  /** The start failed for a passing reason: tried again after `delayMs`. */
+  postponeStart(id: string, delayMs: number, error: string): Promise<void>;
+  /** When the earliest held start becomes claimable again (its lease or delay ends). */
+  nextStartRetry(): Promise<number | undefined>;
+  /** Calls `listener` when starts are committed to the outbox (this process or another replica). */
+  watchStarts(listener: () => void): Promise<() => Promise<void>>;
   /** Calls `listener` after any registry change (this process or another replica). */
   watch(listener: () => void): Promise<() => Promise<void>>;
 }

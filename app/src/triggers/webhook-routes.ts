@@ -8,11 +8,15 @@
  * not met, 404 for an unknown flow, trigger or key alike (the key is compared in constant time and
  * the answer does not say which part was wrong), 413 for a body over `maxBodyBytes`, 422 when the
  * flow refuses the inputs.
+ *
+ * A call repeated with the same `Idempotency-Key` header (or GitHub's `X-GitHub-Delivery`, which a
+ * redelivery keeps) starts nothing new: it answers with the execution the first call started.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { Clock } from '../execution/clock.ts';
 import type { ExecutionDocument, ExecutionService, FlowRepository } from '../execution/contract.ts';
+import { idOf } from '../execution/ids.ts';
 import { type CompiledWebhook, compileTrigger } from './compile-trigger.ts';
 import { allPass } from './conditions.ts';
 import { LaunchRefused, launchTriggered } from './launch-triggered.ts';
@@ -45,6 +49,7 @@ export interface WebhookRouteOptions {
 }
 
 const NOT_FOUND = { message: 'Not Found' };
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 export function webhookRoutes(options: WebhookRouteOptions): Hono {
   const routes = new Hono();
@@ -60,6 +65,13 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono {
     const trigger = findByKey(candidates, key);
     if (trigger === undefined) return c.json(NOT_FOUND, 404);
 
+    const idempotencyKey = c.req.header('idempotency-key') ?? c.req.header('x-github-delivery');
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      return c.json(
+        { message: 'the Idempotency-Key header must be 1 to 255 visible ASCII characters; nothing started' },
+        400,
+      );
+    }
     const raw = await readBounded(c.req.raw, maxBody);
     if (raw === 'too-large') {
       return c.json(
@@ -93,6 +105,9 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono {
         },
         trigger,
         { variables, inputs: webhook.inputs, labels: [] },
+        idempotencyKey === undefined
+          ? undefined
+          : idOf('webhook', trigger.namespace, trigger.flowId, trigger.triggerId, idempotencyKey),
       );
     } catch (e) {
       if (e instanceof LaunchRefused) {

@@ -316,6 +316,11 @@ test('the scheduler sleeps until the next instant (no polling) and re-plans when
     },
     update: (key, fn) => h.store.update(key, fn),
     setStopped: (key, stopped) => h.store.setStopped(key, stopped),
+    claimStarts: (limit, leaseMs) => h.store.claimStarts(limit, leaseMs),
+    completeStart: (id) => h.store.completeStart(id),
+    postponeStart: (id, delayMs, error) => h.store.postponeStart(id, delayMs, error),
+    nextStartRetry: () => h.store.nextStartRetry(),
+    watchStarts: (listener) => h.store.watchStarts(listener),
     watch: (listener) => h.store.watch(listener),
   };
   const { TriggerScheduler } = await import('../../../../app/src/triggers/trigger-scheduler.ts');

@@ -190,3 +190,30 @@ test('wait and returnOutputs answer once the execution ended: its outputs, or 50
   assert.equal(failed.status, 500);
   assert.equal(((await failed.json()) as { state: { current: string } }).state.current, 'FAILED');
 });
+
+test('a call repeated with the same Idempotency-Key (or GitHub delivery id) starts one execution', async () => {
+  const { h, app, url } = setup();
+  await h.deploy(hookedFlow());
+  const call = async (headers: Record<string, string>) => {
+    const r = await app.request(url(), { method: 'POST', headers, body: '{"name":"Ada"}' });
+    return { status: r.status, body: (await r.json()) as { id: string; message?: string } };
+  };
+  const first = await call({ 'idempotency-key': 'order-42' });
+  const again = await call({ 'idempotency-key': 'order-42' });
+  const other = await call({ 'idempotency-key': 'order-43' });
+  const delivery = await call({ 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+  const redelivery = await call({ 'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958' });
+  assert.deepEqual(
+    [first, again, other, delivery, redelivery].map((r) => r.status),
+    [200, 200, 200, 200, 200],
+  );
+  assert.equal(again.body.id, first.body.id);
+  assert.notEqual(other.body.id, first.body.id);
+  assert.equal(redelivery.body.id, delivery.body.id);
+  assert.equal((await h.executionsOf('webhook_flow')).length, 3);
+
+  const bad = await call({ 'idempotency-key': 'has spaces in it' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.message ?? '', /Idempotency-Key header must be 1 to 255 visible ASCII characters/);
+  assert.equal((await h.executionsOf('webhook_flow')).length, 3, 'a refused call starts nothing');
+});
