@@ -29,6 +29,7 @@ import type {
   NamespaceOwnership,
   TriggerRegistry,
 } from './ports.ts';
+import { DeliveryReconciler } from './redeliver.ts';
 import { InstallationClients, installationCheckRunWriter } from './reporter/check-run-writer.ts';
 import { ExecutionCheckReporter } from './reporter/execution-reporter.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
@@ -52,6 +53,8 @@ export interface GitHubAppOptions {
   renderInputs?: RenderTriggerInputs;
   /** Minimum time between two updates of one execution check run (default 3 s). */
   reporterIntervalMs?: number;
+  /** Between two looks for deliveries to process again or to have redelivered (default 5 minutes). */
+  reconcileIntervalMs?: number;
 }
 
 export interface GitHubApp {
@@ -59,6 +62,8 @@ export interface GitHubApp {
   readonly receiver: WebhookReceiver;
   readonly reporter: ExecutionCheckReporter;
   readonly launcher: ExecutionLauncher;
+  /** Finds deliveries that failed or were cut short and has them processed (start it once listening). */
+  readonly reconciler: DeliveryReconciler;
   /** `POST /api/github/webhooks`, to mount with `server.route('/', app.routes)`. */
   readonly routes: ReturnType<typeof githubWebhookRoutes>;
   /** Clone URL of a repository with a fresh installation token (for runners checking out namespace files). */
@@ -119,15 +124,26 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
       await installations.set(payload.repository.full_name, payload.installation.id);
     }
   });
-  probot.on('push', (context) => handlePush(deps, client(context.octokit), context.payload));
-  probot.on('pull_request', (context) => handlePullRequest(deps, client(context.octokit), context.payload));
-  probot.on('issue_comment', (context) => handleIssueComment(deps, client(context.octokit), context.payload));
-  probot.on('check_run', (context) => handleCheckRun(deps, client(context.octokit), context.payload));
-  probot.on('check_suite', (context) => handleCheckSuite(deps, client(context.octokit), context.payload));
+  // The delivery id names the event: executions it starts get ids derived from it, so processing a
+  // delivery again (a redelivery, a restart after a crash) finds them instead of starting them twice.
+  probot.on('push', (context) => handlePush(deps, client(context.octokit), context.payload, context.id));
+  probot.on('pull_request', (context) =>
+    handlePullRequest(deps, client(context.octokit), context.payload, context.id),
+  );
+  probot.on('issue_comment', (context) =>
+    handleIssueComment(deps, client(context.octokit), context.payload, context.id),
+  );
+  probot.on('check_run', (context) =>
+    handleCheckRun(deps, client(context.octokit), context.payload, context.id),
+  );
+  probot.on('check_suite', (context) =>
+    handleCheckSuite(deps, client(context.octokit), context.payload, context.id),
+  );
 
+  const deliveries = options.deliveries ?? memory.deliveries;
   const receiver = new WebhookReceiver({
     secret: config.webhookSecret,
-    deliveries: options.deliveries ?? memory.deliveries,
+    deliveries,
     dispatch: (delivery) =>
       probot.receive({ id: delivery.id, name: delivery.name, payload: delivery.payload } as Parameters<
         Probot['receive']
@@ -135,12 +151,20 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     log,
   });
   reporter.start();
+  const reconciler = new DeliveryReconciler({
+    receiver,
+    deliveries,
+    appClient: async () => client(await probot.auth()),
+    log,
+    ...(options.reconcileIntervalMs !== undefined ? { intervalMs: options.reconcileIntervalMs } : {}),
+  });
 
   return {
     probot,
     receiver,
     reporter,
     launcher,
+    reconciler,
     routes: githubWebhookRoutes(receiver),
     async cloneUrl(repository) {
       const octokit = (await clients.forRepository(repository)) as unknown as {
@@ -154,6 +178,7 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
       await reporter.idle();
     },
     async close() {
+      await reconciler.stop();
       await receiver.idle();
       await reporter.close();
     },

@@ -77,14 +77,38 @@ export interface NamespaceOwnership {
 }
 
 /** Webhook delivery ids already taken: a delivery is processed once, even when GitHub sends it twice. */
-export interface DeliveryLog {
-  /** True the first time an id is claimed (atomic); false for a duplicate. */
-  claim(deliveryId: string, event: string): Promise<boolean>;
-  /** Processing failed: a redelivery of the same id may be processed again. */
-  release(deliveryId: string): Promise<void>;
-  /** Processing finished (for stores that keep when; optional). */
-  complete?(deliveryId: string): Promise<void>;
+/** A webhook delivery as received: its id (`X-GitHub-Delivery`), event name and parsed body. */
+export interface Delivery {
+  id: string;
+  name: string;
+  payload: unknown;
 }
+
+/**
+ * The deliveries received (an inbox): each id is processed once, across replicas; the payload is
+ * kept until processed, so a delivery whose processing a crash or an error cut short is processed
+ * again (`takeUnfinished`) rather than lost. Claims are leases, renewed while processing.
+ */
+export interface DeliveryLog {
+  /** True when this call took the id (new, or its earlier processing ended unfinished); false for a duplicate. */
+  claim(delivery: Delivery, leaseMs: number): Promise<boolean>;
+  /** Processing goes on: keeps these claims for another `leaseMs`. */
+  extend(ids: readonly string[], leaseMs: number): Promise<void>;
+  /** Processed: the payload is dropped; the id stays taken for the retention window. */
+  complete(id: string): Promise<void>;
+  /**
+   * Processing failed: the delivery may be claimed again (a redelivery, `takeUnfinished`) after
+   * `retryMs`; after 5 failures it is given up (logged), until GitHub redelivers it.
+   */
+  fail(id: string, retryMs: number, error: string): Promise<void>;
+  /** Claims up to `limit` deliveries whose processing ended unfinished, oldest first. */
+  takeUnfinished(limit: number, leaseMs: number): Promise<Array<Delivery & { attempts: number }>>;
+  /** The ids among `ids` received within the retention window (processed or not). */
+  received(ids: readonly string[]): Promise<Set<string>>;
+}
+
+/** Failed processings of one delivery before it is given up. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
 
 export interface DeployedFlowRef {
   namespace: string;
@@ -110,6 +134,11 @@ export interface LaunchRequest {
   sha: string;
   /** Path of the flow file at `sha`. */
   path: string;
+  /**
+   * The event that asks for this execution (a GitHub delivery id): the execution's id is derived
+   * from it, the repository and the path, so a second launch for the same event returns the first.
+   */
+  occurrence?: string;
   flow: Flow;
   /** Raw inputs (strings from a comment, or values from a trigger); the execution service parses them. */
   inputs?: Record<string, unknown>;

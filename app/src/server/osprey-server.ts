@@ -72,6 +72,8 @@ export async function createOspreyServer(
     async start() {
       const url = await server.start();
       await scheduler.start();
+      // Listening first: deliveries GitHub is asked to make again must find the server up.
+      app?.reconciler.start();
       return url;
     },
     async stop() {

@@ -1,11 +1,19 @@
 /**
- * `DeliveryLog` on the database: a webhook delivery id is claimed once (atomically, across
- * replicas) within the retention window — a day by default, like the in-memory log. Old rows are
- * deleted by `purgeDeliveries` of `storage/webhooks.ts`.
+ * `DeliveryLog` on the database (the inbox of sql/0007_delivery_inbox.sql): a webhook delivery id
+ * is claimed once (atomically, across replicas) within the retention window — a day by default,
+ * like the in-memory log; its payload is kept until it is processed. Old rows go with
+ * `purgeDeliveries`.
  */
-import type { DeliveryLog } from '../github/ports.ts';
+import { type Delivery, type DeliveryLog, MAX_DELIVERY_ATTEMPTS } from '../github/ports.ts';
 import type { Executor } from '../storage/database.ts';
-import { claimDelivery, releaseDelivery } from '../storage/delivery-claims.ts';
+import {
+  claimDelivery,
+  completeDelivery,
+  extendDeliveries,
+  failDelivery,
+  receivedDeliveries,
+  takeUnfinishedDeliveries,
+} from '../storage/delivery-claims.ts';
 
 export interface PostgresDeliveryLogOptions {
   /** How long a claimed id stays taken (default 24 hours). */
@@ -24,12 +32,35 @@ export class PostgresDeliveryLog implements DeliveryLog {
     this.#now = options.now ?? Date.now;
   }
 
-  claim(deliveryId: string, event = 'unknown'): Promise<boolean> {
+  claim(delivery: Delivery, leaseMs: number): Promise<boolean> {
     const now = this.#now();
-    return claimDelivery(this.#db, deliveryId, event, new Date(now), new Date(now - this.#ttlMs));
+    return claimDelivery(
+      this.#db,
+      delivery,
+      new Date(now),
+      new Date(now + leaseMs),
+      new Date(now - this.#ttlMs),
+    );
   }
 
-  release(deliveryId: string): Promise<void> {
-    return releaseDelivery(this.#db, deliveryId);
+  extend(ids: readonly string[], leaseMs: number): Promise<void> {
+    return extendDeliveries(this.#db, ids, new Date(this.#now() + leaseMs));
+  }
+
+  complete(id: string): Promise<void> {
+    return completeDelivery(this.#db, id, new Date(this.#now()));
+  }
+
+  fail(id: string, retryMs: number, error: string): Promise<void> {
+    return failDelivery(this.#db, id, new Date(this.#now() + retryMs), error, MAX_DELIVERY_ATTEMPTS);
+  }
+
+  takeUnfinished(limit: number, leaseMs: number): Promise<Array<Delivery & { attempts: number }>> {
+    const now = this.#now();
+    return takeUnfinishedDeliveries(this.#db, new Date(now), new Date(now + leaseMs), limit);
+  }
+
+  received(ids: readonly string[]): Promise<Set<string>> {
+    return receivedDeliveries(this.#db, ids, new Date(this.#now() - this.#ttlMs));
   }
 }

@@ -2,6 +2,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
+  claimDelivery,
+  completeDelivery,
+  purgeDeliveries,
+} from '../../../app/src/storage/delivery-claims.ts';
+import {
   countUnfinished,
   getExecution,
   insertExecution,
@@ -27,7 +32,6 @@ import {
   getTriggerState,
   putTriggerState,
 } from '../../../app/src/storage/triggers.ts';
-import { markDeliveryProcessed, recordDelivery } from '../../../app/src/storage/webhooks.ts';
 import { describeBackends, eventually } from '../helpers/backends.ts';
 
 const T0 = new Date('2025-01-01T00:00:00Z');
@@ -281,13 +285,22 @@ describeBackends('storage tables', (backend) => {
     assert.ok((await getTriggerState(db, key('daily'))) !== undefined);
   });
 
-  it('webhook deliveries are processed once', async (t) => {
+  it('webhook deliveries past the retention are purged, unless still unprocessed and retried', async (t) => {
     const { db, cleanup } = await backend.open();
     t.after(cleanup);
-    assert.equal(await recordDelivery(db, 'd-1', 'push', at(0)), true);
-    assert.equal(await recordDelivery(db, 'd-1', 'push', at(1)), false);
-    assert.equal(await markDeliveryProcessed(db, 'd-1', at(2)), true);
-    assert.equal(await markDeliveryProcessed(db, 'd-1', at(3)), false);
-    assert.equal(await markDeliveryProcessed(db, 'unknown', at(3)), false);
+    const d = (id: string) => ({ id, name: 'push', payload: { n: 1 } });
+    assert.equal(await claimDelivery(db, d('old'), at(0), at(60), at(-86_400)), true);
+    await completeDelivery(db, 'old', at(1));
+    assert.equal(await claimDelivery(db, d('pending'), at(0), at(60), at(-86_400)), true);
+    assert.equal(await claimDelivery(db, d('new'), at(100), at(160), at(-86_400)), true);
+    await completeDelivery(db, 'new', at(101));
+    assert.equal(await purgeDeliveries(db, at(50)), 1, 'only the processed old one');
+    const left = await db.query<{ id: string }>(
+      `SELECT delivery_id AS id FROM "${db.schema}".webhook_deliveries ORDER BY 1`,
+    );
+    assert.deepEqual(
+      left.rows.map((r) => r.id),
+      ['new', 'pending'],
+    );
   });
 });

@@ -170,18 +170,48 @@ export function portsContract(open: OpenPorts): void {
     assert.equal(await ownership.claim('ns', 'acme/b'), 'acme/b');
   });
 
-  it('claims a delivery id once, again after a release or after the retention', async (t) => {
+  it('claims a delivery once; keeps its payload until processed; a failed or abandoned one comes back', async (t) => {
     const { deliveries, advance } = await setup(t);
-    assert.equal(await deliveries.claim('d1', 'push'), true);
-    assert.equal(await deliveries.claim('d1', 'push'), false);
-    assert.equal(await deliveries.claim('d2', 'push'), true);
-    await deliveries.release('d1');
-    assert.equal(await deliveries.claim('d1', 'push'), true);
-    advance(500);
-    assert.equal(await deliveries.claim('d1', 'push'), false);
-    advance(1500);
-    assert.equal(await deliveries.claim('d1', 'push'), true);
-    assert.equal(await deliveries.claim('d1', 'push'), false);
+    const d = (id: string) => ({ id, name: 'push', payload: { ref: `refs/heads/${id}` } });
+    assert.equal(await deliveries.claim(d('d1'), 100), true);
+    assert.equal(await deliveries.claim(d('d1'), 100), false, 'a duplicate while processing');
+    assert.equal(await deliveries.claim(d('d2'), 100), true);
+    assert.equal(await deliveries.claim(d('d3'), 100), true);
+    assert.deepEqual([...(await deliveries.received(['d1', 'd2', 'nope']))].sort(), ['d1', 'd2']);
+
+    // d1 processed; d2 failed (retry in 50 ms); d3's processor died (its lease lapses).
+    await deliveries.complete('d1');
+    await deliveries.fail('d2', 50, 'GitHub answered 502');
+    await deliveries.extend(['d3'], 100);
+    assert.deepEqual(await deliveries.takeUnfinished(10, 100), [], 'nothing is due yet');
+    advance(60);
+    const due = await deliveries.takeUnfinished(10, 100);
+    assert.deepEqual(due, [{ ...d('d2'), attempts: 1 }]);
+    advance(100);
+    const abandoned = await deliveries.takeUnfinished(10, 100);
+    assert.deepEqual(
+      abandoned.map((x) => [x.id, x.payload]),
+      [
+        ['d2', { ref: 'refs/heads/d2' }],
+        ['d3', { ref: 'refs/heads/d3' }],
+      ],
+    );
+    assert.equal(await deliveries.claim(d('d1'), 100), false, 'a processed id stays taken');
+    assert.equal(await deliveries.claim(d('d3'), 100), false, 'd3 is held again');
+    await deliveries.fail('d3', 10_000, 'boom');
+    assert.equal(await deliveries.claim(d('d3'), 100), true, 'a redelivery of a failed one: at once');
+
+    // Given up after 5 failures: no longer retried, but a redelivery asked for by hand is processed.
+    for (let i = 0; i < 4; i++) await deliveries.fail('d3', 0, 'still failing');
+    await deliveries.complete('d2');
+    advance(1);
+    assert.deepEqual(await deliveries.takeUnfinished(10, 100), [], 'd3 was given up');
+    assert.equal(await deliveries.claim(d('d3'), 100), true);
+
+    // Retention (1 s here): an old id may be claimed again.
+    advance(2000);
+    assert.equal(await deliveries.claim(d('d1'), 100), true);
+    assert.deepEqual([...(await deliveries.received(['d2']))], []);
   });
 
   it('remembers the check run of an execution and the installation of a repository', async (t) => {

@@ -86,8 +86,8 @@ describeBackends('GitHub ports on the database', (backend) => {
     const { ports } = await replicas(t);
     const claims = await Promise.all(
       ports.flatMap((p) => [
-        p.deliveries.claim('delivery-1', 'push'),
-        p.deliveries.claim('delivery-1', 'push'),
+        p.deliveries.claim({ id: 'delivery-1', name: 'push', payload: {} }, 60_000),
+        p.deliveries.claim({ id: 'delivery-1', name: 'push', payload: {} }, 60_000),
       ]),
     );
     assert.equal(claims.filter(Boolean).length, 1, `one true among ${JSON.stringify(claims)}`);

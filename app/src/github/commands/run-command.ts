@@ -19,6 +19,7 @@ export async function handleIssueComment(
   deps: HandlerDeps,
   client: GitHubClient,
   raw: unknown,
+  delivery?: string,
 ): Promise<void> {
   const payload = parsePayload(IssueCommentPayload, raw, 'issue_comment');
   if (payload.action !== 'created') return;
@@ -76,6 +77,7 @@ export async function handleIssueComment(
       installationId: payload.installation.id,
       sha,
       path: file.path,
+      ...(delivery !== undefined ? { occurrence: delivery } : {}),
       flow: file.flow,
       inputs: command.inputs,
       labels: [{ key: 'github.pull_request', value: String(number) }],

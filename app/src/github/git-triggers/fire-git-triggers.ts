@@ -16,6 +16,8 @@ export interface GitEventContext {
   repository: string;
   installationId: number;
   sha: string;
+  /** The GitHub delivery of the event: processing it again starts nothing twice. */
+  delivery?: string;
   event: GitEvent;
   /** The execution's `trigger.*` variables (docs/flows.md). */
   variables: Record<string, unknown>;
@@ -48,6 +50,7 @@ export async function fireGitTriggers(
         installationId: context.installationId,
         sha: context.sha,
         path: file.path,
+        ...(context.delivery !== undefined ? { occurrence: context.delivery } : {}),
         flow,
         inputs,
         labels: labelList(trigger.labels),

@@ -19,7 +19,12 @@ import { callGitHub } from '../github-errors.ts';
 import { CheckRunPayload, PullRequest, parsePayload } from '../payloads.schema.ts';
 import { validatePullRequest } from '../validate/validate-pull-request.ts';
 
-export async function handleCheckRun(deps: HandlerDeps, client: GitHubClient, raw: unknown): Promise<void> {
+export async function handleCheckRun(
+  deps: HandlerDeps,
+  client: GitHubClient,
+  raw: unknown,
+  delivery?: string,
+): Promise<void> {
   const payload = parsePayload(CheckRunPayload, raw, 'check_run');
   const asked =
     payload.action === 'rerequested' ||
@@ -73,7 +78,8 @@ export async function handleCheckRun(deps: HandlerDeps, client: GitHubClient, ra
     );
     return;
   }
-  if (run.name.startsWith(EXECUTION_CHECK_PREFIX)) await rerunExecution(deps, client, checks, payload);
+  if (run.name.startsWith(EXECUTION_CHECK_PREFIX))
+    await rerunExecution(deps, client, checks, payload, delivery);
 }
 
 async function rerunExecution(
@@ -81,6 +87,7 @@ async function rerunExecution(
   client: GitHubClient,
   checks: CheckRuns,
   payload: CheckRunPayload,
+  delivery: string | undefined,
 ): Promise<void> {
   const run = payload.check_run;
   const repository = payload.repository.full_name;
@@ -139,6 +146,7 @@ async function rerunExecution(
       installationId: payload.installation.id,
       sha,
       path: file.path,
+      ...(delivery !== undefined ? { occurrence: delivery } : {}),
       flow: file.flow,
       ...(original
         ? { inputs: original.inputs, labels: original.labels.filter((l) => !l.key.startsWith('system.')) }

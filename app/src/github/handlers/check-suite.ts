@@ -19,7 +19,12 @@ interface ListedRun {
   check_suite?: { id?: number; head_branch?: string | null } | null;
 }
 
-export async function handleCheckSuite(deps: HandlerDeps, client: GitHubClient, raw: unknown): Promise<void> {
+export async function handleCheckSuite(
+  deps: HandlerDeps,
+  client: GitHubClient,
+  raw: unknown,
+  delivery?: string,
+): Promise<void> {
   const payload = parsePayload(CheckSuitePayload, raw, 'check_suite');
   if (payload.action !== 'rerequested') return;
   const { repository, installation, check_suite: suite } = payload;
@@ -43,13 +48,18 @@ export async function handleCheckSuite(deps: HandlerDeps, client: GitHubClient, 
   const failures: string[] = [];
   for (const run of runs) {
     try {
-      await handleCheckRun(deps, client, {
-        action: 'rerequested',
-        check_run: { ...run, check_suite: { head_branch: suite.head_branch ?? null } },
-        repository,
-        installation,
-        ...(payload.sender ? { sender: payload.sender } : {}),
-      });
+      await handleCheckRun(
+        deps,
+        client,
+        {
+          action: 'rerequested',
+          check_run: { ...run, check_suite: { head_branch: suite.head_branch ?? null } },
+          repository,
+          installation,
+          ...(payload.sender ? { sender: payload.sender } : {}),
+        },
+        delivery === undefined ? undefined : `${delivery}/${run.id}`,
+      );
     } catch (e) {
       failures.push(`${run.name}: ${(e as Error).message}`);
     }

@@ -20,6 +20,7 @@ export async function handlePullRequest(
   deps: HandlerDeps,
   client: GitHubClient,
   raw: unknown,
+  delivery?: string,
 ): Promise<void> {
   const payload = parsePayload(PullRequestPayload, raw, 'pull_request');
   const pr = payload.pull_request;
@@ -40,7 +41,7 @@ export async function handlePullRequest(
       ),
     );
   }
-  if (TRIGGER_ACTIONS.has(payload.action)) work.push(triggerFlows(deps, client, checks, payload));
+  if (TRIGGER_ACTIONS.has(payload.action)) work.push(triggerFlows(deps, client, checks, payload, delivery));
   const results = await Promise.allSettled(work);
   for (const r of results) if (r.status === 'rejected') throw r.reason;
 }
@@ -50,6 +51,7 @@ async function triggerFlows(
   client: GitHubClient,
   checks: CheckRuns,
   payload: PullRequestPayload,
+  delivery: string | undefined,
 ): Promise<void> {
   const pr = payload.pull_request;
   const repository = payload.repository.full_name;
@@ -71,6 +73,7 @@ async function triggerFlows(
     repository,
     installationId: payload.installation.id,
     sha: pr.head.sha,
+    ...(delivery !== undefined ? { delivery } : {}),
     event: {
       name: 'pull_request',
       action: payload.action,

@@ -18,7 +18,12 @@ import { defaultBranchOf } from './repository-info.ts';
 /** A commit message containing this re-reads every flow file (rather than the changed ones). */
 export const FULL_DEPLOY_MARKER = /\[osprey deploy all\]/i;
 
-export async function handlePush(deps: HandlerDeps, client: GitHubClient, raw: unknown): Promise<void> {
+export async function handlePush(
+  deps: HandlerDeps,
+  client: GitHubClient,
+  raw: unknown,
+  delivery?: string,
+): Promise<void> {
   const payload = parsePayload(PushPayload, raw, 'push');
   if (!payload.ref.startsWith('refs/heads/') || payload.deleted === true || isZeroSha(payload.after)) return;
   const branch = payload.ref.slice('refs/heads/'.length);
@@ -46,6 +51,7 @@ export async function handlePush(deps: HandlerDeps, client: GitHubClient, raw: u
         repository,
         installationId: payload.installation.id,
         sha,
+        ...(delivery !== undefined ? { delivery } : {}),
         event: { name: 'push', branch, ...(changedFiles ? { changedFiles } : {}) },
         variables: {
           event: 'push',

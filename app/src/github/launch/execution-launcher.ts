@@ -4,6 +4,7 @@
  * created right after the start rather than at the next execution event.
  */
 import type { ExecutionDocument, ExecutionService } from '../../execution/contract.ts';
+import { idOf } from '../../execution/ids.ts';
 import type { ExecutionLauncher, InstallationIndex, LaunchRequest } from '../ports.ts';
 
 export interface LauncherOptions {
@@ -18,6 +19,9 @@ export function createExecutionLauncher(options: LauncherOptions): ExecutionLaun
     async launch(request: LaunchRequest): Promise<ExecutionDocument> {
       await options.installations.set(request.repository, request.installationId);
       const execution = await options.executions.start({
+        ...(request.occurrence !== undefined
+          ? { id: idOf('github', request.occurrence, request.repository, request.path) }
+          : {}),
         flow: request.flow,
         ...(request.inputs !== undefined ? { inputs: request.inputs } : {}),
         ...(request.labels !== undefined ? { labels: request.labels } : {}),

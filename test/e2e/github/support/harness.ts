@@ -54,6 +54,10 @@ export interface HarnessOptions {
   reporterIntervalMs?: number;
   /** Sees every request the app's HTTP server receives, on arrival (benchmarks time from here). */
   onRequest?: (request: Request) => void;
+  /** While this answers false, the app's server answers 503 to everything (Osprey is down). */
+  up?: () => boolean;
+  /** The API base URL the app uses, given the emulator (default: the emulator itself). */
+  apiUrl?: (emulator: GitHubEmulator) => Promise<string>;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -61,6 +65,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const front = new Hono();
   front.all('*', (c) => {
     options.onRequest?.(c.req.raw.clone());
+    if (options.up !== undefined && !options.up()) return c.text('down for maintenance', 503);
     return route ? route.fetch(c.req.raw) : c.text('not ready', 503);
   });
   const server = serve({ fetch: front.fetch, port: 0, hostname: '127.0.0.1' });
@@ -77,7 +82,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       appId: APP_ID,
       privateKey: emulator.privateKey,
       webhookSecret: SECRET,
-      apiUrl: emulator.gh.url,
+      apiUrl: options.apiUrl ? await options.apiUrl(emulator) : emulator.gh.url,
       gitUrlTemplate: 'file:///nowhere/{owner}/{repo}?{token}',
       logLevel: (process.env['OSPREY_TEST_LOG'] as 'fatal' | undefined) ?? 'fatal',
     },

@@ -86,15 +86,18 @@ describe('MemoryNamespaceOwnership', () => {
 });
 
 describe('MemoryDeliveryLog', () => {
-  it('claims an id once, again after a release or after the retention', async () => {
+  it('claims an id once, again after a failure or after the retention', async () => {
     let now = 0;
     const log = new MemoryDeliveryLog({ ttlMs: 1000, now: () => now });
-    assert.equal(await log.claim('d', 'push'), true);
-    assert.equal(await log.claim('d', 'push'), false);
-    await log.release('d');
-    assert.equal(await log.claim('d', 'push'), true);
+    const d = { id: 'd', name: 'push', payload: {} };
+    assert.equal(await log.claim(d, 100), true);
+    assert.equal(await log.claim(d, 100), false);
+    await log.fail('d', 0, 'boom');
+    assert.equal(await log.claim(d, 100), true);
+    await log.complete('d');
+    assert.equal(await log.claim(d, 100), false);
     now = 2000;
-    assert.equal(await log.claim('d', 'push'), true);
+    assert.equal(await log.claim(d, 100), true);
   });
 });
 
