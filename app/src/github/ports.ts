@@ -161,6 +161,11 @@ export interface CheckRunLink {
 export interface CheckRunLinks {
   get(executionId: string): Promise<CheckRunLink | undefined>;
   set(executionId: string, link: CheckRunLink): Promise<void>;
+  /**
+   * True when `reporter` (a replica) is the one reporting the execution for the next `leaseMs`: it
+   * already was, nobody was, or the previous reporter's lease ended. Others send nothing.
+   */
+  claimReporter(executionId: string, reporter: string, leaseMs: number): Promise<boolean>;
 }
 
 /** Installation of the app on each repository (learnt from webhooks; the API answers otherwise). */

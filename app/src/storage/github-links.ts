@@ -38,6 +38,23 @@ export async function setCheckRunLink(
   );
 }
 
+/** True when `reporter` reports the execution until `leaseUntil`: it did already, or the owner's lease ended. */
+export async function claimCheckRunReporter(
+  ex: Executor,
+  executionId: string,
+  reporter: string,
+  now: Date,
+  leaseUntil: Date,
+): Promise<boolean> {
+  const { rowCount } = await ex.query(
+    `INSERT INTO ${table(ex, 'check_run_reporters')} AS r (execution_id, reporter, lease_until) VALUES ($1, $2, $3)
+     ON CONFLICT (execution_id) DO UPDATE SET reporter = EXCLUDED.reporter, lease_until = EXCLUDED.lease_until
+       WHERE r.reporter = EXCLUDED.reporter OR r.lease_until <= $4`,
+    [executionId, reporter, leaseUntil, now],
+  );
+  return rowCount > 0;
+}
+
 export async function getInstallationId(ex: Executor, repository: string): Promise<number | undefined> {
   const { rows } = await ex.query<{ installationId: string | number }>(
     `SELECT installation_id AS "installationId" FROM ${table(ex, 'github_installations')} WHERE repository = $1`,

@@ -6,6 +6,7 @@
 import type { CheckRunLink, CheckRunLinks, InstallationIndex } from '../github/ports.ts';
 import type { Executor } from '../storage/database.ts';
 import {
+  claimCheckRunReporter,
   getCheckRunLink,
   getInstallationId,
   setCheckRunLink,
@@ -27,6 +28,11 @@ export class PostgresCheckRunLinks implements CheckRunLinks {
 
   set(executionId: string, link: CheckRunLink): Promise<void> {
     return setCheckRunLink(this.#db, executionId, link, this.#now());
+  }
+
+  claimReporter(executionId: string, reporter: string, leaseMs: number): Promise<boolean> {
+    const now = this.#now();
+    return claimCheckRunReporter(this.#db, executionId, reporter, now, new Date(now.getTime() + leaseMs));
   }
 }
 

@@ -214,6 +214,14 @@ export function portsContract(open: OpenPorts): void {
     assert.deepEqual([...(await deliveries.received(['d2']))], []);
   });
 
+  it('gives the check run of an execution one reporter among replicas while its lease lasts', async (t) => {
+    const { checkRunLinks } = await setup(t);
+    assert.equal(await checkRunLinks.claimReporter('exec1', 'replica-a', 60_000), true);
+    assert.equal(await checkRunLinks.claimReporter('exec1', 'replica-b', 60_000), false);
+    assert.equal(await checkRunLinks.claimReporter('exec1', 'replica-a', 60_000), true, 'renewed');
+    assert.equal(await checkRunLinks.claimReporter('exec2', 'replica-b', 60_000), true);
+  });
+
   it('remembers the check run of an execution and the installation of a repository', async (t) => {
     const { checkRunLinks, installations } = await setup(t);
     assert.equal(await checkRunLinks.get('exec1'), undefined);

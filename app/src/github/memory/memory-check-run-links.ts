@@ -3,6 +3,7 @@ import type { CheckRunLink, CheckRunLinks, InstallationIndex } from '../ports.ts
 
 export class MemoryCheckRunLinks implements CheckRunLinks {
   readonly #links = new Map<string, CheckRunLink>();
+  readonly #reporters = new Map<string, { reporter: string; until: number }>();
 
   async get(executionId: string): Promise<CheckRunLink | undefined> {
     return this.#links.get(executionId);
@@ -10,6 +11,14 @@ export class MemoryCheckRunLinks implements CheckRunLinks {
 
   async set(executionId: string, link: CheckRunLink): Promise<void> {
     this.#links.set(executionId, link);
+  }
+
+  async claimReporter(executionId: string, reporter: string, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    const held = this.#reporters.get(executionId);
+    if (held !== undefined && held.reporter !== reporter && held.until > now) return false;
+    this.#reporters.set(executionId, { reporter, until: now + leaseMs });
+    return true;
   }
 }
 

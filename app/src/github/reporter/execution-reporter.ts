@@ -3,7 +3,13 @@
  * that commit. Updates are batched: the first one goes out at once (the run appears), then at most
  * one per execution every `intervalMs`, and the final state is always sent without waiting.
  * Updates of one execution are sent in order; identical updates are not sent.
+ *
+ * Across replicas, one reporter per execution: the first replica to report it owns its check run
+ * while it goes on reporting (`CheckRunLinks.claimReporter`, a lease renewed at each update); every
+ * replica hears an execution's end, but only the owner sends it. An owner that died is replaced
+ * by the next replica with something to report once its lease ended.
  */
+import { randomUUID } from 'node:crypto';
 import type { ExecutionDocument, ExecutionService, LogEntry } from '../../execution/contract.ts';
 import { type CheckRunFields, EXECUTION_CHECK_PREFIX, RERUN_ACTION } from '../checks/check-runs.ts';
 import { renderSummary } from '../checks/render-summary.ts';
@@ -30,6 +36,10 @@ export interface ExecutionReporterOptions {
   /** `details_url` of an execution; none when undefined. */
   detailsUrl?: (execution: ExecutionDocument) => string | undefined;
   now?: () => number;
+  /** This replica's name among the reporters (default: a random one). */
+  reporterId?: string;
+  /** How long this replica stays an execution's reporter without an update (default 60 s). */
+  leaseMs?: number;
 }
 
 interface Slot {
@@ -41,7 +51,12 @@ interface Slot {
   lastSent: string;
   timer: NodeJS.Timeout | undefined;
   chain: Promise<void>;
+  /** A reported end heard from another replica's execution was looked at again. */
+  retried?: boolean;
 }
+
+/** The lease of the replica that sent an execution's end: nobody takes the check run over. */
+const FOR_GOOD_MS = 10 * 365 * 24 * 60 * 60_000;
 
 export class ExecutionCheckReporter {
   readonly #options: ExecutionReporterOptions;
@@ -49,12 +64,14 @@ export class ExecutionCheckReporter {
   readonly #now: () => number;
   readonly #slots = new Map<string, Slot>();
   readonly #pending = new Set<Promise<void>>();
+  readonly #reporterId: string;
   #unsubscribe: (() => void) | undefined;
 
   constructor(options: ExecutionReporterOptions) {
     this.#options = options;
     this.#interval = options.intervalMs ?? 3000;
     this.#now = options.now ?? Date.now;
+    this.#reporterId = options.reporterId ?? randomUUID();
   }
 
   /** Listen to execution events. */
@@ -123,6 +140,21 @@ export class ExecutionCheckReporter {
     const doc = slot.doc;
     const name = `${EXECUTION_CHECK_PREFIX}${doc.namespace}.${doc.flowId}`;
     try {
+      const lease = Math.max(this.#options.leaseMs ?? 60_000, this.#interval * 3);
+      if (!(await this.#options.links.claimReporter(doc.id, this.#reporterId, lease))) {
+        // Another replica reports it. Its end is looked at once more after that replica's lease:
+        // sent then only if the owner died before sending it (it holds the run for good once sent).
+        if (isTerminal(doc.state.current) && !slot.retried && this.#slots.get(doc.id) === slot) {
+          slot.retried = true;
+          slot.dirty = true;
+          slot.timer = setTimeout(() => this.#flush(slot), lease + 1000);
+          slot.timer.unref?.();
+          return;
+        }
+        slot.dirty = false;
+        if (this.#slots.get(doc.id) === slot) this.#slots.delete(doc.id);
+        return;
+      }
       const fields = await this.#fields(doc);
       const key = JSON.stringify(fields);
       if (key === slot.lastSent) return;
@@ -138,6 +170,8 @@ export class ExecutionCheckReporter {
         await this.#options.writer.update(slot.repository, slot.checkRunId, fields, name);
       }
       slot.lastSent = key;
+      if (isTerminal(doc.state.current))
+        await this.#options.links.claimReporter(doc.id, this.#reporterId, FOR_GOOD_MS);
     } catch (error) {
       this.#options.log.error(
         { err: error, execution: doc.id, repository: slot.repository },

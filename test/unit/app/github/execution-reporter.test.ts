@@ -93,6 +93,68 @@ describe('execution check-run states', () => {
 });
 
 describe('ExecutionCheckReporter', () => {
+  it('of replicas hearing the same execution, one reports it: one check run, one final update', async () => {
+    const executions = new FakeExecutionService();
+    const writer = recordingWriter();
+    const links = new MemoryCheckRunLinks();
+    const replicas = ['a', 'b'].map(
+      (id) =>
+        new ExecutionCheckReporter({
+          executions,
+          writer,
+          links,
+          log: silent,
+          intervalMs: 10,
+          reporterId: id,
+        }),
+    );
+    for (const r of replicas) r.start();
+    const doc = await executions.start(request);
+    executions.transition(doc.id, 'SUCCESS', { taskRuns: [taskRun(doc.id, 'say', 'SUCCESS', 1, 2)] });
+    for (const r of replicas) await r.idle();
+    assert.deepEqual(
+      writer.calls.map((c) => c.kind),
+      ['create', 'update'],
+    );
+    for (const r of replicas) await r.close();
+  });
+
+  it('the end of an execution whose reporter died is sent by another replica after its lease', async () => {
+    const executions = new FakeExecutionService();
+    const writer = recordingWriter();
+    const links = new MemoryCheckRunLinks();
+    const make = (id: string) =>
+      new ExecutionCheckReporter({
+        executions,
+        writer,
+        links,
+        log: silent,
+        intervalMs: 10,
+        leaseMs: 50,
+        reporterId: id,
+      });
+    const doomed = make('doomed');
+    doomed.start();
+    const doc = await executions.start(request);
+    await doomed.idle();
+    await doomed.close();
+    const survivor = make('survivor');
+    survivor.start();
+    executions.transition(doc.id, 'FAILED', { taskRuns: [taskRun(doc.id, 'say', 'FAILED', 1, 2)] });
+    await survivor.idle();
+    assert.deepEqual(
+      writer.calls.map((c) => c.kind),
+      ['create'],
+      'not while the first reporter may still send it',
+    );
+    await new Promise((r) => setTimeout(r, 1200));
+    await survivor.idle();
+    const final = writer.calls.at(-1);
+    assert.equal(final?.kind === 'update' ? final.fields.conclusion : undefined, 'failure');
+    assert.equal(final?.kind === 'update' ? final.id : undefined, 101, 'the same check run');
+    await survivor.close();
+  });
+
   it('creates the check run at once, then batches updates, and always sends the final state', async () => {
     const { executions, writer, reporter } = setup(60_000);
     const doc = await executions.start(request);
