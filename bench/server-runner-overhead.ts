@@ -11,7 +11,10 @@
  * answers) and on PGlite. Server and runner share this process (the runner speaks HTTP), so both
  * clocks agree. Goal: p50 ≤ 10 ms per task on Postgres.
  *
- *   npx node bench/server-runner-overhead.ts [--executions N] [--parallel P] [--tasks T] [--type log|return]
+ * `--trace` also prints where a task's time goes: the runner's HTTP requests by route (each one's
+ * time includes the server's work for it, same process), per task.
+ *
+ *   npx node bench/server-runner-overhead.ts [--executions N] [--parallel P] [--tasks T] [--type log|return] [--trace]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: '40' },
     type: { type: 'string', default: 'log' },
     warmup: { type: 'string', default: '3' },
+    trace: { type: 'boolean', default: false },
   },
 });
 const EXECUTIONS = Number(values.executions);
@@ -76,6 +80,25 @@ const timed: RunnableTask = {
 };
 const tasks = new Map(taskRegistry);
 tasks.set(KIND.type, timed);
+
+// --trace: the runner's requests by route (ids folded), total time and count.
+const routes = new Map<string, { ms: number; n: number }>();
+if (values.trace) {
+  const plain = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const route = `${init?.method ?? 'GET'} ${url.pathname.replace(/\/jobs\/[^/]+/, '/jobs/:id')}`;
+    const t0 = performance.now();
+    try {
+      return await plain(input, init);
+    } finally {
+      const r = routes.get(route) ?? { ms: 0, n: 0 };
+      r.ms += performance.now() - t0;
+      r.n++;
+      routes.set(route, r);
+    }
+  };
+}
 
 const source = `id: overhead
 namespace: bench
@@ -128,6 +151,9 @@ interface Figures {
   sequential: Sample[];
   parallel: Sample[];
   parallelSeconds: number;
+  /** CPU of this process (server + runner) per task, sequential run; beside the wall time per task. */
+  cpuPerTask: number;
+  wallPerTask: number;
 }
 
 async function measure(db: Database): Promise<Figures> {
@@ -147,10 +173,30 @@ async function measure(db: Database): Promise<Figures> {
     await runner.start();
     try {
       await runMany(server, WARMUP, 1);
+      routes.clear();
+      const cpu0 = process.cpuUsage();
+      const wall0 = performance.now();
       const sequential = await runMany(server, EXECUTIONS, 1);
+      const cpu = process.cpuUsage(cpu0);
+      const cpuPerTask = (cpu.user + cpu.system) / 1000 / (EXECUTIONS * TASKS);
+      const wallPerTask = (performance.now() - wall0) / (EXECUTIONS * TASKS);
+      if (values.trace) {
+        const n = EXECUTIONS * TASKS;
+        console.log(`\n  sequential: the runner's requests per task (a claim includes its long-poll wait)`);
+        for (const [route, r] of [...routes].sort((a, b) => b[1].ms - a[1].ms))
+          console.log(
+            `    ${route.padEnd(40)} ${(r.ms / n).toFixed(2).padStart(7)} ms/task  ${(r.n / n).toFixed(2)} calls/task  ${(r.ms / r.n).toFixed(2)} ms/call`,
+          );
+      }
       const t0 = performance.now();
       const parallel = PARALLEL > 1 ? await runMany(server, EXECUTIONS, PARALLEL) : [];
-      return { sequential, parallel, parallelSeconds: (performance.now() - t0) / 1000 };
+      return {
+        sequential,
+        parallel,
+        parallelSeconds: (performance.now() - t0) / 1000,
+        cpuPerTask,
+        wallPerTask,
+      };
     } finally {
       await runner.stop(1000);
       await server.stop();
@@ -179,6 +225,9 @@ function report(name: string, f: Figures, goal: boolean): void {
   };
   console.log(`\n${name}`);
   line(`sequential (${f.sequential.length})`, f.sequential);
+  console.log(
+    `  ${''.padEnd(24)} CPU of server + runner ${ms(f.cpuPerTask)} per task of ${ms(f.wallPerTask)} wall (${((100 * f.cpuPerTask) / f.wallPerTask).toFixed(0)}% busy)`,
+  );
   if (f.parallel.length > 0) {
     line(`${PARALLEL} in flight (${f.parallel.length})`, f.parallel);
     console.log(
