@@ -15,6 +15,7 @@
  * time includes the server's work for it, same process), per task.
  *
  *   npx node bench/server-runner-overhead.ts [--executions N] [--parallel P] [--tasks T] [--type log|return] [--trace]
+ *     [--backend both|postgres|pglite]
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     type: { type: 'string', default: 'log' },
     warmup: { type: 'string', default: '3' },
     trace: { type: 'boolean', default: false },
+    backend: { type: 'string', default: 'both' },
   },
 });
 const EXECUTIONS = Number(values.executions);
@@ -97,6 +99,20 @@ if (values.trace) {
       r.n++;
       routes.set(route, r);
     }
+  };
+}
+
+// --trace: Postgres statements by kind (first words), counted.
+const statements = new Map<string, number>();
+if (values.trace) {
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const plainQuery = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    const text = typeof q === 'string' ? q : ((q as { text?: string } | undefined)?.text ?? '');
+    const kind = text.trim().replace(/\s+/g, ' ').slice(0, 60);
+    statements.set(kind, (statements.get(kind) ?? 0) + 1);
+    return plainQuery.apply(this, args);
   };
 }
 
@@ -174,6 +190,7 @@ async function measure(db: Database): Promise<Figures> {
     try {
       await runMany(server, WARMUP, 1);
       routes.clear();
+      statements.clear();
       const cpu0 = process.cpuUsage();
       const wall0 = performance.now();
       const sequential = await runMany(server, EXECUTIONS, 1);
@@ -187,6 +204,10 @@ async function measure(db: Database): Promise<Figures> {
           console.log(
             `    ${route.padEnd(40)} ${(r.ms / n).toFixed(2).padStart(7)} ms/task  ${(r.n / n).toFixed(2)} calls/task  ${(r.ms / r.n).toFixed(2)} ms/call`,
           );
+        const all = [...statements.values()].reduce((a, b) => a + b, 0);
+        console.log(`  Postgres statements per task: ${(all / n).toFixed(1)}; the most frequent:`);
+        for (const [kind, c] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 20))
+          console.log(`    ${(c / n).toFixed(2).padStart(6)}  ${kind}`);
       }
       const t0 = performance.now();
       const parallel = PARALLEL > 1 ? await runMany(server, EXECUTIONS, PARALLEL) : [];
@@ -243,10 +264,12 @@ console.log(
 );
 
 const pgProbe = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-const postgresUp = await pgProbe.connect().then(
-  () => true,
-  () => false,
-);
+const postgresUp =
+  values.backend !== 'pglite' &&
+  (await pgProbe.connect().then(
+    () => true,
+    () => false,
+  ));
 if (postgresUp) {
   const schema = `bench_${Date.now().toString(36)}`;
   const db = await openPostgres({ url: POSTGRES_URL, schema, maxConnections: 10 });
@@ -263,7 +286,7 @@ if (postgresUp) {
 }
 await pgProbe.end().catch(() => {});
 
-{
+if (values.backend !== 'postgres') {
   const db = await openMemoryPglite('bench');
   try {
     report('PGlite (in memory, this process)', await measure(db), true);
