@@ -82,7 +82,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const began = Date.now();
 const deadline = began + DURATION_S * 1000;
 const settleMs = Math.min(120_000, DURATION_S * 300);
-const stamp = () => `t+${((Date.now() - began) / 1000).toFixed(1).padStart(6)}s`;
+const stamp = () =>
+  `${new Date().toISOString().slice(11, 23)} t+${((Date.now() - began) / 1000).toFixed(1).padStart(6)}s`;
 const say = (line: string) => console.log(`${stamp()} ${line}`);
 
 // ---- Processes --------------------------------------------------------------------------------
@@ -156,9 +157,19 @@ interface ExecutionDoc {
   id: string;
   flowId: string;
   parentId?: string | null;
-  state: { current: string; startDate?: string; endDate?: string };
+  state: {
+    current: string;
+    startDate?: string;
+    endDate?: string;
+    histories?: Array<{ state: string; date: string }>;
+  };
   labels?: Array<{ key: string; value: string }>;
-  taskRunList?: Array<{ id: string; taskId: string; state: { current: string }; attempts?: unknown[] }>;
+  taskRunList?: Array<{
+    id: string;
+    taskId: string;
+    state: { current: string; histories?: Array<{ state: string; date: string }> };
+    attempts?: unknown[];
+  }>;
 }
 
 interface Started {
@@ -171,6 +182,46 @@ interface Started {
   terminalAt?: number;
   state?: string;
 }
+
+/** What is known of one execution that missed a goal: its histories, evidence, jobs and logs. */
+async function explain(id: string, doc: ExecutionDoc | undefined, evidenceLines: string[]): Promise<void> {
+  console.log(`\n-- ${id} (${doc?.flowId ?? 'missing'})`);
+  const hist = (h?: Array<{ state: string; date: string }>) =>
+    (h ?? []).map((x) => `${x.state}@${x.date.slice(11, 23)}`).join(' ');
+  console.log(`  execution: ${hist(doc?.state.histories)}`);
+  for (const r of doc?.taskRunList ?? []) console.log(`  ${r.taskId} ${r.id}: ${hist(r.state.histories)}`);
+  for (const l of evidenceLines.filter((x) => x.startsWith(`${id}/`))) console.log(`  evidence ${l}`);
+  if (chaosUrl !== undefined) {
+    const c = new pg.Client({ connectionString: chaosUrl });
+    await c.connect();
+    try {
+      const { rows } = await c.query(
+        `SELECT job_id, task_id, attempt, state, runner_name, created_at, leased_at, lease_expires_at, ended_at
+           FROM osprey.task_jobs WHERE execution_id = $1 ORDER BY created_at`,
+        [id],
+      );
+      const t = (d: Date | null) => (d === null ? '-' : d.toISOString().slice(11, 23));
+      for (const j of rows)
+        console.log(
+          `  job ${j.job_id} ${j.task_id}#${j.attempt} ${j.state} on ${j.runner_name ?? '-'}: created ${t(j.created_at)} leased ${t(j.leased_at)} expires ${t(j.lease_expires_at)} ended ${t(j.ended_at)}`,
+        );
+    } finally {
+      await c.end();
+    }
+  }
+  const logs = await apiAny<Array<{ timestamp: string; level: string; taskId?: string; message: string }>>(
+    'GET',
+    `/api/v1/logs/${id}`,
+    Date.now() + 10_000,
+  ).catch(() => undefined);
+  for (const l of logs?.body ?? [])
+    if (l.level !== 'INFO' && l.level !== 'DEBUG' && l.level !== 'TRACE')
+      console.log(
+        `  log ${l.timestamp.slice(11, 23)} ${l.level} ${l.taskId ?? ''} ${l.message.slice(0, 200)}`,
+      );
+}
+
+let chaosUrl: string | undefined;
 
 // ---- Main -------------------------------------------------------------------------------------
 
@@ -240,6 +291,7 @@ try {
     const url = new URL(ADMIN_URL);
     url.pathname = `/${dbName}`;
     const databaseUrl = url.toString();
+    chaosUrl = databaseUrl;
     const ports = [await freePort(), await freePort()];
     servers = ports.map((p) => `http://127.0.0.1:${p}`);
     const serverEnv = (port: number) => ({
@@ -472,7 +524,10 @@ try {
 
   const lines = (await readFile(evidence, 'utf8')).split('\n').filter((l) => l !== '');
   const seen = new Map<string, number>();
-  for (const l of lines) seen.set(l, (seen.get(l) ?? 0) + 1);
+  for (const l of lines) {
+    const key = l.split(' ')[0] as string;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
   const twice = [...seen].filter(([, n]) => n > 1);
 
   console.log(`\n==== test/chaos/chaos.ts, seed ${SEED} (${PGLITE ? 'PGlite, osprey dev' : 'Postgres'})`);
@@ -509,7 +564,13 @@ try {
         `tasks ${JSON.stringify(d?.taskRunList?.map((r) => [r.taskId, r.state.current, r.attempts?.length]))}`,
     );
   }
-  for (const [line, n] of twice.slice(0, 20)) console.log(`  ran ${n}×: ${line}`);
+  for (const [key, n] of twice.slice(0, 20))
+    console.log(`  ran ${n}×: ${lines.filter((l) => l.startsWith(`${key} `)).join(' | ')}`);
+  const suspects = [
+    ...[...missing, ...neverTerminal, ...stuck].map((s) => s.id),
+    ...twice.map(([key]) => key.split('/')[0] as string),
+  ];
+  for (const id of [...new Set(suspects)].slice(0, 5)) await explain(id, byId.get(id), lines);
   console.log(`(${((Date.now() - began) / 1000).toFixed(0)} s; seed ${SEED})`);
   process.exitCode = lost + stuck.length + twice.length === 0 ? 0 : 1;
 } finally {

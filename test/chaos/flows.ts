@@ -1,6 +1,6 @@
 /**
  * The flows of the chaos run (namespace `chaos`). Every task that does work is a shell task whose
- * first command appends `executionId/taskRunId/attempt` to the evidence file, and has a retry
+ * first command appends `executionId/taskRunId/attempt HH:MM:SS.mmm` to the evidence file, and has a retry
  * policy, so a runner killed under it costs an attempt, not the execution.
  */
 export const EVIDENCE_PLACEHOLDER = '__EVIDENCE__';
@@ -17,7 +17,7 @@ function mark(id: string, indent: string, extra: string[] = []): string {
     `${indent}  type: io.kestra.plugin.scripts.shell.Commands`,
     RETRY(`${indent}  `),
     `${indent}  commands:`,
-    `${indent}    - echo "{{ execution.id }}/{{ taskrun.id }}/{{ taskrun.attemptsCount }}" >> ${EVIDENCE_PLACEHOLDER}`,
+    `${indent}    - echo "{{ execution.id }}/{{ taskrun.id }}/{{ taskrun.attemptsCount }} $(date -u +%T.%3N)" >> ${EVIDENCE_PLACEHOLDER}`,
     ...extra.map((c) => `${indent}    - ${c}`),
   ].join('\n');
 }
