@@ -67,16 +67,21 @@ const LEASE_TTL_MS = 10_000;
 
 // ---- Seeded randomness (mulberry32) ----------------------------------------------------------
 
-let rngState = SEED >>> 0;
-function random(): number {
-  rngState = (rngState + 0x6d2b79f5) >>> 0;
-  let t = rngState;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** A stream of numbers in [0, 1) from `seed`: the flow mix and the chaos schedule have their own. */
+function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
-const between = (lo: number, hi: number) => lo + (hi - lo) * random();
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+const mixRandom = rng(SEED);
+const chaosRandom = rng(SEED ^ 0x5bd1e995);
+const between = (lo: number, hi: number) => lo + (hi - lo) * chaosRandom();
+const pick = <T>(xs: readonly T[], random = chaosRandom): T => xs[Math.floor(random() * xs.length)] as T;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const began = Date.now();
@@ -127,12 +132,15 @@ async function kill(m: Member): Promise<void> {
 let servers: string[] = [];
 
 async function api<T>(method: string, path: string, server?: string): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server ?? pick(servers)}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
-    ...(method === 'POST' ? { body: '{}' } : {}),
-    signal: AbortSignal.timeout(15_000),
-  });
+  const res = await fetch(
+    `${server ?? (servers[Math.floor(Math.random() * servers.length)] as string)}${path}`,
+    {
+      method,
+      headers: { Authorization: `Bearer ${API_TOKEN}`, 'Content-Type': 'application/json' },
+      ...(method === 'POST' ? { body: '{}' } : {}),
+      signal: AbortSignal.timeout(15_000),
+    },
+  );
   const text = await res.text();
   return { status: res.status, body: (text === '' ? null : JSON.parse(text)) as T };
 }
@@ -380,7 +388,7 @@ try {
   const startPhaseEnd = deadline - settleMs - 15_000;
 
   async function startOne(key: number): Promise<void> {
-    const flow = pick(MIX);
+    const flow = pick(MIX, mixRandom);
     let failedTries = 0;
     for (let i = 0; Date.now() < startPhaseEnd; i++) {
       const server = servers[(key + i) % servers.length] as string;
