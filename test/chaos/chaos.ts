@@ -17,7 +17,7 @@
  * Goal 0 / 0 / 0. Bounded by `--duration` (seconds, whole run).
  *
  *   npx node test/chaos/chaos.ts [--executions 1000] [--duration 600] [--seed N] [--pglite]
- *                                [--in-flight 16] [--keep]
+ *                                [--in-flight 16] [--kill all|servers|runners] [--keep]
  */
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +41,7 @@ const { values } = parseArgs({
     pglite: { type: 'boolean', default: false },
     'in-flight': { type: 'string', default: '16' },
     keep: { type: 'boolean', default: false },
+    kill: { type: 'string', default: 'all' },
   },
 });
 const EXECUTIONS = Number(values.executions);
@@ -48,6 +49,11 @@ const DURATION_S = Number(values.duration);
 const IN_FLIGHT = Number(values['in-flight']);
 const SEED = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
 const PGLITE = values.pglite;
+const KILL = values.kill;
+if (!['all', 'servers', 'runners'].includes(KILL)) {
+  console.error('test/chaos/chaos.ts: --kill is all, servers or runners');
+  process.exit(2);
+}
 if (
   ![EXECUTIONS, DURATION_S, IN_FLIGHT, SEED].every((n) => Number.isInteger(n) && n >= 0) ||
   DURATION_S < 30
@@ -438,7 +444,10 @@ try {
     while (chaosOn && Date.now() < startPhaseEnd) {
       await sleep(between(500, 4000));
       if (!chaosOn) break;
-      const victim = pick(members);
+      const victims = members.filter(
+        (m) => KILL === 'all' || m.kind === 'dev' || (KILL === 'servers') === (m.kind === 'server'),
+      );
+      const victim = pick(victims);
       const down = between(200, 3000);
       say(`SIGKILL ${victim.name} (pid ${victim.proc?.child.pid}); restart in ${(down / 1000).toFixed(1)} s`);
       await kill(victim);
