@@ -17,7 +17,7 @@
  * Goal 0 / 0 / 0. Bounded by `--duration` (seconds, whole run).
  *
  *   npx node test/chaos/chaos.ts [--executions 1000] [--duration 600] [--seed N] [--pglite]
- *                                [--in-flight 16] [--kill all|servers|runners] [--keep]
+ *                                [--in-flight 16] [--kill all|servers|runners] [--settle 120] [--keep]
  */
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     'in-flight': { type: 'string', default: '16' },
     keep: { type: 'boolean', default: false },
     kill: { type: 'string', default: 'all' },
+    settle: { type: 'string' },
   },
 });
 const EXECUTIONS = Number(values.executions);
@@ -92,7 +93,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const began = Date.now();
 const deadline = began + DURATION_S * 1000;
-const settleMs = Math.min(120_000, DURATION_S * 300);
+// After the chaos: time for the system to settle (default 120 s, at most 40% of the run).
+const settleMs = Math.min(Number(values.settle ?? 120) * 1000, DURATION_S * 400);
+// `osprey dev` boots in seconds (PGlite recovery): kills further apart, or nothing would progress.
+const KILL_GAP_MS: [number, number] = PGLITE ? [5_000, 20_000] : [500, 4_000];
 const stamp = () =>
   `${new Date().toISOString().slice(11, 23)} t+${((Date.now() - began) / 1000).toFixed(1).padStart(6)}s`;
 const say = (line: string) => console.log(`${stamp()} ${line}`);
@@ -262,7 +266,10 @@ async function cleanup(): Promise<void> {
     await m.proc?.kill('SIGKILL');
     await keepOutput(m).catch(() => {});
   }
-  if (admin !== undefined && dbName !== undefined) {
+  if (admin !== undefined && dbName !== undefined && values.keep) {
+    console.log(`kept database ${dbName}`);
+    await admin.end().catch(() => {});
+  } else if (admin !== undefined && dbName !== undefined) {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch((e: Error) => {
       console.error(`could not drop database ${dbName}: ${e.message}`);
     });
@@ -442,7 +449,7 @@ try {
   let chaosOn = true;
   const chaos = (async () => {
     while (chaosOn && Date.now() < startPhaseEnd) {
-      await sleep(between(500, 4000));
+      await sleep(between(...KILL_GAP_MS));
       if (!chaosOn) break;
       const victims = members.filter(
         (m) => KILL === 'all' || m.kind === 'dev' || (KILL === 'servers') === (m.kind === 'server'),
