@@ -223,6 +223,18 @@ async function explain(id: string, doc: ExecutionDoc | undefined, evidenceLines:
         console.log(
           `  job ${j.job_id} ${j.task_id}#${j.attempt} ${j.state} on ${j.runner_name ?? '-'}: created ${t(j.created_at)} leased ${t(j.leased_at)} expires ${t(j.lease_expires_at)} ended ${t(j.ended_at)}`,
         );
+      // Engine messages (timers, side effects) of the execution, as pg-boss holds them.
+      const engine = await c
+        .query(
+          `SELECT id, state, retry_count, start_after, started_on, completed_on FROM osprey_pgboss.job
+            WHERE name = 'osprey.engine' AND data::text LIKE '%' || $1 || '%' ORDER BY created_on`,
+          [id],
+        )
+        .catch((e: Error) => ({ rows: [{ error: e.message }] }));
+      for (const j of engine.rows)
+        console.log(
+          `  engine job ${JSON.stringify(j, (_k, v) => (typeof v === 'string' && /^\d{4}-/.test(v) ? v.slice(11, 23) : v))}`,
+        );
     } finally {
       await c.end();
     }
