@@ -173,7 +173,22 @@ export class RemoteRunner {
   async #claimLoop(): Promise<void> {
     const { concurrency, workerGroup } = this.#options;
     let failures = 0;
+    /** A claim failed on the way: the app may have leased jobs whose answer never arrived. */
+    let unanswered = false;
     while (!this.#stopping) {
+      if (unanswered) {
+        // Hand them back (keeping the running ones) before claiming again, so they do not wait for
+        // their lease to run out while this runner is alive.
+        try {
+          await this.#client.returnLeases([...this.#running.keys()]);
+          unanswered = false;
+        } catch (e) {
+          if (this.#stopping) break;
+          failures++;
+          await sleep(Math.min(2000, 50 * 2 ** failures), this.#claimAbort.signal);
+          continue;
+        }
+      }
       const free = concurrency - this.#running.size;
       if (free <= 0) {
         await new Promise<void>((resolve) => {
@@ -212,6 +227,7 @@ export class RemoteRunner {
           continue;
         }
         if (e instanceof Unreachable) {
+          unanswered = true;
           failures++;
           if (failures === 1 || failures % 20 === 0)
             this.#log(`runner ${this.#options.name}: ${e.message}; retrying`);
