@@ -42,7 +42,8 @@ if (process.argv.includes('--check')) {
   } catch {
     stale.push(`${OUT} is missing`);
   }
-  if (committed !== undefined && !committed.equals(bytes)) stale.push('action/dist/index.js differs from a fresh bundle');
+  if (committed !== undefined && !committed.equals(bytes))
+    stale.push('action/dist/index.js differs from a fresh bundle');
   const extra = readdirSync(join(ROOT, 'action/dist')).filter((f) => f !== 'index.js');
   if (extra.length > 0) stale.push(`action/dist holds files the build does not make: ${extra.join(', ')}`);
   if (stale.length > 0) {
