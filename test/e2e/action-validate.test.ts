@@ -39,17 +39,15 @@ test('a failing validate: an annotation at each problem line and column, the ste
   });
   const r = await runStep(ws, { command: 'validate' });
   assert.equal(r.code, 1, r.stdout);
-  const shown = annotations(r.stdout);
+  const shown = annotations(r.stdout).filter((a) => a.props['file'] !== undefined);
   assert.deepEqual(
     shown.map((a) => [a.level, a.props['file'], a.props['line'], a.props['col'], a.props['title']]),
     [
       ['error', 'flows/company/team/many.yaml', '9', '5', 'unknown-property'],
       ['error', 'flows/company/team/many.yaml', '11', '9', 'duplicate-task-id'],
       ['error', 'flows/company/team/many.yaml', '13', '12', 'invalid-value'],
-      ['warning', 'flows/company/team/many.yaml', '4', '5', 'file-name-mismatch'],
-    ].filter((a) => shown.some((s) => s.props['title'] === a[4])),
+    ],
   );
-  assert.ok(shown.length >= 3);
   assert.match(
     r.stdout,
     /^::error title=unknown-property,file=flows\/company\/team\/many\.yaml,line=9,endLine=9,col=5,endColumn=\d+::task 'a': unknown property 'colour'/m,
