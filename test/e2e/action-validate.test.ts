@@ -1,8 +1,11 @@
 /** `command: validate` of the Action bundle, started the way the Actions runner starts it. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { parse } from 'yaml';
 import { annotations, inputVariable, ROOT, runStep, workspaceWith } from './action-support.ts';
 
 const fixture = (name: string) => readFileSync(join(ROOT, 'test/fixtures/flows', name), 'utf8');
@@ -106,4 +109,20 @@ test('bad inputs and an empty repository fail with what to do', async () => {
   const ok = await runStep(nested, { command: 'validate', path: 'osprey' });
   assert.equal(ok.code, 0, ok.stdout);
   assert.match(ok.summary, /`osprey\/flows\/company\/team\/a\.yaml`/);
+});
+
+test('osprey init writes a workflow that validates with this Action, pinned to this version', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'osprey-init-action-')), 'repo');
+  const init = spawnSync(process.execPath, [join(ROOT, 'bin/osprey.js'), 'init', dir], { encoding: 'utf8' });
+  assert.equal(init.status, 0, init.stderr);
+  const workflow = parse(readFileSync(join(dir, '.github/workflows/osprey.yml'), 'utf8'));
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const steps = workflow.jobs.validate.steps as Array<{ uses?: string; with?: Record<string, string> }>;
+  const step = steps.find((s) => s.uses?.startsWith('osprey-dev/osprey@'));
+  assert.equal(step?.uses, `osprey-dev/osprey@v${version}`);
+  assert.ok(Object.hasOwn(workflow.on, 'pull_request'));
+  assert.match(readFileSync(join(dir, 'README.md'), 'utf8'), /install the Osprey GitHub App/);
+  const r = await runStep(dir, step.with ?? {});
+  assert.equal(r.code, 0, r.stdout);
+  assert.match(r.summary, /✅ 1 flow file checked/);
 });
