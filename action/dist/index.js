@@ -74963,7 +74963,7 @@ function overflowSection(overflow) {
     "",
     "### Not shown as annotations",
     "",
-    `GitHub shows ${SHOWN_PER_STEP} error and ${SHOWN_PER_STEP} warning annotations per step; these ${overflow.length} more (${errors} errors, ${overflow.length - errors} warnings) are listed here and in the log.`,
+    `GitHub shows ${SHOWN_PER_STEP} error and ${SHOWN_PER_STEP} warning annotations per step; these ${overflow.length} more (${plural(errors, "error")}, ${plural(overflow.length - errors, "warning")}) are listed here and in the log.`,
     "",
     table(
       ["where", "severity", "problem"],

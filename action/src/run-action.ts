@@ -8,7 +8,7 @@ import type * as Core from '@actions/core';
 import { Annotator, type Problem, SHOWN_PER_STEP } from './annotations.ts';
 import type { ActionContext, StepResult } from './context.ts';
 import { InputError, readInputs } from './inputs.ts';
-import { cell, code, table } from './markdown.ts';
+import { cell, code, plural, table } from './markdown.ts';
 import { runCommand } from './run.ts';
 import { testCommand } from './test-command.ts';
 import { triggerCommand } from './trigger.ts';
@@ -86,7 +86,7 @@ export function overflowSection(overflow: readonly Problem[]): string {
     '',
     '### Not shown as annotations',
     '',
-    `GitHub shows ${SHOWN_PER_STEP} error and ${SHOWN_PER_STEP} warning annotations per step; these ${overflow.length} more (${errors} errors, ${overflow.length - errors} warnings) are listed here and in the log.`,
+    `GitHub shows ${SHOWN_PER_STEP} error and ${SHOWN_PER_STEP} warning annotations per step; these ${overflow.length} more (${plural(errors, 'error')}, ${plural(overflow.length - errors, 'warning')}) are listed here and in the log.`,
     '',
     table(
       ['where', 'severity', 'problem'],
