@@ -115,3 +115,29 @@ test('test: validates every flow, then runs the listed ones; one failing run fai
     /\| `company\.team\.greet` \| `\w+` \| SUCCESS \|\n\| `company\.team\.broken` \| `\w+` \| FAILED \|/,
   );
 });
+
+test('run: past the timeout the execution is killed and the step fails; SECRET_* values are masked', async () => {
+  const slow = `id: slow
+namespace: company.team
+tasks:
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT30S
+`;
+  const ws = workspaceWith({ 'flows/company/team/slow.yaml': slow });
+  const secret = 'hunter2-very-secret';
+  const started = Date.now();
+  const r = await runStep(
+    ws,
+    { command: 'run', flow: 'company.team.slow', timeout: '1s' },
+    { SECRET_API_KEY: Buffer.from(secret).toString('base64') },
+  );
+  assert.ok(Date.now() - started < 20_000, 'the step does not wait for the 30 s sleep');
+  assert.equal(r.code, 1, r.stdout);
+  assert.equal(r.outputs['state'], 'KILLED');
+  assert.match(
+    r.stdout,
+    /^::error::execution \w+ of company\.team\.slow ended KILLED \(killed after the timeout of 1 s\)$/m,
+  );
+  assert.match(r.stdout, new RegExp(`^::add-mask::${secret}$`, 'm'));
+});
