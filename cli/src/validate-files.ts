@@ -19,7 +19,12 @@ export interface ValidationReport {
   warnings: number;
 }
 
-export function validateFiles(files: readonly string[], cwd: string = process.cwd()): ValidationReport {
+/** `onDocument` sees each readable file's parsed document (the Action draws its task graph). */
+export function validateFiles(
+  files: readonly string[],
+  cwd: string = process.cwd(),
+  onDocument?: (report: FileReport, document: unknown) => void,
+): ValidationReport {
   const reports: FileReport[] = [];
   const declared = new Map<string, string>();
   for (const path of files) {
@@ -65,6 +70,7 @@ export function validateFiles(files: readonly string[], cwd: string = process.cw
       }
     }
     reports.push(report);
+    onDocument?.(report, result.source.value);
   }
   const all = reports.flatMap((r) => r.issues);
   return {

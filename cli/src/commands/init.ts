@@ -30,7 +30,11 @@ export async function main(argv: string[]): Promise<number> {
   // Only the template's content: not the data `osprey dev templates/demo` leaves in `.osprey/`.
   cpSync(TEMPLATE, target, { recursive: true, filter: (source) => !isLocalState(source) });
   console.log(`Created a flow repository in ${target}:`);
-  for (const f of ['flows/company/team/hello_world.yaml', 'namespaces/company/kv.yaml'])
+  for (const f of [
+    'flows/company/team/hello_world.yaml',
+    'namespaces/company/kv.yaml',
+    '.github/workflows/osprey.yml',
+  ])
     console.log(`  ${join(target, f)}`);
   console.log(
     `\nNext: cd ${argv[0] ?? '.'} && npx osprey validate && npx osprey run flows/company/team/hello_world.yaml`,

@@ -54,7 +54,8 @@ function clock(timestamp: string): string {
   return Number.isNaN(d.getTime()) ? timestamp : d.toISOString().slice(11, 23);
 }
 
-function logLine(out: Out, execution: ExecutionDocument, log: LogEntry): string {
+/** One log line as both views print it: time, level, the task run (or the flow), the message. */
+export function logLine(out: Out, execution: ExecutionDocument, log: LogEntry): string {
   const run =
     log.taskRunId === undefined ? undefined : execution.taskRunList.find((t) => t.id === log.taskRunId);
   const who = run === undefined ? (log.taskId ?? execution.flowId) : labelOf(run);

@@ -103,6 +103,37 @@ async function startAndWait(
   stderr: NodeJS.WriteStream,
   request: StartRequest,
 ): Promise<ExecutionDocument | undefined> {
+  try {
+    return await followExecution(executions, request, { view, stderr });
+  } catch (e) {
+    if (!(e instanceof InputsRefused)) throw e;
+    for (const p of e.problems) stderr.write(`osprey run: input '${p.input}': ${p.message}\n`);
+    stderr.write(
+      'osprey run: no execution was created; pass inputs with --input key=value or --inputs-file\n',
+    );
+    return undefined;
+  }
+}
+
+export interface FollowOptions {
+  view?: ProgressView | undefined;
+  /** Where the Ctrl-C messages go. */
+  stderr: NodeJS.WritableStream;
+  /** When it aborts (a timeout), the execution is killed and followed to its end. */
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Start an execution on `executions`, show every change on the view and resolve with its final
+ * document. Ctrl-C kills it (twice quits at once); so does `signal`. Throws `InputsRefused` when
+ * the inputs were refused (nothing was created). Shared by `osprey run` and the GitHub Action.
+ */
+export async function followExecution(
+  executions: ExecutionService,
+  request: StartRequest,
+  options: FollowOptions,
+): Promise<ExecutionDocument> {
+  const { view, stderr, signal } = options;
   // Events may arrive before `start` returns the id: keep them until it is known.
   let id: string | undefined;
   const early: ExecutionEvent[] = [];
@@ -110,34 +141,32 @@ async function startAndWait(
     if (id === undefined) early.push(event);
     else if (event.execution.id === id) view?.update(event.execution, event.logs ?? []);
   });
+  const kill = (why: string) => {
+    if (id === undefined) return;
+    stderr.write(why);
+    executions
+      .kill(id)
+      .catch((e: Error) => stderr.write(`osprey: could not kill execution ${id}: ${e.message}\n`));
+  };
   let interrupts = 0;
   const onInterrupt = () => {
     interrupts += 1;
     if (interrupts > 1 || id === undefined) process.exit(130);
-    stderr.write('\nKilling the execution (press Ctrl-C again to quit at once)...\n');
-    executions
-      .kill(id)
-      .catch((e: Error) => stderr.write(`osprey run: could not kill execution ${id}: ${e.message}\n`));
+    kill('\nKilling the execution (press Ctrl-C again to quit at once)...\n');
   };
+  const onAbort = () => kill(`Killing execution ${id}: ${String(signal?.reason ?? 'aborted')}\n`);
   process.on('SIGINT', onInterrupt);
   try {
-    let started: ExecutionDocument;
-    try {
-      started = await executions.start(request);
-    } catch (e) {
-      if (!(e instanceof InputsRefused)) throw e;
-      for (const p of e.problems) stderr.write(`osprey run: input '${p.input}': ${p.message}\n`);
-      stderr.write(
-        'osprey run: no execution was created; pass inputs with --input key=value or --inputs-file\n',
-      );
-      return undefined;
-    }
+    const started = await executions.start(request);
     id = started.id;
     for (const event of early) if (event.execution.id === id) view?.update(event.execution, event.logs ?? []);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     const final = await executions.waitForTerminal(id);
     view?.finish(final);
     return final;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     unsubscribe();
     process.off('SIGINT', onInterrupt);
   }
