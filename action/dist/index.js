@@ -70195,7 +70195,10 @@ var ExecutionServiceBase = class {
   }
   // ---- ExecutionService -------------------------------------------------------------------------
   async start(request) {
-    return toDocument(await this.create(request, {}));
+    if (request.id === void 0) return toDocument(await this.create(request, {}));
+    const existing = await this.deps.store.load(request.id);
+    if (existing !== void 0) return toDocument(existing.execution);
+    return toDocument(await this.create(request, { id: request.id }));
   }
   async get(id) {
     const stored = await this.deps.store.load(id);
@@ -70424,10 +70427,13 @@ var LocalExecutionService = class extends ExecutionServiceBase {
 };
 
 // app/src/execution/ids.ts
-import { randomBytes } from "node:crypto";
+import { createHash as createHash2, randomBytes } from "node:crypto";
 var ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 function newId() {
-  let n2 = BigInt(`0x${randomBytes(16).toString("hex")}`);
+  return encode3(randomBytes(16));
+}
+function encode3(bytes) {
+  let n2 = BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
   let out = "";
   for (let i = 0; i < 22; i++) {
     out = ALPHABET[Number(n2 % 62n)] + out;

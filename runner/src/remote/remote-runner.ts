@@ -182,7 +182,7 @@ export class RemoteRunner {
         try {
           await this.#client.returnLeases([...this.#running.keys()]);
           unanswered = false;
-        } catch (e) {
+        } catch {
           if (this.#stopping) break;
           failures++;
           await sleep(Math.min(2000, 50 * 2 ** failures), this.#claimAbort.signal);
