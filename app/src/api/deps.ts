@@ -17,6 +17,8 @@ export interface ExecutionQuery {
   namespace?: string;
   flowId?: string;
   states?: readonly StateName[];
+  /** Kestra's `q`: case-insensitive text in the id, `namespace.flowId` or a label `key:value`. */
+  text?: string;
   /** 1-based, as in Kestra. */
   page: number;
   size: number;
@@ -28,7 +30,7 @@ export interface ExecutionPage {
   total: number;
 }
 
-/** Finding executions by namespace, flow and state, newest first. */
+/** Finding executions by namespace, flow, state and text, newest first. */
 export interface ExecutionSearch {
   search(query: ExecutionQuery): Promise<ExecutionPage>;
 }
@@ -37,6 +39,8 @@ export interface ExecutionSearch {
 export interface FlowCatalog extends Pick<FlowRevisionStore, 'latest' | 'history'> {
   /** The latest, not deleted revision of every flow of exactly `namespace`, by flow id. */
   inNamespace(namespace: string): Promise<FlowRevision[]>;
+  /** The latest, not deleted revision of every flow, of `namespace` and the namespaces under it when given. */
+  list(namespace?: string): Promise<FlowRevision[]>;
 }
 
 export type KvApi = Pick<KvService, 'entry' | 'set' | 'delete' | 'list'>;
