@@ -7,6 +7,7 @@
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { SecretMasker } from '../../../runner/src/masking.ts';
 import type { TokenService } from '../auth/token-service.ts';
+import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
 import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
@@ -58,6 +59,8 @@ export interface ApiDeps {
   validate: (source: string) => ValidationResult;
   /** Secret values to keep out of every answer; values written through the API are added to it. */
   masker?: SecretMasker;
+  /** The web console's cookie sessions: API requests without a bearer token may use one. */
+  session?: ConsoleSession;
   /** Largest request body in bytes (default 32 MiB; KV values and secrets 1 MiB). */
   maxBodyBytes?: number;
 }
