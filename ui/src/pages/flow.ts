@@ -129,6 +129,8 @@ function startForm(flow: FlowDocument): HTMLElement {
     'form',
     {
       class: 'card start',
+      // The server checks the inputs, and its answer lands on the field (no browser-only rules).
+      noValidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
         fill(formError);
