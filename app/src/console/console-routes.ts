@@ -102,14 +102,12 @@ export function consoleRoutes(options: ConsoleOptions): Hono {
     return c.json({ signedIn: false });
   });
 
-  app.use(
-    '/assets/*',
-    serveStatic({
-      root: dist,
-      rewriteRequestPath: (path) => path.replace(/^\/ui/, ''),
-      onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
-    }),
-  );
+  // Asset names carry a hash of their content: they never change.
+  app.use('/assets/*', async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  app.use('/assets/*', serveStatic({ root: dist, rewriteRequestPath: (path) => path.replace(/^\/ui/, '') }));
   app.get('/assets/*', (c) => c.text(`no console asset ${c.req.path}`, 404));
 
   // Everything else is a page of the app: history-API fallback.
