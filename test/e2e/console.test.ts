@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -237,5 +238,69 @@ describe('web console (browser)', { skip }, () => {
     });
     assert.equal(((await res.json()) as { state: { current: string } }).state.current, 'KILLED');
     assert.ok(await page.locator('button[data-action=kill]').isDisabled());
+  });
+});
+
+describe('web console on osprey server (browser)', { skip }, () => {
+  let child: ChildProcess;
+  let browser: Browser;
+  let output = '';
+  const token = `osp_e2e_${'k'.repeat(40)}`;
+
+  before(async () => {
+    const env: Record<string, string | undefined> = { ...process.env };
+    env['OSPREY_API_TOKEN'] = token;
+    env['OSPREY_DATA_DIR'] = mkdtempSync(join(tmpdir(), 'osprey-console-server-'));
+    delete env['DATABASE_URL'];
+    delete env['PORT'];
+    delete env['APP_ID'];
+    // osprey server takes no port 0: ask the system for a free one.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    child = spawn(process.execPath, [bin, 'server', '--port', String(port), '--host', '127.0.0.1'], { env });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
+  });
+  after(async () => {
+    await browser?.close();
+    if (child?.exitCode === null) child.kill('SIGINT');
+  });
+
+  it('asks for an API token, even from this machine, then opens the page the link pointed at', async () => {
+    const deadline = Date.now() + 60_000;
+    let m: RegExpMatchArray | null = null;
+    while ((m = output.match(/listening on (http:\/\/\S+)/)) === null) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        throw new Error(`osprey server did not start:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const url = m[1] as string;
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${url}/ui/executions?state=FAILED`);
+    await page.waitForURL(/\/ui\/sign-in\?next=/);
+    await page.locator('#token').fill('osp_api_wrong');
+    await page.locator('form.sign-in button[type=submit]').click();
+    await page.locator('.field-error', { hasText: /invalid, revoked or expired/ }).waitFor();
+    await page.locator('#token').fill(token);
+    await page.screenshot({ path: join(root, 'docs/console-sign-in.png') });
+    await page.locator('form.sign-in button[type=submit]').click();
+    await page.waitForURL(/\/ui\/executions\?state=FAILED$/);
+    await page.locator('.results', { hasText: 'No execution matches.' }).waitFor();
+    await page.locator('#who', { hasText: 'signed in as admin' }).waitFor();
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'osprey_console');
+    assert.ok(session?.httpOnly, 'HttpOnly');
+    assert.equal(session?.sameSite, 'Strict');
+    await page.locator('#who button', { hasText: 'sign out' }).click();
+    await page.waitForURL(/\/ui\/sign-in/);
+    await page.goto(`${url}/ui/flows`);
+    await page.waitForURL(/\/ui\/sign-in\?next=%2Fui%2Fflows/);
   });
 });
