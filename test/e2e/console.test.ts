@@ -1,7 +1,8 @@
 /**
  * The web console in a real browser (Debian's chromium through playwright-core) against a real
  * `osprey dev` on PGlite: a check run's Details link, starting a flow from the generated form,
- * live logs, pause / resume / kill. Screenshots land in docs/console-*.png.
+ * live logs, pause / resume / kill, and sign-in on `osprey server`. `CONSOLE_SCREENSHOTS=docs` refreshes
+ * the screenshots in docs/console-*.png.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -15,6 +16,11 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/osprey.js');
 const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots go to docs/ with CONSOLE_SCREENSHOTS=docs (to refresh the committed ones), else to a temp folder. */
+const shots =
+  process.env['CONSOLE_SCREENSHOTS'] === 'docs'
+    ? join(root, 'docs')
+    : mkdtempSync(join(tmpdir(), 'osprey-console-shots-'));
 const skip = existsSync(CHROMIUM)
   ? false
   : `${CHROMIUM} is missing: apt-get install chromium to run the browser tests`;
@@ -104,7 +110,7 @@ describe('web console (browser)', { skip }, () => {
     return (await res.json()) as { id: string };
   };
   const shot = (name: string) =>
-    page.screenshot({ path: join(root, `docs/console-${name}.png`), fullPage: true });
+    page.screenshot({ path: join(shots, `console-${name}.png`), fullPage: true });
   const stateOf = (p: Page) => p.locator('.exec-head h1 .state');
 
   before(async () => {
@@ -273,12 +279,13 @@ describe('web console on osprey server (browser)', { skip }, () => {
 
   it('asks for an API token, even from this machine, then opens the page the link pointed at', async () => {
     const deadline = Date.now() + 60_000;
-    let m: RegExpMatchArray | null = null;
-    while ((m = output.match(/listening on (http:\/\/\S+)/)) === null) {
+    let m = output.match(/listening on (http:\/\/\S+)/);
+    while (m === null) {
       if (Date.now() > deadline || child.exitCode !== null) {
         throw new Error(`osprey server did not start:\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 50));
+      m = output.match(/listening on (http:\/\/\S+)/);
     }
     const url = m[1] as string;
     const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
@@ -289,7 +296,7 @@ describe('web console on osprey server (browser)', { skip }, () => {
     await page.locator('form.sign-in button[type=submit]').click();
     await page.locator('.field-error', { hasText: /invalid, revoked or expired/ }).waitFor();
     await page.locator('#token').fill(token);
-    await page.screenshot({ path: join(root, 'docs/console-sign-in.png') });
+    await page.screenshot({ path: join(shots, 'console-sign-in.png') });
     await page.locator('form.sign-in button[type=submit]').click();
     await page.waitForURL(/\/ui\/executions\?state=FAILED$/);
     await page.locator('.results', { hasText: 'No execution matches.' }).waitFor();
