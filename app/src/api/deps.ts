@@ -7,6 +7,7 @@
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { SecretMasker } from '../../../runner/src/masking.ts';
 import type { TokenService } from '../auth/token-service.ts';
+import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
 import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
@@ -17,6 +18,8 @@ export interface ExecutionQuery {
   namespace?: string;
   flowId?: string;
   states?: readonly StateName[];
+  /** Kestra's `q`: case-insensitive text in the id, `namespace.flowId` or a label `key:value`. */
+  text?: string;
   /** 1-based, as in Kestra. */
   page: number;
   size: number;
@@ -28,7 +31,7 @@ export interface ExecutionPage {
   total: number;
 }
 
-/** Finding executions by namespace, flow and state, newest first. */
+/** Finding executions by namespace, flow, state and text, newest first. */
 export interface ExecutionSearch {
   search(query: ExecutionQuery): Promise<ExecutionPage>;
 }
@@ -37,6 +40,8 @@ export interface ExecutionSearch {
 export interface FlowCatalog extends Pick<FlowRevisionStore, 'latest' | 'history'> {
   /** The latest, not deleted revision of every flow of exactly `namespace`, by flow id. */
   inNamespace(namespace: string): Promise<FlowRevision[]>;
+  /** The latest, not deleted revision of every flow, of `namespace` and the namespaces under it when given. */
+  list(namespace?: string): Promise<FlowRevision[]>;
 }
 
 export type KvApi = Pick<KvService, 'entry' | 'set' | 'delete' | 'list'>;
@@ -54,6 +59,8 @@ export interface ApiDeps {
   validate: (source: string) => ValidationResult;
   /** Secret values to keep out of every answer; values written through the API are added to it. */
   masker?: SecretMasker;
+  /** The web console's cookie sessions: API requests without a bearer token may use one. */
+  session?: ConsoleSession;
   /** Largest request body in bytes (default 32 MiB; KV values and secrets 1 MiB). */
   maxBodyBytes?: number;
 }

@@ -26,7 +26,7 @@ export function apiRoutes(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
 
   app.get('/health', (c) => c.json({ status: 'UP' }));
 
-  app.use('*', requireToken(deps.tokens, 'api'));
+  app.use('*', requireToken(deps.tokens, 'api', deps.session));
   const max = deps.maxBodyBytes ?? DEFAULT_MAX_BODY;
   app.use(
     '*',

@@ -1,11 +1,12 @@
 /**
  * hono middleware: `requireToken(tokens, 'api' | 'runner')` lets a request through only with a
- * valid `Authorization: Bearer <token>` and puts the caller in `c.var.principal`. Anything else
+ * valid `Authorization: Bearer <token>` (or, for the API, the web console's session cookie) and puts the caller in `c.var.principal`. Anything else
  * gets 401 with a JSON error, before any handler runs, so an unauthenticated request changes
  * nothing.
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { ConsoleSession } from '../console/console-session.ts';
 import type { Principal, TokenService } from './token-service.ts';
 
 export type RequiredToken = 'api' | 'runner';
@@ -25,9 +26,17 @@ export function bearerToken(header: string | undefined): string | undefined {
   return m?.[1];
 }
 
-export function requireToken(tokens: TokenService, kind: RequiredToken) {
+/** With `session`, an API request without a bearer token may use the web console's cookie instead. */
+export function requireToken(tokens: TokenService, kind: RequiredToken, session?: ConsoleSession) {
   return createMiddleware<{ Variables: AuthVariables }>(async (c, next) => {
-    const token = bearerToken(c.req.header('Authorization'));
+    let token = bearerToken(c.req.header('Authorization'));
+    if (token === undefined && kind === 'api' && session !== undefined) {
+      const fromCookie = await session.tokenOf(c);
+      if (fromCookie !== undefined && 'refused' in fromCookie) {
+        return c.json({ error: 'forbidden', message: fromCookie.refused }, 403);
+      }
+      token = fromCookie?.token;
+    }
     if (token === undefined) {
       return unauthorized(
         c,

@@ -87,6 +87,7 @@ export const ServerConfig = z
     ),
     OSPREY_RUNNER_TOKEN: token('OSPREY_RUNNER_TOKEN'),
     OSPREY_API_TOKEN: token('OSPREY_API_TOKEN'),
+    OSPREY_SESSION_SECRET: token('OSPREY_SESSION_SECRET'),
     OSPREY_SECRETS_KEY: optional(masterKey('OSPREY_SECRETS_KEY')),
     OSPREY_SECRETS_PREVIOUS_KEYS: optional(
       z.string().transform((text, ctx) => {
@@ -142,6 +143,7 @@ export const ServerConfig = z
       dataDir,
       runnerToken: env.OSPREY_RUNNER_TOKEN,
       apiToken: env.OSPREY_API_TOKEN,
+      sessionSecret: env.OSPREY_SESSION_SECRET,
       secrets: {
         masterKey: env.OSPREY_SECRETS_KEY,
         previousKeys: env.OSPREY_SECRETS_PREVIOUS_KEYS ?? [],

@@ -49,7 +49,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
   const config = loadServerConfig(env);
   const server = await createOspreyServer(
     config,
-    options.port === undefined ? {} : { port: options.port },
+    { localConsole: true, ...(options.port === undefined ? {} : { port: options.port }) },
     env,
   );
   let url: string;

@@ -4,10 +4,13 @@
  * registration pages. Routes are mounted after the runner routes so each keeps its own auth; the
  * webhook-trigger route before the API, since its key is its only credential (as in Kestra).
  */
+import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { SecretMasker } from '../../../runner/src/masking.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
+import { consoleRoutes } from '../console/console-routes.ts';
+import { consoleSession } from '../console/console-session.ts';
 import { systemClock } from '../execution/clock.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
@@ -25,23 +28,41 @@ export interface OspreyServerParts extends OspreyServer {
   readonly ports: ReturnType<typeof createPostgresPorts>;
 }
 
+export interface OspreyServerOptions extends CreateServerOptions {
+  /** `osprey dev`: visitors on this machine use the console without signing in (docs/console.md). */
+  localConsole?: boolean;
+}
+
 export async function createOspreyServer(
   config: ServerConfig,
-  options: CreateServerOptions = {},
+  options: OspreyServerOptions = {},
   env: Record<string, string | undefined> = process.env,
 ): Promise<OspreyServerParts> {
   const github = env['APP_ID'] ? loadGitHubAppConfig(env) : undefined;
-  const server = await createServer(config, options);
+  const { localConsole, ...serverOptions } = options;
+  const server = await createServer(config, serverOptions);
   const { db, executions, kv, secrets, tokens } = server.services;
   const flows = new DeployedFlows(db);
   const triggers = new DatabaseTriggerStore(db, systemClock);
   const ports = createPostgresPorts(db);
   const scheduler = new TriggerScheduler({ store: triggers, executions, flows, db, timeZone: 'UTC' });
 
+  // Without OSPREY_SESSION_SECRET console sign-ins last until the server restarts.
+  const session = consoleSession(config.sessionSecret ?? randomBytes(32));
   server.app.route('/', webhookRoutes({ store: triggers, executions, flows }));
+  server.app.get('/', (c) => c.redirect('/ui/'));
+  server.app.route(
+    '/ui',
+    consoleRoutes({
+      tokens,
+      session,
+      ...(localConsole === true ? { localToken: config.apiToken } : {}),
+    }),
+  );
   server.app.route(
     '/api/v1',
     apiRoutes({
+      session,
       executions,
       search: new DatabaseExecutionSearch(db),
       flows: ports.store,

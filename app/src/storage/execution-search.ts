@@ -1,5 +1,5 @@
 /**
- * SQL of the REST API's execution search: executions filtered by namespace, flow and state,
+ * SQL of the REST API's execution search: executions filtered by namespace, flow, state and text,
  * newest first, one page at a time with the total count (Kestra's `{ results, total }`).
  */
 import type { Executor } from './database.ts';
@@ -9,17 +9,29 @@ export interface ExecutionSearchFilter {
   namespace?: string | undefined;
   flowId?: string | undefined;
   states?: readonly string[] | undefined;
+  /** Case-insensitive text found in the id, `namespace.flowId`, or a label `key:value`. */
+  text?: string | undefined;
 }
 
 const WHERE = `($1::text IS NULL OR namespace = $1)
   AND ($2::text IS NULL OR flow_id = $2)
-  AND ($3::text[] IS NULL OR state = ANY($3::text[]))`;
+  AND ($3::text[] IS NULL OR state = ANY($3::text[]))
+  AND ($4::text IS NULL OR id ILIKE $4 OR (namespace || '.' || flow_id) ILIKE $4
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(document->'labels') l
+                   WHERE (l->>'key') || ':' || (l->>'value') ILIKE $4))`;
+
+/** `text` as an ILIKE pattern matching it anywhere, its own `%`, `_` and backslash taken literally. */
+function contains(text: string | undefined): string | null {
+  if (text === undefined || text === '') return null;
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+}
 
 function params(filter: ExecutionSearchFilter): unknown[] {
   return [
     filter.namespace ?? null,
     filter.flowId ?? null,
     filter.states === undefined || filter.states.length === 0 ? null : [...filter.states],
+    contains(filter.text),
   ];
 }
 
@@ -37,7 +49,7 @@ export async function searchExecutions<D = unknown>(
   if (total === 0 || page.offset >= total) return { documents: [], total };
   const { rows } = await ex.query<{ document: D }>(
     `SELECT document FROM ${table(ex, 'executions')} WHERE ${WHERE}
-      ORDER BY created_at DESC, id DESC LIMIT $4 OFFSET $5`,
+      ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6`,
     [...params(filter), page.limit, page.offset],
   );
   return { documents: rows.map((r) => r.document), total };

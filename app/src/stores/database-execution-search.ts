@@ -18,7 +18,7 @@ export class DatabaseExecutionSearch implements ExecutionSearch {
   async search(query: ExecutionQuery): Promise<ExecutionPage> {
     const { documents, total } = await searchExecutions<ExecutionState>(
       this.#db,
-      { namespace: query.namespace, flowId: query.flowId, states: query.states },
+      { namespace: query.namespace, flowId: query.flowId, states: query.states, text: query.text },
       { offset: (query.page - 1) * query.size, limit: query.size },
     );
     return { results: documents.map(toDocument), total };

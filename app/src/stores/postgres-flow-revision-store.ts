@@ -62,6 +62,10 @@ export class PostgresFlowRevisionStore implements FlowRevisionStore {
     return (await listFlows(this.#db, { namespace })).map(toRevision);
   }
 
+  async list(namespace?: string): Promise<FlowRevision[]> {
+    return (await listFlows(this.#db, { namespace, withChildren: true })).map(toRevision);
+  }
+
   async apply(changes: DeploymentChanges): Promise<ApplyResult> {
     const now = this.#now();
     const outcome = await this.#db.transaction(async (tx): Promise<ApplyResult> => {

@@ -45,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   console.log(`\nOsprey dev is running on ${session.url} for ${session.root}`);
+  console.log(`  Web console: ${session.url}/ui/ (no sign-in from this machine)`);
   console.log(`  API token: ${session.apiToken}`);
   console.log(
     `  Start a flow: curl -X POST -H "Authorization: Bearer $OSPREY_API_TOKEN" ${session.url}/api/v1/executions/<namespace>/<flowId>`,

@@ -62,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const url = await server.start();
   console.log(`Osprey server listening on ${url}`);
+  console.log(`  Web console ${url}/ui/ (sign in with an API token; docs/console.md)`);
   console.log(`  REST API ${url}/api/v1 (docs/api.md)   runners ${url}/api/v1/runners (docs/runners.md)`);
   console.log(
     server.github

@@ -61,4 +61,35 @@ describeBackends('execution search', (backend) => {
     assert.equal((await search.search({ namespace: 'nobody', page: 1, size: 10 })).total, 0);
     assert.equal(page1.results[0]?.state.startDate, '2025-01-01T00:00:02.000Z');
   });
+
+  it('finds text (q) in the id, namespace.flowId and labels, case-insensitive, % and _ literal', async (t) => {
+    const { db, cleanup } = await backend.open();
+    t.after(cleanup);
+    const t0 = Date.parse('2025-01-01T00:00:00Z');
+    const rows: Array<[string, string, Array<{ key: string; value: string }>]> = [
+      ['abc1', 'etl', [{ key: 'team', value: 'Data' }]],
+      ['abc2', 'report', [{ key: 'team', value: 'ops' }]],
+      ['xyz3', 'etl_daily', []],
+    ];
+    for (const [i, [id, flowId, labels]] of rows.entries()) {
+      const execution = {
+        ...createExecution(flow('company.team', flowId), { id, now: t0 + i * 1000 }),
+        labels,
+      };
+      await insertExecution(
+        db,
+        { id, namespace: 'company.team', flowId, state: 'SUCCESS', document: execution },
+        new Date(t0 + i * 1000),
+      );
+    }
+    const search = new DatabaseExecutionSearch(db);
+    const ids = async (text: string) =>
+      (await search.search({ text, page: 1, size: 10 })).results.map((e) => e.id);
+    assert.deepEqual(await ids('ABC'), ['abc2', 'abc1']);
+    assert.deepEqual(await ids('team:data'), ['abc1']);
+    assert.deepEqual(await ids('company.team.report'), ['abc2']);
+    assert.deepEqual(await ids('etl_'), ['xyz3'], '_ is not a wildcard');
+    assert.deepEqual(await ids('%'), []);
+    assert.equal((await search.search({ text: 'c', page: 2, size: 2 })).total, 3);
+  });
 });

@@ -95,3 +95,6 @@ export const LabelsQuery = z.array(
     return { key: v.slice(0, at), value: v.slice(at + 1) };
   }),
 );
+
+/** Free text to look for (`q`), at most 200 characters. */
+export const SearchText = z.string().trim().max(200, 'q is at most 200 characters');

@@ -17,12 +17,16 @@ export class ExecutionIndex implements ExecutionSearch {
   }
 
   async search(query: ExecutionQuery): Promise<ExecutionPage> {
+    const text = query.text?.toLowerCase();
     const matching = [...this.#byId.values()]
       .filter(
         (e) =>
           (query.namespace === undefined || e.namespace === query.namespace) &&
           (query.flowId === undefined || e.flowId === query.flowId) &&
-          (query.states === undefined || query.states.length === 0 || query.states.includes(e.state.current)),
+          (query.states === undefined ||
+            query.states.length === 0 ||
+            query.states.includes(e.state.current)) &&
+          (text === undefined || text === '' || searchable(e).some((s) => s.toLowerCase().includes(text))),
       )
       .sort((a, b) => startOf(b).localeCompare(startOf(a)) || b.id.localeCompare(a.id));
     const from = (query.page - 1) * query.size;
@@ -40,6 +44,11 @@ export class ExecutionIndex implements ExecutionSearch {
       if (oldest !== undefined) this.#byId.delete(oldest);
     }
   }
+}
+
+/** What Kestra's `q` looks at: the id, `namespace.flowId` and each label as `key:value`. */
+function searchable(e: ExecutionDocument): string[] {
+  return [e.id, `${e.namespace}.${e.flowId}`, ...e.labels.map((l) => `${l.key}:${l.value}`)];
 }
 
 function startOf(e: ExecutionDocument): string {

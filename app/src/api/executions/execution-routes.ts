@@ -15,6 +15,7 @@ import {
   LabelsQuery,
   NamespaceParam,
   pageNumber,
+  SearchText,
   StateQuery,
   TaskRunIdParam,
 } from '../edge/params.ts';
@@ -24,6 +25,7 @@ import { respond } from '../respond.ts';
 import { inputProblems } from './check-inputs.ts';
 import { type Control, control, mustGet } from './control-execution.ts';
 import { deployedFlow } from './deployed-flow.ts';
+import { followExecution } from './follow-execution.ts';
 
 export function executionRoutes(deps: ApiDeps): Hono {
   const app = new Hono();
@@ -40,10 +42,12 @@ export function executionRoutes(deps: ApiDeps): Hono {
     }
     const namespace = c.req.query('namespace');
     const flowId = c.req.query('flowId');
+    const text = c.req.query('q');
     const page = await deps.search.search({
       ...(namespace === undefined ? {} : { namespace: check(NamespaceParam, namespace, 'namespace') }),
       ...(flowId === undefined ? {} : { flowId: check(FlowIdParam, flowId, 'flowId') }),
       states: check(StateQuery, c.req.queries('state') ?? [], 'state'),
+      ...(text === undefined ? {} : { text: check(SearchText, text, 'q') }),
       page: check(pageNumber('page', 1, 100_000), c.req.query('page'), 'page'),
       size: check(pageNumber('size', 10, 1000), c.req.query('size'), 'size'),
     });
@@ -51,6 +55,12 @@ export function executionRoutes(deps: ApiDeps): Hono {
   });
 
   app.get('/:id', async (c) => send(c, await mustGet(deps.executions, idOf(c))));
+
+  app.get('/:id/follow', async (c) => {
+    const id = idOf(c);
+    await mustGet(deps.executions, id);
+    return followExecution(c, deps.executions, id, deps.masker);
+  });
 
   app.delete('/:id/kill', async (c) => {
     const id = idOf(c);

@@ -7,7 +7,7 @@ import { type Context, Hono } from 'hono';
 import YAML from 'yaml';
 import type { FlowRevision } from '../../github/ports.ts';
 import type { ApiDeps } from '../deps.ts';
-import { BooleanQuery, check, FlowIdParam, NamespaceParam } from '../edge/params.ts';
+import { BooleanQuery, check, FlowIdParam, NamespaceParam, pageNumber, SearchText } from '../edge/params.ts';
 import { invalid, notFound } from '../errors.ts';
 import { respond } from '../respond.ts';
 import { validateDocuments } from './validate-documents.ts';
@@ -57,6 +57,23 @@ export function flowRoutes(deps: ApiDeps): Hono {
       );
     }
     return send(c, validateDocuments(text, deps.validate));
+  });
+
+  /** Kestra's flow search: `namespace` (and the namespaces under it), `q` in the id, paged. */
+  app.get('/search', async (c) => {
+    const namespace = c.req.query('namespace');
+    const text = check(SearchText, c.req.query('q') ?? '', 'q').toLowerCase();
+    const page = check(pageNumber('page', 1, 100_000), c.req.query('page'), 'page');
+    const size = check(pageNumber('size', 100, 1000), c.req.query('size'), 'size');
+    const all = (
+      await deps.flows.list(
+        namespace === undefined ? undefined : check(NamespaceParam, namespace, 'namespace'),
+      )
+    ).filter((r) => text === '' || `${r.namespace}.${r.flowId}`.toLowerCase().includes(text));
+    return send(c, {
+      results: all.slice((page - 1) * size, page * size).map(summary),
+      total: all.length,
+    });
   });
 
   app.get('/:namespace', async (c) => {

@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { ExecutionIndex } from '../../../../app/src/api/executions/execution-index.ts';
 import { apiRoutes } from '../../../../app/src/api/index.ts';
 import { TokenService } from '../../../../app/src/auth/token-service.ts';
+import type { ConsoleSession } from '../../../../app/src/console/console-session.ts';
 import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
 import {
   createLocalExecutionService,
@@ -61,7 +62,10 @@ export interface Api {
   until(id: string, state: string, timeoutMs?: number): Promise<ExecutionDocument>;
 }
 
-export async function openApi(t: { after(fn: () => Promise<void> | void): void }): Promise<Api> {
+export async function openApi(
+  t: { after(fn: () => Promise<void> | void): void },
+  options: { session?: ConsoleSession } = {},
+): Promise<Api> {
   shared ??= PGlite.create();
   const pglite = await shared;
   const schema = `t_${randomBytes(5).toString('hex')}`;
@@ -109,7 +113,17 @@ export async function openApi(t: { after(fn: () => Promise<void> | void): void }
   const api = new Hono();
   api.route(
     '/api/v1',
-    apiRoutes({ executions, search, flows, kv, secrets, tokens, validate: validateFlowSource, masker }),
+    apiRoutes({
+      executions,
+      search,
+      flows,
+      kv,
+      secrets,
+      tokens,
+      validate: validateFlowSource,
+      masker,
+      ...(options.session === undefined ? {} : { session: options.session }),
+    }),
   );
 
   let marker: string | undefined;

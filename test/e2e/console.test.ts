@@ -1,0 +1,313 @@
+/**
+ * The web console in a real browser (Debian's chromium through playwright-core) against a real
+ * `osprey dev` on PGlite: a check run's Details link, starting a flow from the generated form,
+ * live logs, pause / resume / kill, and sign-in on `osprey server`. `CONSOLE_SCREENSHOTS=docs` refreshes
+ * the screenshots in docs/console-*.png.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const root = join(import.meta.dirname, '../..');
+const bin = join(root, 'bin/osprey.js');
+const CHROMIUM = '/usr/bin/chromium';
+/** Screenshots go to docs/ with CONSOLE_SCREENSHOTS=docs (to refresh the committed ones), else to a temp folder. */
+const shots =
+  process.env['CONSOLE_SCREENSHOTS'] === 'docs'
+    ? join(root, 'docs')
+    : mkdtempSync(join(tmpdir(), 'osprey-console-shots-'));
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is missing: apt-get install chromium to run the browser tests`;
+
+const INPUTS_FLOW = `id: console_inputs
+namespace: company.team
+inputs:
+  - id: name
+    type: STRING
+    defaults: Ada
+  - id: count
+    type: INT
+    min: 1
+  - id: ratio
+    type: FLOAT
+    defaults: 0.5
+  - id: loud
+    type: BOOLEAN
+    defaults: false
+  - id: region
+    type: SELECT
+    values: [eu, us]
+    defaults: eu
+  - id: features
+    type: MULTISELECT
+    values: [a, b, c]
+  - id: at
+    type: DATETIME
+    defaults: "2026-01-02T03:04:05Z"
+  - id: data
+    type: FILE
+    required: false
+tasks:
+  - id: show
+    type: io.kestra.plugin.core.log.Log
+    message: "name={{ inputs.name }} count={{ inputs.count }} ratio={{ inputs.ratio }} loud={{ inputs.loud }} region={{ inputs.region }} features={{ inputs.features | join(',') }}"
+`;
+
+const TICKER_FLOW = `id: ticker
+namespace: company.team
+tasks:
+  - id: tick1
+    type: io.kestra.plugin.core.log.Log
+    message: tick one
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT3S
+  - id: tick2
+    type: io.kestra.plugin.core.log.Log
+    message: tick two
+`;
+
+const LONG_FLOW = `id: long
+namespace: company.team
+tasks:
+  - id: started
+    type: io.kestra.plugin.core.log.Log
+    message: long flow started
+  - id: wait
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT60S
+`;
+
+describe('web console (browser)', { skip }, () => {
+  let child: ChildProcess;
+  let browser: Browser;
+  let page: Page;
+  let output = '';
+  let url = '';
+  let token = '';
+
+  const waitFor = async (pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const m = output.match(pattern);
+      if (m) return m;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const start = async (flowId: string, wait = false) => {
+    const res = await fetch(`${url}/api/v1/executions/company.team/${flowId}${wait ? '?wait=true' : ''}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(res.status, 200);
+    return (await res.json()) as { id: string };
+  };
+  const shot = (name: string) =>
+    page.screenshot({ path: join(shots, `console-${name}.png`), fullPage: true });
+  const stateOf = (p: Page) => p.locator('.exec-head h1 .state');
+
+  before(async () => {
+    const repo = join(mkdtempSync(join(tmpdir(), 'osprey-console-e2e-')), 'flows-repo');
+    assert.equal(spawnSync(process.execPath, [bin, 'init', repo]).status, 0);
+    writeFileSync(join(repo, 'flows/company/team/console_inputs.yaml'), INPUTS_FLOW);
+    writeFileSync(join(repo, 'flows/company/team/ticker.yaml'), TICKER_FLOW);
+    writeFileSync(join(repo, 'flows/company/team/long.yaml'), LONG_FLOW);
+    const env = { ...process.env };
+    delete env['DATABASE_URL'];
+    delete env['OSPREY_API_TOKEN'];
+    delete env['PORT'];
+    child = spawn(process.execPath, [bin, 'dev', '--port', '0'], { cwd: repo, env });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    url = (await waitFor(/Osprey dev is running on (http:\/\/\S+)/))[1] as string;
+    token = (await waitFor(/API token: (\S+)/))[1] as string;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  });
+  after(async () => {
+    await browser?.close();
+    if (child?.exitCode === null) child.kill('SIGINT');
+  });
+
+  it("opens a check run's Details link and shows the task runs, their states and the logs", async () => {
+    const done = await start('hello_world', true);
+    await page.goto(`${url}/ui/executions/company.team/hello_world/${done.id}`);
+    await page.locator('.exec-head h1 .state[data-state="SUCCESS"]').waitFor();
+    for (const task of ['greet', 'each_region', 'region_label', 'check', 'default_user', 'team_setting']) {
+      await page.locator(`tr[data-task-id="${task}"]`).first().waitFor();
+    }
+    assert.equal(
+      await page.locator('tr[data-task-id="region_label"]').count(),
+      2,
+      'one row per ForEach value',
+    );
+    assert.equal(await page.locator('tr[data-task-id="greet"] .state').textContent(), 'SUCCESS');
+    await page.locator('.log-line', { hasText: 'Hello, Osprey!' }).waitFor();
+    assert.match((await page.locator('.details').textContent()) ?? '', /regions.*region EU, region US/s);
+    assert.match(
+      (await page.locator('.source').textContent()) ?? '',
+      /flows\/company\/team\/hello_world\.yaml/,
+    );
+    await page.locator('input[name=search]').fill('motto');
+    assert.equal(await page.locator('.log-line').count(), 0, 'no line mentions "motto"');
+    await page.locator('input[name=search]').fill('Inherited');
+    assert.equal(await page.locator('.log-line').count(), 1);
+    await page.locator('input[name=search]').fill('');
+    await shot('execution');
+
+    await page.goto(`${url}/ui/executions?state=SUCCESS&flow=hello_world`);
+    await page.locator(`tr[data-id="${done.id}"]`).waitFor();
+    assert.equal(
+      await page.locator('input[name=flow]').inputValue(),
+      'hello_world',
+      'the filter comes from the URL',
+    );
+    assert.ok(await page.locator('input[name=state][value=SUCCESS]').isChecked());
+    await page.locator('input[name=state][value=FAILED]').check();
+    await page.locator('input[name=state][value=SUCCESS]').uncheck();
+    await page.locator('form.filters button[type=submit]').click();
+    await page.waitForURL(/state=FAILED/);
+    await page.locator('.results', { hasText: 'No execution matches.' }).waitFor();
+    await page.goto(`${url}/ui/executions`);
+    await page.locator(`tr[data-id="${done.id}"]`).waitFor();
+    await shot('executions');
+  });
+
+  it('starts an execution from the form generated from the inputs; refusals show on the field', async () => {
+    await page.goto(`${url}/ui/flows`);
+    await page.locator('a', { hasText: 'console_inputs' }).click();
+    await page.waitForURL(/\/ui\/flows\/company\.team\/console_inputs$/);
+    assert.equal(await page.locator('#input-name').inputValue(), 'Ada', 'defaults are filled in');
+    assert.equal(await page.locator('#input-region').inputValue(), 'eu');
+    assert.match(await page.locator('#input-at').inputValue(), /^2026-01-0[12]T\d\d:04:05$/);
+    await page.locator('#input-count').fill('0');
+    await page.locator('form.start button[type=submit]').click();
+    const problem = page.locator('.field-error[data-for="count"]');
+    await problem.filter({ hasText: /at least 1/ }).waitFor();
+    assert.match(
+      (await page.locator('.field-error[data-for="features"]').textContent()) ?? '',
+      /required|missing/i,
+    );
+    await shot('start');
+    await page.locator('#input-count').fill('3');
+    await page.locator('#input-loud').check();
+    await page.locator('#input-region').selectOption('us');
+    await page.locator('#input-features input[value=a]').check();
+    await page.locator('#input-features input[value=c]').check();
+    await page
+      .locator('#input-data')
+      .setInputFiles({ name: 'd.csv', mimeType: 'text/csv', buffer: Buffer.from('x\n') });
+    await page.locator('#labels').fill('via:console');
+    await page.locator('form.start button[type=submit]').click();
+    await page.waitForURL(/\/ui\/executions\/company\.team\/console_inputs\/\w+$/);
+    await page.locator('.exec-head h1 .state[data-state="SUCCESS"]').waitFor();
+    await page
+      .locator('.log-line', { hasText: 'name=Ada count=3 ratio=0.5 loud=true region=us features=a,c' })
+      .waitFor();
+    assert.match((await page.locator('.details').textContent()) ?? '', /via:console/);
+  });
+
+  it('shows log lines live, while the execution runs', async () => {
+    const running = await start('ticker');
+    await page.goto(`${url}/ui/executions/company.team/ticker/${running.id}`);
+    await page.locator('.log-line', { hasText: 'tick one' }).waitFor();
+    assert.equal(await stateOf(page).textContent(), 'RUNNING', 'the first line came while it ran');
+    assert.equal(await page.locator('.log-line', { hasText: 'tick two' }).count(), 0);
+    await page.locator('.log-line', { hasText: 'tick two' }).waitFor();
+    await page.locator('.exec-head h1 .state[data-state="SUCCESS"]').waitFor();
+    assert.equal(await page.locator('.log-line', { hasText: 'tick one' }).count(), 1, 'each line once');
+  });
+
+  it('pauses, resumes and kills a running execution', async () => {
+    const running = await start('long');
+    await page.goto(`${url}/ui/executions/company.team/long/${running.id}`);
+    await page.locator('.log-line', { hasText: 'long flow started' }).waitFor();
+    await page.locator('.exec-head h1 .state[data-state="RUNNING"]').waitFor();
+    await page.locator('button[data-action=pause]').click();
+    await page.locator('.exec-head h1 .state[data-state="PAUSED"]').waitFor();
+    assert.ok(await page.locator('button[data-action=pause]').isDisabled());
+    await page.locator('button[data-action=resume]').click();
+    await page.locator('.exec-head h1 .state[data-state="RUNNING"]').waitFor();
+    await shot('running');
+    await page.locator('button[data-action=kill]').click();
+    await page.locator('.exec-head h1 .state[data-state="KILLED"]').waitFor();
+    const res = await fetch(`${url}/api/v1/executions/${running.id}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(((await res.json()) as { state: { current: string } }).state.current, 'KILLED');
+    assert.ok(await page.locator('button[data-action=kill]').isDisabled());
+  });
+});
+
+describe('web console on osprey server (browser)', { skip }, () => {
+  let child: ChildProcess;
+  let browser: Browser;
+  let output = '';
+  const token = `osp_e2e_${'k'.repeat(40)}`;
+
+  before(async () => {
+    const env: Record<string, string | undefined> = { ...process.env };
+    env['OSPREY_API_TOKEN'] = token;
+    env['OSPREY_DATA_DIR'] = mkdtempSync(join(tmpdir(), 'osprey-console-server-'));
+    delete env['DATABASE_URL'];
+    delete env['PORT'];
+    delete env['APP_ID'];
+    // osprey server takes no port 0: ask the system for a free one.
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = probe.address() as AddressInfo;
+        probe.close(() => resolve(free));
+      });
+    });
+    child = spawn(process.execPath, [bin, 'server', '--port', String(port), '--host', '127.0.0.1'], { env });
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
+  });
+  after(async () => {
+    await browser?.close();
+    if (child?.exitCode === null) child.kill('SIGINT');
+  });
+
+  it('asks for an API token, even from this machine, then opens the page the link pointed at', async () => {
+    const deadline = Date.now() + 60_000;
+    let m = output.match(/listening on (http:\/\/\S+)/);
+    while (m === null) {
+      if (Date.now() > deadline || child.exitCode !== null) {
+        throw new Error(`osprey server did not start:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+      m = output.match(/listening on (http:\/\/\S+)/);
+    }
+    const url = m[1] as string;
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${url}/ui/executions?state=FAILED`);
+    await page.waitForURL(/\/ui\/sign-in\?next=/);
+    await page.locator('#token').fill('osp_api_wrong');
+    await page.locator('form.sign-in button[type=submit]').click();
+    await page.locator('.field-error', { hasText: /invalid, revoked or expired/ }).waitFor();
+    await page.locator('#token').fill(token);
+    await page.screenshot({ path: join(shots, 'console-sign-in.png') });
+    await page.locator('form.sign-in button[type=submit]').click();
+    await page.waitForURL(/\/ui\/executions\?state=FAILED$/);
+    await page.locator('.results', { hasText: 'No execution matches.' }).waitFor();
+    await page.locator('#who', { hasText: 'signed in as admin' }).waitFor();
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'osprey_console');
+    assert.ok(session?.httpOnly, 'HttpOnly');
+    assert.equal(session?.sameSite, 'Strict');
+    await page.locator('#who button', { hasText: 'sign out' }).click();
+    await page.waitForURL(/\/ui\/sign-in/);
+    await page.goto(`${url}/ui/flows`);
+    await page.waitForURL(/\/ui\/sign-in\?next=%2Fui%2Fflows/);
+  });
+});

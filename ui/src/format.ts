@@ -1,0 +1,59 @@
+/** Small presentation helpers: state badges, durations, times. */
+import { h } from './dom.ts';
+import type { StateDocument } from './types.ts';
+
+const TERMINAL = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRIED']);
+
+export function isTerminal(state: string): boolean {
+  return TERMINAL.has(state);
+}
+
+export function badge(state: string): HTMLElement {
+  return h('span', { class: `state state-${state.toLowerCase()}`, dataset: { state } }, state);
+}
+
+/** Milliseconds as `850 ms`, `4.2 s`, `3 min 20 s`, `2 h 5 min`. */
+export function ms(n: number): string {
+  if (n < 1000) return `${Math.max(0, Math.round(n))} ms`;
+  if (n < 60_000) return `${(n / 1000).toFixed(n < 10_000 ? 1 : 0)} s`;
+  if (n < 3_600_000) return `${Math.floor(n / 60_000)} min ${Math.round((n % 60_000) / 1000)} s`;
+  return `${Math.floor(n / 3_600_000)} h ${Math.round((n % 3_600_000) / 60_000)} min`;
+}
+
+export function started(state: StateDocument): number | undefined {
+  const first = state.startDate ?? state.histories[0]?.date;
+  return first === undefined ? undefined : Date.parse(first);
+}
+
+/** From the first history to the end, or to now while it runs. */
+export function elapsed(state: StateDocument, now = Date.now()): number | undefined {
+  const from = started(state);
+  if (from === undefined) return undefined;
+  const end = state.endDate ?? (isTerminal(state.current) ? state.histories.at(-1)?.date : undefined);
+  return (end === undefined ? now : Date.parse(end)) - from;
+}
+
+export function when(iso: string | undefined): string {
+  if (iso === undefined) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+export function json(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
+}
+
+/** A `{ key: value }` object as a two-column table, or a note when empty. */
+export function table(values: Record<string, unknown> | undefined, empty: string): HTMLElement {
+  const entries = Object.entries(values ?? {});
+  if (entries.length === 0) return h('p', { class: 'muted' }, empty);
+  return h(
+    'table',
+    { class: 'kv' },
+    h(
+      'tbody',
+      null,
+      entries.map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, h('pre', null, json(v))))),
+    ),
+  );
+}

@@ -1,0 +1,51 @@
+/** `/ui/sign-in`: paste an API token; the server checks it and sets the console cookie. */
+import { ApiFailure, api } from '../api.ts';
+import { h } from '../dom.ts';
+import type { PageRender } from '../main.ts';
+import { navigate } from '../nav.ts';
+
+export const signInPage: PageRender = (root, _params, query) => {
+  const token = h('input', {
+    type: 'password',
+    name: 'token',
+    id: 'token',
+    autocomplete: 'off',
+    required: true,
+    size: 60,
+  });
+  const error = h('p', { class: 'field-error', role: 'alert' });
+  const form = h(
+    'form',
+    {
+      class: 'card sign-in',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        error.textContent = '';
+        try {
+          await api.signIn(token.value);
+          const next = query.get('next');
+          window.dispatchEvent(new Event('osprey:session'));
+          navigate(next?.startsWith('/ui/') ? next : '/ui/executions', true);
+        } catch (err) {
+          error.textContent = err instanceof ApiFailure ? err.message : String(err);
+        }
+      },
+    },
+    h('h1', null, 'Sign in'),
+    h(
+      'p',
+      null,
+      'Paste an Osprey API token: OSPREY_API_TOKEN, or one made with ',
+      h('code', null, 'osprey tokens create <name>'),
+      '.',
+    ),
+    h('label', { for: 'token' }, 'API token'),
+    token,
+    error,
+    h('button', { type: 'submit' }, 'Sign in'),
+    h('p', { class: 'muted' }, 'GitHub sign-in is not available yet.'),
+  );
+  root.append(form);
+  token.focus();
+  return undefined;
+};
