@@ -37,6 +37,9 @@ export async function startTaskQueue(
     schema: options.schema ?? `${db.schema}_pgboss`,
     useListenNotify: true,
     supervise: options.supervise ?? true,
+    // How soon a job held by a process that died is found expired and retried: pg-boss looks every
+    // 60 s by default, which left an engine step (expiring after 60 s) waiting up to two minutes.
+    superviseIntervalSeconds: 10,
     schedule: options.schedule ?? false,
   };
   const boss =
