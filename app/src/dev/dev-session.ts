@@ -11,6 +11,7 @@ import { LocalNamespaceFiles } from '../../../runner/src/workspace/local-namespa
 import { loadServerConfig } from '../config/server.schema.ts';
 import { openRepository } from '../local/local-repository.ts';
 import { createOspreyServer, type OspreyServerParts } from '../server/osprey-server.ts';
+import { loadServerOptions } from '../server/server-options.schema.ts';
 import { FlowWatcher } from './flow-watcher.ts';
 import { deployLocalFlows, describeDeployment, type LocalDeployment } from './local-deployer.ts';
 import { seedKv } from './seed-kv.ts';
@@ -49,7 +50,14 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
   const config = loadServerConfig(env);
   const server = await createOspreyServer(
     config,
-    { localConsole: true, ...(options.port === undefined ? {} : { port: options.port }) },
+    {
+      // The same tuning variables as `osprey server` (leases, claim waits; docs/runners.md).
+      ...loadServerOptions(env),
+      // Local by default (the server's default is every interface).
+      host: env['OSPREY_HOST'] || '127.0.0.1',
+      localConsole: true,
+      ...(options.port === undefined ? {} : { port: options.port }),
+    },
     env,
   );
   let url: string;
