@@ -43,11 +43,11 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
     message: string,
     target: 'key' | 'value' = 'value',
     offset?: { text: string },
+    severity: Severity = WARNINGS.has(code) ? 'warning' : 'error',
   ) => {
     const key = `${code}|${formatPath(path)}|${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const severity: Severity = WARNINGS.has(code) ? 'warning' : 'error';
     const range = offset ? source.locate(path, offset.text) : source.rangeOf(path, target);
     issues.push({ code, path: formatPath(path), message, range, severity });
   };
