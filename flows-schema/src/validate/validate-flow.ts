@@ -19,22 +19,13 @@ export interface ValidationResult {
   source: FlowSource;
 }
 
-const WARNINGS = new Set(['unknown-plugin-default-type']);
+const WARNINGS = new Set(['unknown-plugin-default-type', 'deprecated-input-name']);
 
 export function validateFlowSource(text: string, registry: TaskRegistry = defaultRegistry): ValidationResult {
   const source = parseFlowSource(text);
   if (source.issues.length > 0) return { issues: source.issues, source };
-  const doc = source.value;
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    const issue: Issue = {
-      code: 'not-a-flow',
-      path: '',
-      message: 'a flow is a YAML map with at least id, namespace and tasks',
-      range: source.rangeOf([]) ?? START_OF_FILE,
-      severity: 'error',
-    };
-    return { issues: [issue], source };
-  }
+  const written = source.value;
+  if (written === null || typeof written !== 'object' || Array.isArray(written)) return notAFlow(source);
   const issues: Issue[] = [];
   const seen = new Set<string>();
   const add = (
@@ -52,18 +43,59 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
     issues.push({ code, path: formatPath(path), message, range, severity });
   };
 
-  const effective = withPluginDefaults(doc as Record<string, unknown>, registry);
+  const doc = withDeprecatedInputNames(written as Record<string, unknown>, add);
+  const effective = withPluginDefaults(doc, registry);
   const parsed = Flow.safeParse(effective);
   if (!parsed.success) {
     for (const raw of translateZodIssues(parsed.error.issues, effective, registry))
       add(raw.code, raw.path, raw.message, raw.target);
   }
-  const ctx = { doc: doc as Record<string, unknown>, tasks: allTasks(doc, registry), registry, report: add };
+  const ctx = { doc, tasks: allTasks(doc, registry), registry, report: add };
   for (const check of checks) check(ctx);
 
   issues.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   const hasError = issues.some((i) => i.severity === 'error');
   return hasError || !parsed.success ? { issues, source } : { flow: parsed.data as Flow, issues, source };
+}
+
+function notAFlow(source: FlowSource): ValidationResult {
+  const issue: Issue = {
+    code: 'not-a-flow',
+    path: '',
+    message: 'a flow is a YAML map with at least id, namespace and tasks',
+    range: source.rangeOf([]) ?? START_OF_FILE,
+    severity: 'error',
+  };
+  return { issues: [issue], source };
+}
+
+/**
+ * Kestra before 0.15 named inputs with `name`; it still accepts `name` as the id (the id wins when
+ * both are given). The flow is read with `id` set; a warning says to rename it.
+ */
+function withDeprecatedInputNames(
+  doc: Record<string, unknown>,
+  add: (code: string, path: PathSegment[], message: string, target: 'key') => void,
+): Record<string, unknown> {
+  const inputs = doc['inputs'];
+  if (!Array.isArray(inputs)) return doc;
+  let changed: unknown[] | undefined;
+  inputs.forEach((input, i) => {
+    if (input === null || typeof input !== 'object' || !('name' in input)) return;
+    const { name, ...rest } = input as Record<string, unknown>;
+    const id = (input as Record<string, unknown>)['id'];
+    add(
+      'deprecated-input-name',
+      ['inputs', i, 'name'],
+      id === undefined
+        ? `the input property 'name' is deprecated since Kestra 0.15; rename it to 'id: ${String(name)}'`
+        : `the input property 'name' is deprecated since Kestra 0.15 and ignored here, as 'id' is given; remove it`,
+      'key',
+    );
+    changed ??= [...inputs];
+    changed[i] = { id: id ?? name, ...rest };
+  });
+  return changed === undefined ? doc : { ...doc, inputs: changed };
 }
 
 function withPluginDefaults(doc: Record<string, unknown>, registry: TaskRegistry): Record<string, unknown> {
