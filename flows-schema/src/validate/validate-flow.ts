@@ -44,11 +44,12 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
   };
 
   const doc = withDeprecatedInputNames(written as Record<string, unknown>, add);
-  const effective = withPluginDefaults(doc, registry);
-  const parsed = Flow.safeParse(effective);
+  const { parsed, effective, dropped } = parseWithoutNulls(withPluginDefaults(doc, registry));
   if (!parsed.success) {
-    for (const raw of translateZodIssues(parsed.error.issues, effective, registry))
-      add(raw.code, raw.path, raw.message, raw.target);
+    for (const raw of translateZodIssues(parsed.error.issues, effective, registry)) {
+      const wasNull = raw.code === 'missing-property' && dropped.has(formatPath(raw.path));
+      add(raw.code, raw.path, wasNull ? `${raw.message}: it is null here` : raw.message, raw.target);
+    }
   }
   const ctx = { doc, tasks: allTasks(doc, registry), registry, report: add };
   for (const check of checks) check(ctx);
@@ -56,6 +57,42 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
   issues.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   const hasError = issues.some((i) => i.severity === 'error');
   return hasError || !parsed.success ? { issues, source } : { flow: parsed.data as Flow, issues, source };
+}
+
+/**
+ * Kestra's JSON mapper reads `key: null` as an absent optional property. A null the schema refuses
+ * is dropped and the flow read again; a required property left missing is then reported as such.
+ */
+function parseWithoutNulls(doc: Record<string, unknown>): {
+  parsed: ReturnType<typeof Flow.safeParse>;
+  effective: Record<string, unknown>;
+  dropped: Set<string>;
+} {
+  let effective = doc;
+  const dropped = new Set<string>();
+  for (;;) {
+    const parsed = Flow.safeParse(effective);
+    if (parsed.success) return { parsed, effective, dropped };
+    const nulls = parsed.error.issues
+      .map((i) => i.path)
+      .filter(
+        (path) => path.length > 0 && typeof path.at(-1) === 'string' && valueAt(effective, path) === null,
+      );
+    if (nulls.length === 0) return { parsed, effective, dropped };
+    effective = structuredClone(effective);
+    for (const path of nulls) dropped.add(formatPath(path as PathSegment[]));
+    for (const path of nulls)
+      delete (valueAt(effective, path.slice(0, -1)) as Record<string, unknown>)[path.at(-1) as string];
+  }
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
 }
 
 function notAFlow(source: FlowSource): ValidationResult {
