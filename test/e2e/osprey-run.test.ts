@@ -226,6 +226,34 @@ describe('osprey run', { timeout: 60_000 }, () => {
     assert.doesNotMatch(run.stdout, /hunter2/);
   });
 
+  test("secret('name') matches SECRET_NAME upper-cased, as Kestra does; a missing one says what to set", async () => {
+    const root = await repository({
+      'flows/secret.yaml': [
+        'id: secret_case',
+        'namespace: company.team',
+        'tasks:',
+        '  - id: show',
+        '    type: io.kestra.plugin.core.log.Log',
+        `    message: "{{ secret('my_password') }}"`,
+        '  - id: missing',
+        '    type: io.kestra.plugin.core.log.Log',
+        `    message: "{{ secret('NOT_SET') }}"`,
+        '',
+      ].join('\n'),
+    });
+    // The docs' example: echo -n "password" | base64 → cGFzc3dvcmQ= (docs: concepts/secret).
+    const { run, execution } = await runJson(root, 'flows/secret.yaml', [], {
+      SECRET_MY_PASSWORD: 'cGFzc3dvcmQ=',
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(logsOf(execution, 'show'), ['******']);
+    assert.equal(task(execution, 'missing')?.state.current, 'FAILED');
+    assert.match(
+      logsOf(execution, 'missing').join('\n'),
+      /secret 'NOT_SET' is not defined in namespace company\.team or company; set the environment variable SECRET_NOT_SET to its base64-encoded value/,
+    );
+  });
+
   test('core tasks chain outputs, storage files, KV values and labels', async () => {
     const root = await repository({
       'flows/core_tasks.yaml': [
