@@ -254,6 +254,37 @@ describe('osprey run', { timeout: 60_000 }, () => {
     );
   });
 
+  test('a Pause without delay stops the run PAUSED (exit 3) and says how to resume; with a delay it resumes', async () => {
+    const pause = (extra: string) =>
+      [
+        'id: pause_demo',
+        'namespace: company.team',
+        'tasks:',
+        '  - id: wait',
+        '    type: io.kestra.plugin.core.flow.Pause',
+        extra,
+        '  - id: after',
+        '    type: io.kestra.plugin.core.log.Log',
+        '    message: resumed',
+        '',
+      ].join('\n');
+    const root = await repository({
+      'flows/pause_demo.yaml': pause(''),
+      'flows/pause_delay.yaml': pause('    pauseDuration: PT0.2S').replace('pause_demo', 'pause_delay'),
+    });
+    const { run, execution } = await runJson(root, 'flows/pause_demo.yaml');
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(execution.state.current, 'PAUSED');
+    assert.equal(task(execution, 'wait')?.state.current, 'PAUSED');
+    assert.equal(task(execution, 'after'), undefined);
+    assert.match(run.stderr, /is PAUSED at task 'wait' and nothing will resume it/);
+    assert.match(run.stderr, /press Enter when asked, give the Pause a pauseDuration/);
+    assert.doesNotMatch(run.stderr, /unsettled top-level await/);
+    const delayed = await runJson(root, 'flows/pause_delay.yaml');
+    assert.equal(delayed.run.code, 0, delayed.run.stderr);
+    assert.deepEqual(logsOf(delayed.execution, 'after'), ['resumed']);
+  });
+
   test('core tasks chain outputs, storage files, KV values and labels', async () => {
     const root = await repository({
       'flows/core_tasks.yaml': [
