@@ -3,6 +3,7 @@
  * written from an example of Kestra's documentation and names its page in a `# doc:` comment.
  * Every flow must validate with no error; those that need no external service (no `# run: no`)
  * run on the same local execution service as `osprey run`, and the documented outcome is asserted:
+ *   # env: NAME=value                    an environment variable the flow needs (SECRET_*)
  *   # inputs: {"id": "value"}            raw inputs of the run
  *   # expect-state: SUCCESS              the execution's end state
  *   # expect-log: taskId: message        a log line of that task, exactly
@@ -29,6 +30,11 @@ const CORPUS = join(import.meta.dirname, '../fixtures/kestra-corpus');
 const files = readdirSync(CORPUS)
   .filter((f) => f.endsWith('.yaml'))
   .sort();
+
+for (const f of files) {
+  for (const m of readFileSync(join(CORPUS, f), 'utf8').matchAll(/^# env: ([A-Z0-9_]+)=(.*)$/gm))
+    process.env[m[1]!] = m[2]!.trim();
+}
 
 const root = mkdtempSync(join(tmpdir(), 'osprey-corpus-'));
 mkdirSync(join(root, 'flows'));
@@ -57,7 +63,7 @@ const messages = (logs: LogEntry[], taskId: string) =>
   logs.filter((l) => l.taskId === taskId).map((l) => l.message);
 
 test('the corpus holds documented flows, each naming its doc page', () => {
-  assert.ok(files.length >= 60, `only ${files.length} flows`);
+  assert.ok(files.length >= 80, `only ${files.length} flows`);
   for (const f of files) {
     assert.ok(directives(readFileSync(join(CORPUS, f), 'utf8'), 'doc').length > 0, `${f} names no doc page`);
   }
