@@ -60,8 +60,10 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
 }
 
 /**
- * Kestra's JSON mapper reads `key: null` as an absent optional property. A null the schema refuses
- * is dropped and the flow read again; a required property left missing is then reported as such.
+ * Kestra's JSON mapper reads `key: null` as an absent optional property, and a number or boolean
+ * where text is expected as that text (`message: 42`). A null the schema refuses is dropped, a
+ * scalar it refuses where a string would do becomes a string, and the flow is read again; a
+ * required property left missing is then reported as such.
  */
 function parseWithoutNulls(doc: Record<string, unknown>): {
   parsed: ReturnType<typeof Flow.safeParse>;
@@ -73,17 +75,32 @@ function parseWithoutNulls(doc: Record<string, unknown>): {
   for (;;) {
     const parsed = Flow.safeParse(effective);
     if (parsed.success) return { parsed, effective, dropped };
-    const nulls = parsed.error.issues
-      .map((i) => i.path)
-      .filter(
-        (path) => path.length > 0 && typeof path.at(-1) === 'string' && valueAt(effective, path) === null,
-      );
-    if (nulls.length === 0) return { parsed, effective, dropped };
+    const keyed = parsed.error.issues.filter((i) => i.path.length > 0 && typeof i.path.at(-1) === 'string');
+    const nulls = keyed.map((i) => i.path).filter((path) => valueAt(effective, path) === null);
+    const scalars = keyed.filter((i) => {
+      const v = valueAt(effective, i.path);
+      return (typeof v === 'number' || typeof v === 'boolean') && acceptsString(i);
+    });
+    if (nulls.length === 0 && scalars.length === 0) return { parsed, effective, dropped };
     effective = structuredClone(effective);
     for (const path of nulls) dropped.add(formatPath(path as PathSegment[]));
     for (const path of nulls)
       delete (valueAt(effective, path.slice(0, -1)) as Record<string, unknown>)[path.at(-1) as string];
+    for (const { path } of scalars) {
+      const parent = valueAt(effective, path.slice(0, -1)) as Record<string, unknown>;
+      parent[path.at(-1) as string] = String(parent[path.at(-1) as string]);
+    }
   }
+}
+
+/** The issue says a string would have been accepted there (directly or as one branch of a union). */
+function acceptsString(issue: { code: string; expected?: unknown; errors?: unknown }): boolean {
+  if (issue.code === 'invalid_type') return issue.expected === 'string';
+  if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors)) return false;
+  return (issue.errors as Array<Array<{ code: string; expected?: unknown; path: unknown[] }>>).some(
+    (branch) =>
+      branch.some((e) => e.path.length === 0 && e.code === 'invalid_type' && e.expected === 'string'),
+  );
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,6 +1,7 @@
 /**
  * Kestra's JSON mapper reads `key: null` as an absent optional property, so `defaults: null`,
  * `description: null`, `retry: null`... validate; a null required property is reported as missing.
+ * Scalars where text is expected are read as text (`message: 42`), as Jackson coerces them.
  * (The broad case is test/fixtures/flows/valid/nulls.yaml, checked by valid-flows.test.ts.)
  */
 import assert from 'node:assert/strict';
@@ -41,4 +42,22 @@ test('nulls inside data (a list item, a variable) are values, kept as they are',
   );
   assert.deepEqual(result.issues, []);
   assert.deepEqual(result.flow?.variables, { a: null });
+});
+
+test('a number or boolean where text is expected is read as text, as Jackson coerces scalars', () => {
+  const result = validateFlowSource(
+    flow('    message: true\n  - id: r\n    type: io.kestra.plugin.core.debug.Return\n    format: 42\n'),
+  );
+  assert.deepEqual(result.issues, []);
+  const [log, ret] = result.flow?.tasks as Array<Record<string, unknown>>;
+  assert.equal(log?.['message'], 'true');
+  assert.equal(ret?.['format'], '42');
+});
+
+test('text is not turned into a number or boolean: a wrong boolean is still reported', () => {
+  const result = validateFlowSource(flow('    message: x\n    allowFailure: maybe\n'));
+  assert.deepEqual(
+    result.issues.map((i) => i.code),
+    ['wrong-type'],
+  );
 });
