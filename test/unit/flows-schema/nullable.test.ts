@@ -49,7 +49,7 @@ test('a number or boolean where text is expected is read as text, as Jackson coe
     flow('    message: true\n  - id: r\n    type: io.kestra.plugin.core.debug.Return\n    format: 42\n'),
   );
   assert.deepEqual(result.issues, []);
-  const [log, ret] = result.flow?.tasks as Array<Record<string, unknown>>;
+  const [log, ret] = (result.flow?.tasks ?? []) as Array<Record<string, unknown>>;
   assert.equal(log?.['message'], 'true');
   assert.equal(ret?.['format'], '42');
 });
