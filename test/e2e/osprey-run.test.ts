@@ -95,7 +95,7 @@ const task = (e: JsonExecution, taskId: string) => e.taskRunList.find((t) => t.t
 const logsOf = (e: JsonExecution, taskId: string) =>
   e.logs.filter((l) => l.taskId === taskId).map((l) => l.message);
 
-describe('osprey run', { timeout: 60_000 }, () => {
+describe('osprey run', { timeout: 120_000 }, () => {
   test('conditional_branching runs the task by default, skips it with run_task=false', async () => {
     const root = await repository({
       'flows/conditional_branching.yaml': await seed('conditional_branching'),
