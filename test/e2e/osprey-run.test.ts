@@ -95,7 +95,7 @@ const task = (e: JsonExecution, taskId: string) => e.taskRunList.find((t) => t.t
 const logsOf = (e: JsonExecution, taskId: string) =>
   e.logs.filter((l) => l.taskId === taskId).map((l) => l.message);
 
-describe('osprey run', { timeout: 60_000 }, () => {
+describe('osprey run', { timeout: 120_000 }, () => {
   test('conditional_branching runs the task by default, skips it with run_task=false', async () => {
     const root = await repository({
       'flows/conditional_branching.yaml': await seed('conditional_branching'),
@@ -224,6 +224,65 @@ describe('osprey run', { timeout: 60_000 }, () => {
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(logsOf(execution, 'show'), ['token is ******']);
     assert.doesNotMatch(run.stdout, /hunter2/);
+  });
+
+  test("secret('name') matches SECRET_NAME upper-cased, as Kestra does; a missing one says what to set", async () => {
+    const root = await repository({
+      'flows/secret.yaml': [
+        'id: secret_case',
+        'namespace: company.team',
+        'tasks:',
+        '  - id: show',
+        '    type: io.kestra.plugin.core.log.Log',
+        `    message: "{{ secret('my_password') }}"`,
+        '  - id: missing',
+        '    type: io.kestra.plugin.core.log.Log',
+        `    message: "{{ secret('NOT_SET') }}"`,
+        '',
+      ].join('\n'),
+    });
+    // The docs' example: echo -n "password" | base64 → cGFzc3dvcmQ= (docs: concepts/secret).
+    const { run, execution } = await runJson(root, 'flows/secret.yaml', [], {
+      SECRET_MY_PASSWORD: 'cGFzc3dvcmQ=',
+    });
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(logsOf(execution, 'show'), ['******']);
+    assert.equal(task(execution, 'missing')?.state.current, 'FAILED');
+    assert.match(
+      logsOf(execution, 'missing').join('\n'),
+      /secret 'NOT_SET' is not defined in namespace company\.team or company; set the environment variable SECRET_NOT_SET to its base64-encoded value/,
+    );
+  });
+
+  test('a Pause without delay stops the run PAUSED (exit 3) and says how to resume; with a delay it resumes', async () => {
+    const pause = (extra: string) =>
+      [
+        'id: pause_demo',
+        'namespace: company.team',
+        'tasks:',
+        '  - id: wait',
+        '    type: io.kestra.plugin.core.flow.Pause',
+        extra,
+        '  - id: after',
+        '    type: io.kestra.plugin.core.log.Log',
+        '    message: resumed',
+        '',
+      ].join('\n');
+    const root = await repository({
+      'flows/pause_demo.yaml': pause(''),
+      'flows/pause_delay.yaml': pause('    pauseDuration: PT0.2S').replace('pause_demo', 'pause_delay'),
+    });
+    const { run, execution } = await runJson(root, 'flows/pause_demo.yaml');
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(execution.state.current, 'PAUSED');
+    assert.equal(task(execution, 'wait')?.state.current, 'PAUSED');
+    assert.equal(task(execution, 'after'), undefined);
+    assert.match(run.stderr, /is PAUSED at task 'wait' and nothing will resume it/);
+    assert.match(run.stderr, /press Enter when asked, give the Pause a pauseDuration/);
+    assert.doesNotMatch(run.stderr, /unsettled top-level await/);
+    const delayed = await runJson(root, 'flows/pause_delay.yaml');
+    assert.equal(delayed.run.code, 0, delayed.run.stderr);
+    assert.deepEqual(logsOf(delayed.execution, 'after'), ['resumed']);
   });
 
   test('core tasks chain outputs, storage files, KV values and labels', async () => {

@@ -72,7 +72,9 @@ export function onBegun(d: Draft, id: string, values: Record<string, unknown>): 
     }
   }
   if (entry.behaviour !== undefined) {
-    d.setState(id, 'RUNNING', { scope: { phase: 'main' } });
+    const attempts =
+      entry.behaviour.retriesWhole === true ? { attempts: [...run.attempts, newAttempt(d)] } : {};
+    d.setState(id, 'RUNNING', { scope: { phase: 'main' }, ...attempts });
     signalFlowable(d, id, { kind: 'begin', values: (values['start'] ?? {}) as Record<string, unknown> });
     return;
   }
@@ -81,12 +83,13 @@ export function onBegun(d: Draft, id: string, values: Record<string, unknown>): 
 }
 
 /** A new attempt of a runnable task: RUNNING, and a job for the executor. */
+function newAttempt(d: Draft) {
+  return { state: 'RUNNING' as const, histories: [{ state: 'RUNNING' as const, at: d.now }] };
+}
+
 export function startAttempt(d: Draft, id: string): void {
   const run = d.get(id)!;
-  const attempts = [
-    ...run.attempts,
-    { state: 'RUNNING' as const, histories: [{ state: 'RUNNING' as const, at: d.now }] },
-  ];
+  const attempts = [...run.attempts, newAttempt(d)];
   d.setState(id, 'RUNNING', { attempts });
   const workingDirectory = workingDirectoryOf(d, run);
   d.commands.push({

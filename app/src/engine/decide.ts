@@ -5,6 +5,7 @@
 import type { Decision, Signal } from './behaviours/types.ts';
 import type { Draft } from './draft.ts';
 import { driveScope } from './drive.ts';
+import { retryFailed } from './results.ts';
 import { endMain } from './scope.ts';
 import { isTerminal } from './states.ts';
 
@@ -57,13 +58,18 @@ export function applyDecision(d: Draft, id: string, decision: Decision): void {
       d.patchScope(id, { hold: 'subflow' });
       d.commands.push({ kind: 'startSubflow', taskRunId: id, request: decision.request });
       return;
-    case 'end':
+    case 'end': {
       if (decision.message !== undefined)
         d.log(decision.state === 'FAILED' ? 'ERROR' : 'WARN', decision.message, id);
       d.clearTimers(id);
+      if (d.index.get(run.taskId)?.behaviour?.retriesWhole === true) {
+        if (decision.state === 'FAILED' && retryFailed(d, id)) return;
+        d.setAttemptState(id, decision.state);
+      }
       endMain(d, id, decision.state);
       driveScope(d, id);
       return;
+    }
   }
 }
 

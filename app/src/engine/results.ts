@@ -2,7 +2,7 @@
  * A job's result applied to its task run: labels and Exit effects, retries (a new attempt after the
  * back-off, or a new execution), warningOnRetry, then allowFailure / allowWarning.
  */
-import { startAttempt } from './begin.ts';
+import { beginRun, startAttempt } from './begin.ts';
 import { terminate } from './control.ts';
 import type { Draft } from './draft.ts';
 import { mergeLabels, refuseTaskLabels } from './labels.ts';
@@ -34,33 +34,50 @@ export function onTaskResult(d: Draft, ev: TaskResultEvent): void {
       retryable = false;
     }
   }
-  const policy = compileRetry((task as { retry?: Parameters<typeof compileRetry>[0] }).retry ?? d.flow.retry);
   const outputs = ev.outputs !== undefined ? { outputs: ev.outputs } : {};
-  if (state === 'FAILED' && retryable && policy !== undefined) {
-    const firstAt = run.attempts[0]?.histories[0]?.at ?? d.now;
-    if (policy.behavior === 'RETRY_FAILED_TASK') {
-      const delay = nextRetryDelay(policy, run.attempts.length, firstAt, d.now, d.env.random());
-      if (delay !== undefined) {
-        d.setAttemptState(run.id, 'FAILED');
-        d.setState(run.id, 'RETRYING', outputs);
-        d.addTimer({ kind: 'retry', taskRunId: run.id, at: d.now + delay });
-        d.log('WARN', `Attempt ${run.attempts.length} failed; retrying in ${delay} ms`, run.id);
-        return;
-      }
-    } else {
-      const delay = nextRetryDelay(policy, d.ex.attemptNumber, d.now, d.now, d.env.random());
-      if (delay !== undefined) d.ex.retryExecution = { delayMs: delay };
-    }
-  }
+  if (state === 'FAILED' && retryable && retryFailed(d, run.id, outputs)) return;
+  const policy = policyOf(d, task);
   if (state === 'SUCCESS' && run.attempts.length > 1 && policy?.warningOnRetry) state = 'WARNING';
   d.setAttemptState(run.id, ev.state);
   d.setState(run.id, tolerate(state, task), outputs);
   if (ev.exit !== undefined) terminate(d, ev.exit);
 }
 
-/** The back-off of a RETRYING task run is over: run a new attempt. */
+function policyOf(d: Draft, task: object) {
+  return compileRetry((task as { retry?: Parameters<typeof compileRetry>[0] }).retry ?? d.flow.retry);
+}
+
+/**
+ * A failed attempt under a retry policy: RETRYING with a timer for the next attempt (true), or a new
+ * execution planned (CREATE_NEW_EXECUTION), or nothing left to try (false for both: the run fails).
+ */
+export function retryFailed(
+  d: Draft,
+  id: string,
+  outputs: { outputs?: Record<string, unknown> } = {},
+): boolean {
+  const run = d.get(id)!;
+  const policy = policyOf(d, d.index.get(run.taskId)?.task ?? {});
+  if (policy === undefined) return false;
+  if (policy.behavior !== 'RETRY_FAILED_TASK') {
+    const delay = nextRetryDelay(policy, d.ex.attemptNumber, d.now, d.now, d.env.random());
+    if (delay !== undefined) d.ex.retryExecution = { delayMs: delay };
+    return false;
+  }
+  const firstAt = run.attempts[0]?.histories[0]?.at ?? d.now;
+  const delay = nextRetryDelay(policy, run.attempts.length, firstAt, d.now, d.env.random());
+  if (delay === undefined) return false;
+  d.setAttemptState(id, 'FAILED');
+  d.setState(id, 'RETRYING', outputs);
+  d.addTimer({ kind: 'retry', taskRunId: id, at: d.now + delay });
+  d.log('WARN', `Attempt ${run.attempts.length} failed; retrying in ${delay} ms`, id);
+  return true;
+}
+
+/** The back-off of a RETRYING task run is over: run a new attempt (a flowable begins again). */
 export function onRetryTimer(d: Draft, taskRunId: string): void {
   const run = d.get(taskRunId);
   if (run?.state !== 'RETRYING') return;
-  startAttempt(d, taskRunId);
+  if (d.index.get(run.taskId)?.behaviour !== undefined) beginRun(d, taskRunId);
+  else startAttempt(d, taskRunId);
 }

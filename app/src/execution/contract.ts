@@ -81,6 +81,8 @@ export interface FlowRepository {
 /** Secrets by namespace; the caller walks namespace inheritance (company.team → company → root). */
 export interface SecretStore {
   get(namespace: string, name: string): Promise<string | undefined>;
+  /** How to define a missing secret (e.g. the environment variable to set), when the store knows. */
+  howToDefine?(name: string, namespace: string): string | undefined;
 }
 
 export type { KvStore } from '../../../runner/src/task-contract.ts';

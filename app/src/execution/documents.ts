@@ -5,6 +5,7 @@
 import type { ExecutionState, History, TaskRun } from '../engine/index.ts';
 import { isTerminal } from '../engine/index.ts';
 import type { ExecutionDocument, StateDocument, TaskRunDocument } from './contract.ts';
+import { inputValue, setInputValue } from './inputs/parse-inputs.ts';
 
 const cache = new WeakMap<ExecutionState, ExecutionDocument>();
 /**
@@ -85,7 +86,7 @@ export function toDocument(ex: ExecutionState): ExecutionDocument {
 /** SECRET inputs are never shown: the engine keeps the value for rendering, documents show `******`. */
 function maskedInputs(ex: ExecutionState): Record<string, unknown> {
   if (ex.secretInputs === undefined) return ex.inputs;
-  const out = { ...ex.inputs };
-  for (const id of ex.secretInputs) if (out[id] !== undefined) out[id] = '******';
+  const out = structuredClone(ex.inputs);
+  for (const id of ex.secretInputs) if (inputValue(out, id) !== undefined) setInputValue(out, id, '******');
   return out;
 }

@@ -45,7 +45,10 @@ export function servicesFor(
           return value;
         }
       }
-      throw new Error(`secret '${name}' is not defined in namespace ${chain.join(' or ')}`);
+      const how = deps.secrets.howToDefine?.(name, chain[0]!);
+      throw new Error(
+        `secret '${name}' is not defined in namespace ${chain.join(' or ')}${how === undefined ? '' : `; ${how}`}`,
+      );
     },
     read: async (uri) => (await deps.storage.get(uri)).toString('utf8'),
     fileSize: (uri) => deps.storage.size(uri),

@@ -33,7 +33,7 @@ import {
 import type { ExecutorDeps } from './deps.ts';
 import { isoDuration, toDocument } from './documents.ts';
 import type { CreateOptions, ExecutorHost } from './host.ts';
-import { parseInputs } from './inputs/parse-inputs.ts';
+import { inputValue, parseInputs } from './inputs/parse-inputs.ts';
 import { logEntry } from './jobs.ts';
 import { addSecret, createLive, type Live } from './live.ts';
 import { type LocalTask, localTasks } from './local-tasks.ts';
@@ -231,7 +231,7 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
     };
     // After a restart the live state is new: SECRET input values are masked again from here.
     for (const id of ex.secretInputs ?? []) {
-      const value = ex.inputs[id];
+      const value = inputValue(ex.inputs, id);
       if (typeof value === 'string') addSecret(live, value);
     }
     return servicesFor(io, ex, (v) => addSecret(live, v));

@@ -1,6 +1,7 @@
 /**
  * Read-only secrets from environment variables, by Kestra OSS's convention: `secret('NAME')` reads
- * `SECRET_NAME`, base64-encoded. The prefix is configurable (a team's backend can read
+ * `SECRET_NAME`, base64-encoded. Names are matched as Kestra does, upper-cased: `secret('my_key')`
+ * reads `SECRET_MY_KEY` (an exact `SECRET_my_key` is read first). The prefix is configurable (a team's backend can read
  * `FINANCE_SECRET_*`) and values may be plain text. Namespaces do not partition the environment:
  * every namespace this backend serves sees the same variables.
  */
@@ -37,7 +38,8 @@ export class EnvSecretBackend implements SecretBackend {
 
   async get(_namespace: string, name: string): Promise<string | undefined> {
     assertSecretName(name);
-    const variable = `${this.#prefix}${name}`;
+    const exact = `${this.#prefix}${name}`;
+    const variable = this.#env[exact] === undefined ? `${this.#prefix}${name.toUpperCase()}` : exact;
     const raw = this.#env[variable];
     if (raw === undefined) return undefined;
     if (!this.#base64) return raw;
@@ -50,6 +52,13 @@ export class EnvSecretBackend implements SecretBackend {
       );
     }
     return Buffer.from(compact, 'base64').toString('utf8');
+  }
+
+  howToDefine(name: string): string {
+    const variable = `${this.#prefix}${name.toUpperCase()}`;
+    return this.#base64
+      ? `set the environment variable ${variable} to its base64-encoded value: ${variable}=$(printf %s 'the value' | base64 -w 0)`
+      : `set the environment variable ${variable}`;
   }
 
   async list(namespace: string): Promise<SecretInfo[]> {

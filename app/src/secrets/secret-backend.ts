@@ -25,6 +25,8 @@ export interface SecretBackend {
   list(namespace: string): Promise<SecretInfo[]>;
   set(namespace: string, name: string, value: string, options?: { description?: string }): Promise<void>;
   delete(namespace: string, name: string): Promise<boolean>;
+  /** How to define a missing secret here, e.g. which environment variable to set. */
+  howToDefine?(name: string): string;
 }
 
 export const SECRET_ERROR_CODES = [

@@ -85,6 +85,11 @@ export class SecretService {
     return undefined;
   }
 
+  /** How to define a missing secret of this namespace, from its backend. */
+  howToDefine(name: string, namespace: string): string | undefined {
+    return this.backendFor(namespace).howToDefine?.(name);
+  }
+
   async set(
     namespace: string,
     name: string,

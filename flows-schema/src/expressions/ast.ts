@@ -15,6 +15,7 @@ export const BinaryOperator = {
   Contains: 'contains',
   In: 'in',
   NotIn: 'not in',
+  IsIn: 'isIn',
   Add: '+',
   Subtract: '-',
   Multiply: '*',

@@ -8,7 +8,18 @@ import { type BinaryNode, BinaryOperator, type NamedArgument, type Node } from '
 import { ExpressionSyntaxError, UndefinedVariableError } from './errors.ts';
 import { findFilter, isLiquidFilter, UNSUPPORTED_FILTERS } from './filters.ts';
 import { FUNCTIONS, VARIADIC_FUNCTIONS } from './functions.ts';
-import { add, concat, contains, divide, makeRange, modulo, multiply, negate, subtract } from './operators.ts';
+import {
+  add,
+  concat,
+  contains,
+  divide,
+  isIn,
+  makeRange,
+  modulo,
+  multiply,
+  negate,
+  subtract,
+} from './operators.ts';
 import { TESTS } from './pebble-tests.ts';
 import type { RenderContext } from './render-context.ts';
 import {
@@ -361,6 +372,8 @@ function compileBinary(node: BinaryNode, source: string): Evaluator {
       return both(left, right, (a, b) => contains(b, a));
     case BinaryOperator.NotIn:
       return both(left, right, (a, b) => !contains(b, a));
+    case BinaryOperator.IsIn:
+      return both(left, right, isIn);
     case BinaryOperator.Add:
       return both(left, right, (a, b, ctx) => ctx.checkSize(add(a, b)));
     case BinaryOperator.Subtract:

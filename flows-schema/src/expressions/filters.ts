@@ -6,16 +6,20 @@ import { toValueSync } from 'liquidjs';
 import type { FilterDef } from './callables.ts';
 import { COLLECTION_FILTERS } from './filters-collections.ts';
 import { DATA_FILTERS } from './filters-data.ts';
+import { KESTRA_FILTERS } from './filters-kestra.ts';
 import { TEXT_FILTERS } from './filters-text.ts';
 import { liquid } from './liquid-instance.ts';
 
-const OWN: Readonly<Record<string, FilterDef>> = { ...TEXT_FILTERS, ...COLLECTION_FILTERS, ...DATA_FILTERS };
+const OWN: Readonly<Record<string, FilterDef>> = {
+  ...TEXT_FILTERS,
+  ...COLLECTION_FILTERS,
+  ...DATA_FILTERS,
+  ...KESTRA_FILTERS,
+};
 
 /** Kestra filters Osprey does not provide, with what to use instead. */
 export const UNSUPPORTED_FILTERS: Readonly<Record<string, string>> = {
-  jq: 'read values with member access (outputs.t.value.field) and filters such as keys, values, first, sort',
   toIon: 'use toJson',
-  className: 'values have no Java class here',
 };
 
 /** A Liquid filter: positional arguments, named ones as `[name, value]` pairs, as LiquidJS expects. */

@@ -10,7 +10,7 @@ import { EvaluationError, ExpressionError } from './errors.ts';
 import { makeRange } from './operators.ts';
 import type { RenderContext } from './render-context.ts';
 import type { ExpressionServices } from './types.ts';
-import { isPlainObject, toInteger, toNumber } from './values.ts';
+import { isPlainObject, MISSING, toInteger, toNumber } from './values.ts';
 
 /** `render()` nested in `render()` (or recursive rendering) stops at this depth. */
 export const MAX_RENDER_DEPTH = 10;
@@ -81,6 +81,69 @@ async function renderString(
   } finally {
     state.depth--;
   }
+}
+
+/** A variable of the render context that a function reads (`parents`, `taskrun`, `tasks`). */
+function variable(ctx: RenderContext, name: string): unknown {
+  const value = ctx.lookup(name);
+  return value === MISSING ? undefined : value;
+}
+
+function eachValue(run: unknown): unknown {
+  return isPlainObject(run) ? run['value'] : undefined;
+}
+
+/**
+ * `currentEachOutput(outputs.t)` inside ForEach: the outputs of `t` for the current iteration,
+ * found by walking the enclosing runs' values (outermost first), then the current run's value.
+ */
+function currentEachOutput([outputs]: readonly unknown[], ctx: RenderContext): unknown {
+  if (!isPlainObject(outputs)) {
+    throw new EvaluationError(
+      "currentEachOutput() needs a task's outputs map, e.g. currentEachOutput(outputs.t)",
+    );
+  }
+  let at: unknown = outputs;
+  const parents = variable(ctx, 'parents');
+  const chain = Array.isArray(parents) ? [...parents].reverse() : [];
+  for (const parent of chain) {
+    const value = eachValue(isPlainObject(parent) ? parent['taskrun'] : undefined);
+    if (value === null || value === undefined) continue;
+    const next = isPlainObject(at) ? at[String(value)] : undefined;
+    if (next === undefined || next === null) {
+      throw new EvaluationError(`currentEachOutput(): no outputs for the iteration '${String(value)}'`);
+    }
+    at = next;
+  }
+  const value = eachValue(variable(ctx, 'taskrun'));
+  if (value === null || value === undefined) {
+    throw new EvaluationError(
+      'currentEachOutput() is read inside a ForEach (or another task that runs per value)',
+    );
+  }
+  return isPlainObject(at) ? (at[String(value)] ?? null) : null;
+}
+
+/**
+ * `tasksWithState('failed')`: `{taskId, state}` for each task run in that state (`value` names the
+ * iteration of a task run per value), read from the `tasks` variable as Kestra does.
+ */
+function tasksWithState([state]: readonly unknown[], ctx: RenderContext): unknown {
+  const wanted = stringArg(state, 'tasksWithState state').toUpperCase();
+  const tasks = variable(ctx, 'tasks');
+  const out: Array<Record<string, unknown>> = [];
+  if (!isPlainObject(tasks)) return out;
+  const stateOf = (v: unknown) =>
+    isPlainObject(v) && typeof v['state'] === 'string' ? v['state'].toUpperCase() : undefined;
+  for (const [taskId, detail] of Object.entries(tasks)) {
+    if (!isPlainObject(detail)) continue;
+    for (const [key, value] of Object.entries(detail)) {
+      if (key === 'state' && typeof value === 'string') {
+        if (value.toUpperCase() === wanted) out.push({ taskId, state: wanted });
+      } else if (stateOf(value) === wanted) out.push({ taskId, state: wanted, value: key });
+    }
+  }
+  return out;
 }
 
 // The I/O functions are async so whatever a service returns arrives as a native Promise,
@@ -178,6 +241,8 @@ export const FUNCTIONS: Readonly<Record<string, FunctionDef>> = {
   max: { params: [], call: (args) => extreme(args, Math.max, 'max') },
   min: { params: [], call: (args) => extreme(args, Math.min, 'min') },
   uuid: { params: [], call: () => randomUUID() },
+  currentEachOutput: { params: ['outputs'], required: 1, call: currentEachOutput },
+  tasksWithState: { params: ['state'], required: 1, call: tasksWithState },
   randomInt: {
     params: ['lower', 'upper'],
     required: 2,

@@ -80,3 +80,16 @@ export function makeRange(from: unknown, to: unknown, step: unknown, limit: numb
   for (let i = 0; i < count; i++) result[i] = start + i * by;
   return result;
 }
+
+/**
+ * Kestra's `a isIn b`: false when either side is null; otherwise `a`, as text, equals an item of a
+ * list, or a key or a value of a map (each as text).
+ */
+export function isIn(item: unknown, container: unknown): boolean {
+  if (item === null || item === undefined || container === null || container === undefined) return false;
+  const text = toText(item);
+  if (Array.isArray(container)) return container.some((x) => x !== null && toText(x) === text);
+  if (isPlainObject(container))
+    return Object.entries(container).some(([k, v]) => k === text || (v !== null && toText(v) === text));
+  return false;
+}

@@ -32,6 +32,7 @@ const BINARY: Readonly<Record<string, readonly [number, BinaryOperator]>> = {
   '&&': [PREC_AND, BinaryOperator.And],
   contains: [PREC_TEST, BinaryOperator.Contains],
   in: [PREC_TEST, BinaryOperator.In],
+  isIn: [PREC_TEST, BinaryOperator.IsIn],
   '==': [30, BinaryOperator.Equals],
   equals: [30, BinaryOperator.Equals],
   '!=': [30, BinaryOperator.NotEquals],
@@ -59,7 +60,7 @@ const LITERALS: Readonly<Record<string, unknown>> = {
 };
 
 /** Words that are operators and so cannot start a value. */
-const RESERVED = new Set(['and', 'or', 'is', 'in', 'contains', 'equals']);
+const RESERVED = new Set(['and', 'or', 'is', 'in', 'isIn', 'contains', 'equals']);
 
 function describe(token: Token): string {
   if (token.type === TokenType.End) return 'the end of the expression';

@@ -1,6 +1,6 @@
 /** Flow inputs: every Kestra input type with its own constraints, and flow outputs. */
 import { z } from 'zod';
-import { Duration, Id, Json } from './primitives.ts';
+import { Duration, Id, InputId, Json } from './primitives.ts';
 
 export const InputTypeName = z.enum([
   'STRING',
@@ -26,9 +26,9 @@ export const InputTypeName = z.enum([
 export type InputTypeName = z.infer<typeof InputTypeName>;
 
 const common = {
-  id: Id,
-  /** Kestra's pre-0.15 spelling of `id`; accepted so older flows run unchanged. */
-  name: Id.optional().meta({ deprecated: true }),
+  id: InputId,
+  /** Kestra's pre-0.15 spelling of `id`; read as the id (with a warning) so older flows run unchanged. */
+  name: InputId.optional().meta({ deprecated: true }),
   description: z.string().optional(),
   displayName: z.string().optional(),
   required: z.boolean().optional().meta({ description: 'Default true: an execution without it is refused' }),

@@ -23,14 +23,24 @@ export function dynamic<T extends z.ZodType>(schema: T) {
   return z.union([schema, Expression]);
 }
 
+const idOf = (pattern: RegExp, message: string) =>
+  z
+    .string()
+    .min(1, 'an id cannot be empty')
+    .max(100, 'an id is at most 100 characters')
+    .regex(pattern, { message });
+
 /** Kestra ids: letters, digits, `_` and `-`; no dots (dots address nested outputs). */
-export const Id = z
-  .string()
-  .min(1, 'an id cannot be empty')
-  .max(100, 'an id is at most 100 characters')
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]*$/, {
-    message: 'an id may contain only letters, digits, "_" and "-" and must start with a letter or digit',
-  });
+export const Id = idOf(
+  /^[a-zA-Z0-9][a-zA-Z0-9_-]*$/,
+  'an id may contain only letters, digits, "_" and "-" and must start with a letter or digit',
+);
+
+/** Input ids may also contain '.', as in Kestra: `users.firstName` is read as `inputs.users.firstName`. */
+export const InputId = idOf(
+  /^[a-zA-Z0-9][a-zA-Z0-9_-]*(?:\.[a-zA-Z0-9_-]+)*$/,
+  'an input id may contain only letters, digits, "_", "-" and "." between names, and must start with a letter or digit',
+);
 
 export const Namespace = z
   .string()

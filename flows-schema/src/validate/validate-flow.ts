@@ -19,22 +19,13 @@ export interface ValidationResult {
   source: FlowSource;
 }
 
-const WARNINGS = new Set(['unknown-plugin-default-type']);
+const WARNINGS = new Set(['unknown-plugin-default-type', 'deprecated-input-name', 'flowable-retry-ignored']);
 
 export function validateFlowSource(text: string, registry: TaskRegistry = defaultRegistry): ValidationResult {
   const source = parseFlowSource(text);
   if (source.issues.length > 0) return { issues: source.issues, source };
-  const doc = source.value;
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-    const issue: Issue = {
-      code: 'not-a-flow',
-      path: '',
-      message: 'a flow is a YAML map with at least id, namespace and tasks',
-      range: source.rangeOf([]) ?? START_OF_FILE,
-      severity: 'error',
-    };
-    return { issues: [issue], source };
-  }
+  const written = source.value;
+  if (written === null || typeof written !== 'object' || Array.isArray(written)) return notAFlow(source);
   const issues: Issue[] = [];
   const seen = new Set<string>();
   const add = (
@@ -43,27 +34,122 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
     message: string,
     target: 'key' | 'value' = 'value',
     offset?: { text: string },
+    severity: Severity = WARNINGS.has(code) ? 'warning' : 'error',
   ) => {
     const key = `${code}|${formatPath(path)}|${message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const severity: Severity = WARNINGS.has(code) ? 'warning' : 'error';
     const range = offset ? source.locate(path, offset.text) : source.rangeOf(path, target);
     issues.push({ code, path: formatPath(path), message, range, severity });
   };
 
-  const effective = withPluginDefaults(doc as Record<string, unknown>, registry);
-  const parsed = Flow.safeParse(effective);
+  const doc = withDeprecatedInputNames(written as Record<string, unknown>, add);
+  const { parsed, effective, dropped } = parseWithoutNulls(withPluginDefaults(doc, registry));
   if (!parsed.success) {
-    for (const raw of translateZodIssues(parsed.error.issues, effective, registry))
-      add(raw.code, raw.path, raw.message, raw.target);
+    for (const raw of translateZodIssues(parsed.error.issues, effective, registry)) {
+      const wasNull = raw.code === 'missing-property' && dropped.has(formatPath(raw.path));
+      add(raw.code, raw.path, wasNull ? `${raw.message}: it is null here` : raw.message, raw.target);
+    }
   }
-  const ctx = { doc: doc as Record<string, unknown>, tasks: allTasks(doc, registry), registry, report: add };
+  const ctx = { doc, tasks: allTasks(doc, registry), registry, report: add };
   for (const check of checks) check(ctx);
 
   issues.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   const hasError = issues.some((i) => i.severity === 'error');
   return hasError || !parsed.success ? { issues, source } : { flow: parsed.data as Flow, issues, source };
+}
+
+/**
+ * Kestra's JSON mapper reads `key: null` as an absent optional property, and a number or boolean
+ * where text is expected as that text (`message: 42`). A null the schema refuses is dropped, a
+ * scalar it refuses where a string would do becomes a string, and the flow is read again; a
+ * required property left missing is then reported as such.
+ */
+function parseWithoutNulls(doc: Record<string, unknown>): {
+  parsed: ReturnType<typeof Flow.safeParse>;
+  effective: Record<string, unknown>;
+  dropped: Set<string>;
+} {
+  let effective = doc;
+  const dropped = new Set<string>();
+  for (;;) {
+    const parsed = Flow.safeParse(effective);
+    if (parsed.success) return { parsed, effective, dropped };
+    const keyed = parsed.error.issues.filter((i) => i.path.length > 0 && typeof i.path.at(-1) === 'string');
+    const nulls = keyed.map((i) => i.path).filter((path) => valueAt(effective, path) === null);
+    const scalars = keyed.filter((i) => {
+      const v = valueAt(effective, i.path);
+      return (typeof v === 'number' || typeof v === 'boolean') && acceptsString(i);
+    });
+    if (nulls.length === 0 && scalars.length === 0) return { parsed, effective, dropped };
+    effective = structuredClone(effective);
+    for (const path of nulls) dropped.add(formatPath(path as PathSegment[]));
+    for (const path of nulls)
+      delete (valueAt(effective, path.slice(0, -1)) as Record<string, unknown>)[path.at(-1) as string];
+    for (const { path } of scalars) {
+      const parent = valueAt(effective, path.slice(0, -1)) as Record<string, unknown>;
+      parent[path.at(-1) as string] = String(parent[path.at(-1) as string]);
+    }
+  }
+}
+
+/** The issue says a string would have been accepted there (directly or as one branch of a union). */
+function acceptsString(issue: { code: string; expected?: unknown; errors?: unknown }): boolean {
+  if (issue.code === 'invalid_type') return issue.expected === 'string';
+  if (issue.code !== 'invalid_union' || !Array.isArray(issue.errors)) return false;
+  return (issue.errors as Array<Array<{ code: string; expected?: unknown; path: unknown[] }>>).some(
+    (branch) =>
+      branch.some((e) => e.path.length === 0 && e.code === 'invalid_type' && e.expected === 'string'),
+  );
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<PropertyKey, unknown>)[key];
+  }
+  return at;
+}
+
+function notAFlow(source: FlowSource): ValidationResult {
+  const issue: Issue = {
+    code: 'not-a-flow',
+    path: '',
+    message: 'a flow is a YAML map with at least id, namespace and tasks',
+    range: source.rangeOf([]) ?? START_OF_FILE,
+    severity: 'error',
+  };
+  return { issues: [issue], source };
+}
+
+/**
+ * Kestra before 0.15 named inputs with `name`; it still accepts `name` as the id (the id wins when
+ * both are given). The flow is read with `id` set; a warning says to rename it.
+ */
+function withDeprecatedInputNames(
+  doc: Record<string, unknown>,
+  add: (code: string, path: PathSegment[], message: string, target: 'key') => void,
+): Record<string, unknown> {
+  const inputs = doc['inputs'];
+  if (!Array.isArray(inputs)) return doc;
+  let changed: unknown[] | undefined;
+  inputs.forEach((input, i) => {
+    if (input === null || typeof input !== 'object' || !('name' in input)) return;
+    const { name, ...rest } = input as Record<string, unknown>;
+    const id = (input as Record<string, unknown>)['id'];
+    add(
+      'deprecated-input-name',
+      ['inputs', i, 'name'],
+      id === undefined
+        ? `the input property 'name' is deprecated since Kestra 0.15; rename it to 'id: ${String(name)}'`
+        : `the input property 'name' is deprecated since Kestra 0.15 and ignored here, as 'id' is given; remove it`,
+      'key',
+    );
+    changed ??= [...inputs];
+    changed[i] = { id: id ?? name, ...rest };
+  });
+  return changed === undefined ? doc : { ...doc, inputs: changed };
 }
 
 function withPluginDefaults(doc: Record<string, unknown>, registry: TaskRegistry): Record<string, unknown> {

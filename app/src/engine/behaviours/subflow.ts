@@ -2,7 +2,8 @@
  * `flow.Subflow`: start an execution of another flow (namespace + flowId, rendered `inputs` and
  * `labels`). With `wait` (default true) the task ends when the child does: in the child's state when
  * `transmitFailed` (default true), else SUCCESS. Outputs: `executionId`, `state` and `outputs` (the
- * child's flow outputs plus the task's own `outputs` rendered in the child's context).
+ * child's flow outputs plus the task's own `outputs` rendered in the child's context). With `retry`,
+ * a failed child is followed by a new child execution, each one an attempt of the task run.
  */
 import { labelList } from '../../../../flows-schema/src/schema/primitives.ts';
 import type { StateName } from '../states.ts';
@@ -12,6 +13,7 @@ const CHILD_TO_TASK: Partial<Record<StateName, StateName>> = { RETRIED: 'FAILED'
 
 export const subflow: FlowableBehaviour = {
   type: 'io.kestra.plugin.core.flow.Subflow',
+  retriesWhole: true,
   startProperties: (task) => ({
     namespace: task['namespace'],
     flowId: task['flowId'],

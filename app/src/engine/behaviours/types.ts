@@ -53,6 +53,11 @@ export interface FlowableBehaviour {
   readonly type: string;
   /** Tasks inside share one working directory, provided by the executor. */
   readonly sharesWorkingDirectory?: boolean;
+  /**
+   * The task run has attempts and honours `retry` as a whole (Subflow: each attempt starts a new
+   * child execution). Behaviours with child task runs do not: their children retry themselves.
+   */
+  readonly retriesWhole?: boolean;
   /** Properties rendered in the task run's context before it begins (If.condition, ForEach.values). */
   startProperties?(task: Task): Record<string, unknown> | undefined;
   /**

@@ -24,10 +24,23 @@ const text = (raw: unknown): string | undefined =>
       ? String(raw)
       : undefined;
 
-function bounded(n: number, min: number | undefined, max: number | undefined, shown = String(n)): Parsed {
-  if (min !== undefined && n < min) return no(`must be at least ${min}, got ${shown}`);
-  if (max !== undefined && n > max) return no(`must be at most ${max}, got ${shown}`);
+/** `min`/`max` are shown as written in the flow (`PT10S`), `shown` is the value as given. */
+function bounded(
+  n: number,
+  bounds: { min?: number; max?: number; minShown?: string; maxShown?: string },
+  shown = String(n),
+): Parsed {
+  const { min, max } = bounds;
+  if (min !== undefined && n < min)
+    return no(`must be at least ${bounds.minShown ?? min} (min), got ${shown}`);
+  if (max !== undefined && n > max)
+    return no(`must be at most ${bounds.maxShown ?? max} (max), got ${shown}`);
   return ok(n);
+}
+
+/** The offending value, quoted; a SECRET's value is never shown. */
+function given(def: Input, value: string): string {
+  return def.type === 'SECRET' ? `a value of ${value.length} characters` : `'${value}'`;
 }
 
 function matches(value: string, validator: string | undefined): boolean {
@@ -53,9 +66,10 @@ function choices(def: { values?: unknown; options?: string[] }): string[] | unde
 }
 
 function dateBound(value: string, def: { after?: string; before?: string }, kind: string): Parsed {
-  if (def.after !== undefined && !(value > def.after)) return no(`must be after ${def.after}, got ${value}`);
+  if (def.after !== undefined && !(value > def.after))
+    return no(`must be after ${def.after} (after), got ${value}`);
   if (def.before !== undefined && !(value < def.before))
-    return no(`must be before ${def.before}, got ${value}`);
+    return no(`must be before ${def.before} (before), got ${value}`);
   return kind === 'DATETIME' ? ok(new Date(value).toISOString()) : ok(value);
 }
 
@@ -65,13 +79,18 @@ export async function parseInputValue(def: Input, raw: unknown, services: ParseS
   switch (def.type) {
     case 'STRING':
     case 'SECRET': {
-      if (s === undefined) return no(`must be a string, got ${JSON.stringify(raw)}`);
+      if (s === undefined)
+        return no(
+          def.type === 'SECRET' ? 'must be a string' : `must be a string, got ${JSON.stringify(raw)}`,
+        );
       if (!matches(s, d['validator'] as string | undefined))
-        return no(`does not match the validator ${String(d['validator'])}`);
+        return no(`must match the pattern ${String(d['validator'])} (validator), got ${given(def, s)}`);
       const min = d['minLength'] as number | undefined;
       const max = d['maxLength'] as number | undefined;
-      if (min !== undefined && s.length < min) return no(`must be at least ${min} characters long`);
-      if (max !== undefined && s.length > max) return no(`must be at most ${max} characters long`);
+      if (min !== undefined && s.length < min)
+        return no(`must be at least ${min} characters long (minLength), got ${s.length}`);
+      if (max !== undefined && s.length > max)
+        return no(`must be at most ${max} characters long (maxLength), got ${s.length}`);
       if (def.type === 'SECRET') services.onSecret?.(s);
       return ok(s);
     }
@@ -83,12 +102,12 @@ export async function parseInputValue(def: Input, raw: unknown, services: ParseS
             ? Number(s)
             : Number.NaN;
       if (!Number.isInteger(n)) return no(`must be an integer, got ${JSON.stringify(raw)}`);
-      return bounded(n, d['min'] as number | undefined, d['max'] as number | undefined);
+      return bounded(n, d as { min?: number; max?: number });
     }
     case 'FLOAT': {
       const n = typeof raw === 'number' ? raw : s !== undefined && s.trim() !== '' ? Number(s) : Number.NaN;
       if (!Number.isFinite(n)) return no(`must be a number, got ${JSON.stringify(raw)}`);
-      return bounded(n, d['min'] as number | undefined, d['max'] as number | undefined);
+      return bounded(n, d as { min?: number; max?: number });
     }
     case 'BOOLEAN':
     case 'BOOL': {
@@ -115,12 +134,10 @@ export async function parseInputValue(def: Input, raw: unknown, services: ParseS
       const ms = s === undefined ? undefined : parseDuration(s);
       if (ms === undefined)
         return no(`must be an ISO-8601 duration such as PT5M, got ${JSON.stringify(raw)}`);
-      const min = d['min'] === undefined ? undefined : parseDuration(String(d['min']));
-      const max = d['max'] === undefined ? undefined : parseDuration(String(d['max']));
-      const b = bounded(ms, min, max, s);
-      return 'problem' in b
-        ? no(b.problem.replace(String(min), String(d['min'])).replace(String(max), String(d['max'])))
-        : ok(s);
+      const bound = (key: 'min' | 'max') =>
+        d[key] === undefined ? {} : { [key]: parseDuration(String(d[key])), [`${key}Shown`]: String(d[key]) };
+      const b = bounded(ms, { ...bound('min'), ...bound('max') }, s);
+      return 'problem' in b ? b : ok(s);
     }
     case 'FILE':
       if (services.storeFile === undefined)
@@ -157,7 +174,7 @@ export async function parseInputValue(def: Input, raw: unknown, services: ParseS
       const allowed = choices(d as { values?: unknown; options?: string[] });
       if (s === undefined) return no(`must be one of the listed values, got ${JSON.stringify(raw)}`);
       if (allowed !== undefined && !allowed.includes(s) && d['allowCustomValue'] !== true)
-        return no(`must be one of ${allowed.join(', ')}, got '${s}'`);
+        return no(`must be one of the allowed values ${allowed.join(', ')}, got '${s}'`);
       return ok(s);
     }
     case 'MULTISELECT': {
@@ -166,7 +183,9 @@ export async function parseInputValue(def: Input, raw: unknown, services: ParseS
       if (list === undefined) return no(`must be a list, got ${JSON.stringify(raw)}`);
       const bad = list.map(String).filter((v) => allowed !== undefined && !allowed.includes(v));
       if (bad.length > 0 && d['allowCustomValue'] !== true)
-        return no(`must be among ${allowed?.join(', ')}, got ${bad.join(', ')}`);
+        return no(
+          `must be among the allowed values ${allowed?.join(', ')}, got ${bad.map((v) => `'${v}'`).join(', ')}`,
+        );
       return ok(list.map(String));
     }
     case 'ARRAY': {

@@ -1,7 +1,8 @@
 /**
  * The work of `osprey run`: validate the flow file, start an execution on the local execution
  * service, show progress, wait for the end and print the outcome. Exit codes: 0 SUCCESS/WARNING,
- * 1 any other end state, 2 when nothing could start (invalid flow, refused inputs).
+ * 1 any other end state, 2 when nothing could start (invalid flow, refused inputs), 3 when the
+ * execution is PAUSED with nothing to resume it (a Pause without delay, not in a terminal).
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { formatIssue } from '../../../../flows-schema/src/issue.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
 import { collectInputs, UsageError } from './inputs.ts';
 import { createLocalService } from './local-service.ts';
+import { watchForPause } from './paused.ts';
 import { type ProgressView, plainProgress, ttyProgress } from './progress.ts';
 import { elapsed, formatElapsed } from './task-tree.ts';
 
@@ -73,7 +75,8 @@ export async function runFlow(options: RunFlowOptions): Promise<number> {
       ? ttyProgress(stdout)
       : plainProgress(stdout);
   try {
-    const execution = await startAndWait(service.executions, view, stderr, {
+    const interactive = !options.json && process.stdin.isTTY === true && stdout.isTTY === true;
+    const execution = await startAndWait(service.executions, view, stderr, interactive, {
       flow,
       inputs,
       source: { path: relative(repository.root, path).split('\\').join('/') },
@@ -84,10 +87,12 @@ export async function runFlow(options: RunFlowOptions): Promise<number> {
       stdout.write(`${JSON.stringify({ ...execution, logs }, null, 2)}\n`);
     } else {
       const took = formatElapsed(elapsed(execution.state, Date.now()));
+      const verb = execution.state.current === 'PAUSED' ? 'stopped' : 'ended';
       stdout.write(
-        `Execution ${execution.id} of ${execution.namespace}.${execution.flowId} ended ${execution.state.current}${took === '' ? '' : ` in ${took}`}\n`,
+        `Execution ${execution.id} of ${execution.namespace}.${execution.flowId} ${verb} ${execution.state.current}${took === '' ? '' : ` in ${took}`}\n`,
       );
     }
+    if (execution.state.current === 'PAUSED') return 3;
     return PASSING.has(execution.state.current) ? 0 : 1;
   } finally {
     await service.close();
@@ -101,10 +106,11 @@ async function startAndWait(
   executions: ExecutionService,
   view: ProgressView | undefined,
   stderr: NodeJS.WriteStream,
+  interactive: boolean,
   request: StartRequest,
 ): Promise<ExecutionDocument | undefined> {
   try {
-    return await followExecution(executions, request, { view, stderr });
+    return await followExecution(executions, request, { view, stderr, interactive });
   } catch (e) {
     if (!(e instanceof InputsRefused)) throw e;
     for (const p of e.problems) stderr.write(`osprey run: input '${p.input}': ${p.message}\n`);
@@ -121,6 +127,11 @@ export interface FollowOptions {
   stderr: NodeJS.WritableStream;
   /** When it aborts (a timeout), the execution is killed and followed to its end. */
   signal?: AbortSignal | undefined;
+  /**
+   * A terminal: a Pause without delay waits for Enter to resume. Otherwise the execution is
+   * returned PAUSED (with how to resume printed on `stderr`).
+   */
+  interactive?: boolean;
 }
 
 /**
@@ -162,9 +173,14 @@ export async function followExecution(
     for (const event of early) if (event.execution.id === id) view?.update(event.execution, event.logs ?? []);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
-    const final = await executions.waitForTerminal(id);
-    view?.finish(final);
-    return final;
+    const paused = watchForPause(executions, id, stderr, options.interactive ?? false);
+    try {
+      const final = await Promise.race([executions.waitForTerminal(id), paused.stuck]);
+      view?.finish(final);
+      return final;
+    } finally {
+      paused.stop();
+    }
   } finally {
     signal?.removeEventListener('abort', onAbort);
     unsubscribe();

@@ -1,5 +1,5 @@
 /** What every semantic check receives: the raw document, its tasks, and a way to report. */
-import type { PathSegment } from '../../issue.ts';
+import type { PathSegment, Severity } from '../../issue.ts';
 import type { TaskRegistry } from '../../tasks/registry.ts';
 import type { VisitedTask } from '../../tasks/walk.ts';
 
@@ -13,6 +13,8 @@ export interface CheckContext {
     message: string,
     target?: 'key' | 'value',
     offset?: { text: string },
+    /** Overrides the code's usual severity. */
+    severity?: Severity,
   ): void;
 }
 

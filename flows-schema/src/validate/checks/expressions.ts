@@ -1,15 +1,15 @@
 /**
  * Every string holding `{{ }}` or `{% %}` must parse, and the `outputs.<task>` / `inputs.<id>`
- * references it makes must name a task or input of the flow. Reported at the YAML value.
+ * references it makes should name a task or input of the flow. A reference that rendering certainly
+ * reads is an error; a guarded or conditional one (`?? 'd'`, `| default`, `is defined`, inside
+ * `{% if %}`) is a warning, since Kestra runs such flows. Reported at the YAML value.
  */
 import { checkTemplate, isTemplate } from '../../expressions/index.ts';
+import { templateReferences } from '../../expressions/references.ts';
 import type { PathSegment } from '../../issue.ts';
 import { didYouMean } from '../suggest.ts';
 import type { Check, CheckContext } from './context.ts';
 import { idOf, list } from './context.ts';
-
-/** `outputs.x` / `inputs.x` not preceded by `.` or a word character (so `trigger.outputs.x` is not one). */
-const REFERENCE = /(?<![\w.])(outputs|inputs)\s*(?:\.\s*([A-Za-z0-9_-]+)|\[\s*['"]([^'"]+)['"]\s*\])/g;
 
 function visitStrings(
   value: unknown,
@@ -51,33 +51,34 @@ function checkReferences(
   taskIds: Set<string>,
   inputIds: Set<string>,
 ): void {
-  // Flow outputs of a Subflow task are read from the child flow; they are not this flow's tasks.
-  for (const block of text.matchAll(/\{\{([\s\S]*?)\}\}|\{%([\s\S]*?)%\}/g)) {
-    const expr = block[1] ?? block[2] ?? '';
-    for (const m of expr.matchAll(REFERENCE)) {
-      const kind = m[1];
-      const name = m[2] ?? m[3] ?? '';
-      if (kind === 'outputs' && !taskIds.has(name)) {
-        ctx.report(
-          'unknown-output-reference',
-          path,
-          `'outputs.${name}' refers to no task of this flow.${didYouMean(name, [...taskIds])}`,
-          'value',
-          { text: m[0] },
-        );
-      } else if (kind === 'inputs' && !inputIds.has(name)) {
-        const known =
-          inputIds.size > 0
-            ? didYouMean(name, [...inputIds]) || ` Declared inputs: ${[...inputIds].join(', ')}.`
-            : ' This flow declares no inputs.';
-        ctx.report(
-          'unknown-input-reference',
-          path,
-          `'inputs.${name}' refers to no input of this flow.${known}`,
-          'value',
-          { text: m[0] },
-        );
-      }
+  // Dotted input ids (`users.firstName`) are read as nested maps: `inputs.users.firstName`.
+  const inputRoots = new Set([...inputIds].map((id) => id.split('.')[0]!));
+  for (const ref of templateReferences(text)) {
+    const { kind, name, certain } = ref;
+    const severity = certain ? 'error' : 'warning';
+    const unless = certain ? '' : ' It is guarded or conditional, so the flow may still run; check the name.';
+    if (kind === 'outputs' && !taskIds.has(name)) {
+      ctx.report(
+        'unknown-output-reference',
+        path,
+        `'outputs.${name}' refers to no task of this flow.${didYouMean(name, [...taskIds])}${unless}`,
+        'value',
+        { text: ref.text },
+        severity,
+      );
+    } else if (kind === 'inputs' && !inputRoots.has(name)) {
+      const known =
+        inputIds.size > 0
+          ? didYouMean(name, [...inputRoots]) || ` Declared inputs: ${[...inputIds].join(', ')}.`
+          : ' This flow declares no inputs.';
+      ctx.report(
+        'unknown-input-reference',
+        path,
+        `'inputs.${name}' refers to no input of this flow.${known}${unless}`,
+        'value',
+        { text: ref.text },
+        severity,
+      );
     }
   }
 }

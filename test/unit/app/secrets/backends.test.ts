@@ -63,6 +63,16 @@ describe('environment backend', () => {
     );
   });
 
+  it('matches names upper-cased, as Kestra does, and says which variable to set', async () => {
+    const backend = new EnvSecretBackend({ env: { ...env, SECRET_Mixed: b64('exact') } });
+    assert.equal(await backend.get('company', 'slack_webhook'), 'https://hooks.example/x');
+    assert.equal(await backend.get('company', 'Mixed'), 'exact');
+    assert.equal(
+      backend.howToDefine('db_pass'),
+      "set the environment variable SECRET_DB_PASS to its base64-encoded value: SECRET_DB_PASS=$(printf %s 'the value' | base64 -w 0)",
+    );
+  });
+
   it('takes another prefix and plain values', async () => {
     const backend = new EnvSecretBackend({ env, prefix: 'TEAM_', base64: false });
     assert.equal(await backend.get('company', 'API'), 'plain');

@@ -174,8 +174,8 @@ describe('filter syntax', () => {
       /filter 'date' has no argument named 'zone'/,
     );
     await assert.rejects(
-      render('{{ inputs.x | jq(".a") }}', ctx),
-      /unknown filter 'jq' \(not supported by Osprey/,
+      render('{{ inputs.x | toIon }}', ctx),
+      /unknown filter 'toIon' \(not supported by Osprey/,
     );
   });
 });
