@@ -14,17 +14,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadServerConfig } from '../app/src/config/server.schema.ts';
 import { createServer, type OspreyServer } from '../app/src/server/main.ts';
 import type { Database } from '../app/src/storage/database.ts';
-import { openMemoryPglite } from '../app/src/storage/pglite-database.ts';
-import { openPostgres } from '../app/src/storage/postgres-database.ts';
 import type { Flow } from '../flows-schema/src/schema/flow.ts';
 import { validateFlowSource } from '../flows-schema/src/validate/validate-flow.ts';
 import { RemoteRunner } from '../runner/src/remote/remote-runner.ts';
 import type { RunnableTask } from '../runner/src/task-contract.ts';
 import { taskRegistry } from '../runner/src/tasks/registry.ts';
+import { onEachBackend } from './support/backends.ts';
 
 const { values } = parseArgs({
   options: {
@@ -203,40 +201,12 @@ console.log(
   `bench/queue.ts: ${EXECUTIONS} executions per throughput run, ${LATENCY_SAMPLES} latency samples, runner concurrency ${CONCURRENCY}`,
 );
 
-const pgProbe = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-const postgresUp = await pgProbe.connect().then(
-  () => true,
-  () => false,
-);
-if (postgresUp) {
-  const schema = `bench_${Date.now().toString(36)}`;
-  const db = await openPostgres({ url: POSTGRES_URL, schema, maxConnections: 10 });
-  try {
-    const figures = await measure(db, async (sql) => {
-      const r = await pgProbe.query(sql.replaceAll('bench_floor', `"${schema}".bench_floor`));
-      return { rowCount: r.rowCount ?? 0 };
-    });
-    report(`Postgres (${POSTGRES_URL.replace(/\/\/[^@]*@/, '//')})`, figures, true);
-  } finally {
-    await pgProbe.query(
-      `DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`,
-    );
-    await db.close();
-  }
-} else {
-  console.log(`\nPostgres: not reachable at ${POSTGRES_URL}; set DATABASE_URL to measure it`);
-}
-await pgProbe.end().catch(() => {});
-
-{
-  const db = await openMemoryPglite('bench');
-  try {
-    const figures = await measure(db, async (sql) => {
-      const r = await db.query(sql.replaceAll('bench_floor', 'bench.bench_floor'));
-      return { rowCount: r.rowCount };
-    });
-    report('PGlite (in memory, this process)', figures, false);
-  } finally {
-    await db.close();
-  }
-}
+await onEachBackend(POSTGRES_URL, async (db, label, raw) => {
+  // The floor's queue table, in the bench schema, on the same database.
+  const figures = await measure(db, async (sql) => {
+    const qualified = sql.replaceAll('bench_floor', `"${db.schema}".bench_floor`);
+    const r = raw === undefined ? await db.query(qualified) : await raw.query(qualified);
+    return { rowCount: r.rowCount ?? 0 };
+  });
+  report(label, figures, raw !== undefined);
+});

@@ -25,13 +25,12 @@ import pg from 'pg';
 import { loadServerConfig } from '../app/src/config/server.schema.ts';
 import { createServer, type OspreyServer } from '../app/src/server/main.ts';
 import type { Database } from '../app/src/storage/database.ts';
-import { openMemoryPglite } from '../app/src/storage/pglite-database.ts';
-import { openPostgres } from '../app/src/storage/postgres-database.ts';
 import type { Flow } from '../flows-schema/src/schema/flow.ts';
 import { validateFlowSource } from '../flows-schema/src/validate/validate-flow.ts';
 import { RemoteRunner } from '../runner/src/remote/remote-runner.ts';
 import type { RunnableTask } from '../runner/src/task-contract.ts';
 import { taskRegistry } from '../runner/src/tasks/registry.ts';
+import { onEachBackend } from './support/backends.ts';
 
 const { values } = parseArgs({
   options: {
@@ -263,34 +262,7 @@ console.log(
     `goal: overhead ≤ ${GOAL_MS} ms per task`,
 );
 
-const pgProbe = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2000 });
-const postgresUp =
-  values.backend !== 'pglite' &&
-  (await pgProbe.connect().then(
-    () => true,
-    () => false,
-  ));
-if (postgresUp) {
-  const schema = `bench_${Date.now().toString(36)}`;
-  const db = await openPostgres({ url: POSTGRES_URL, schema, maxConnections: 10 });
-  try {
-    report(`Postgres (${POSTGRES_URL.replace(/\/\/[^@]*@/, '//')})`, await measure(db), true);
-  } finally {
-    await pgProbe.query(
-      `DROP SCHEMA IF EXISTS "${schema}" CASCADE; DROP SCHEMA IF EXISTS "${schema}_pgboss" CASCADE`,
-    );
-    await db.close();
-  }
-} else {
-  console.log(`\nPostgres: not reachable at ${POSTGRES_URL}; set DATABASE_URL to measure it`);
-}
-await pgProbe.end().catch(() => {});
-
-if (values.backend !== 'postgres') {
-  const db = await openMemoryPglite('bench');
-  try {
-    report('PGlite (in memory, this process)', await measure(db), true);
-  } finally {
-    await db.close();
-  }
-}
+await onEachBackend(POSTGRES_URL, async (db, label) => report(label, await measure(db), true), {
+  postgres: values.backend !== 'pglite',
+  pglite: values.backend !== 'postgres',
+});

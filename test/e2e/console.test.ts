@@ -5,13 +5,13 @@
  * the screenshots in docs/console-*.png.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { freePort, type Proc, spawnNode } from './server/support/processes.ts';
 
 const root = join(import.meta.dirname, '../..');
 const bin = join(root, 'bin/osprey.js');
@@ -85,22 +85,12 @@ tasks:
 `;
 
 describe('web console (browser)', { skip }, () => {
-  let child: ChildProcess;
+  let dev: Proc;
   let browser: Browser;
   let page: Page;
-  let output = '';
   let url = '';
   let token = '';
 
-  const waitFor = async (pattern: RegExp, ms = 60_000): Promise<RegExpMatchArray> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const m = output.match(pattern);
-      if (m) return m;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
   const start = async (flowId: string, wait = false) => {
     const res = await fetch(`${url}/api/v1/executions/company.team/${flowId}${wait ? '?wait=true' : ''}`, {
       method: 'POST',
@@ -119,22 +109,23 @@ describe('web console (browser)', { skip }, () => {
     writeFileSync(join(repo, 'flows/company/team/console_inputs.yaml'), INPUTS_FLOW);
     writeFileSync(join(repo, 'flows/company/team/ticker.yaml'), TICKER_FLOW);
     writeFileSync(join(repo, 'flows/company/team/long.yaml'), LONG_FLOW);
-    const env = { ...process.env };
-    delete env['DATABASE_URL'];
-    delete env['OSPREY_API_TOKEN'];
-    delete env['PORT'];
-    child = spawn(process.execPath, [bin, 'dev', '--port', '0'], { cwd: repo, env });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
-    url = (await waitFor(/Osprey dev is running on (http:\/\/\S+)/))[1] as string;
-    token = (await waitFor(/API token: (\S+)/))[1] as string;
+    dev = spawnNode(
+      [bin, 'dev', '--port', '0'],
+      {},
+      {
+        cwd: repo,
+        unset: ['DATABASE_URL', 'OSPREY_API_TOKEN', 'PORT'],
+      },
+    );
+    url = (await dev.waitFor(/Osprey dev is running on (http:\/\/\S+)/, 60_000))[1] as string;
+    token = (await dev.waitFor(/API token: (\S+)/, 60_000))[1] as string;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
     page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     page.setDefaultTimeout(15_000);
   });
   after(async () => {
     await browser?.close();
-    if (child?.exitCode === null) child.kill('SIGINT');
+    await dev?.kill('SIGINT');
   });
 
   it("opens a check run's Details link and shows the task runs, their states and the logs", async () => {
@@ -248,46 +239,28 @@ describe('web console (browser)', { skip }, () => {
 });
 
 describe('web console on osprey server (browser)', { skip }, () => {
-  let child: ChildProcess;
+  let server: Proc;
   let browser: Browser;
-  let output = '';
+  let url = '';
   const token = `osp_e2e_${'k'.repeat(40)}`;
 
   before(async () => {
-    const env: Record<string, string | undefined> = { ...process.env };
-    env['OSPREY_API_TOKEN'] = token;
-    env['OSPREY_DATA_DIR'] = mkdtempSync(join(tmpdir(), 'osprey-console-server-'));
-    delete env['DATABASE_URL'];
-    delete env['PORT'];
-    delete env['APP_ID'];
     // osprey server takes no port 0: ask the system for a free one.
-    const port = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = probe.address() as AddressInfo;
-        probe.close(() => resolve(free));
-      });
-    });
-    child = spawn(process.execPath, [bin, 'server', '--port', String(port), '--host', '127.0.0.1'], { env });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
+    const port = await freePort();
+    server = spawnNode(
+      [bin, 'server', '--port', String(port), '--host', '127.0.0.1'],
+      { OSPREY_API_TOKEN: token, OSPREY_DATA_DIR: mkdtempSync(join(tmpdir(), 'osprey-console-server-')) },
+      { unset: ['DATABASE_URL', 'PORT', 'APP_ID'] },
+    );
+    url = (await server.waitFor(/listening on (http:\/\/\S+)/, 60_000))[1] as string;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
   });
   after(async () => {
     await browser?.close();
-    if (child?.exitCode === null) child.kill('SIGINT');
+    await server?.kill('SIGINT');
   });
 
   it('asks for an API token, even from this machine, then opens the page the link pointed at', async () => {
-    const deadline = Date.now() + 60_000;
-    let m = output.match(/listening on (http:\/\/\S+)/);
-    while (m === null) {
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`osprey server did not start:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-      m = output.match(/listening on (http:\/\/\S+)/);
-    }
-    const url = m[1] as string;
     const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
     page.setDefaultTimeout(15_000);
     await page.goto(`${url}/ui/executions?state=FAILED`);

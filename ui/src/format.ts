@@ -1,11 +1,11 @@
 /** Small presentation helpers: state badges, durations, times. */
+import { TERMINAL } from '../../app/src/engine/states.ts';
 import { h } from './dom.ts';
 import type { StateDocument } from './types.ts';
 
-const TERMINAL = new Set(['SUCCESS', 'WARNING', 'FAILED', 'KILLED', 'CANCELLED', 'SKIPPED', 'RETRIED']);
-
+/** The engine's own terminal states (one set for the server and the console). */
 export function isTerminal(state: string): boolean {
-  return TERMINAL.has(state);
+  return (TERMINAL as ReadonlySet<string>).has(state);
 }
 
 export function badge(state: string): HTMLElement {

@@ -27,11 +27,20 @@ export interface Proc {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `node <args>` from the project root with `env` added, capturing its output. */
-export function spawnNode(args: string[], env: Record<string, string>): Proc {
+/**
+ * Runs `node <args>` (from the project root, or `options.cwd`) with `env` added and the variables
+ * of `options.unset` removed, capturing its output.
+ */
+export function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; unset?: readonly string[] } = {},
+): Proc {
+  const merged: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const name of options.unset ?? []) delete merged[name];
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
+    cwd: options.cwd ?? ROOT,
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
