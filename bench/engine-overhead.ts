@@ -17,8 +17,8 @@ import {
 import { createLocalExecutionService } from '../app/src/execution/local.ts';
 import type { Flow } from '../flows-schema/src/schema/flow.ts';
 import { Flow as FlowSchema } from '../flows-schema/src/schema/flow.ts';
+import type { InternalStorage } from '../protocol/src/internal-storage.ts';
 import { createEmbeddedRunner } from '../runner/src/embedded-runner.ts';
-import type { InternalStorage } from '../runner/src/storage/internal-storage.ts';
 
 function logFlow(n: number): Flow {
   const tasks = Array.from({ length: n }, (_, i) => ({

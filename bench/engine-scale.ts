@@ -10,8 +10,8 @@
 import { performance } from 'node:perf_hooks';
 import { createLocalExecutionService } from '../app/src/execution/local.ts';
 import { type Flow, Flow as FlowSchema } from '../flows-schema/src/schema/flow.ts';
+import type { InternalStorage } from '../protocol/src/internal-storage.ts';
 import { createEmbeddedRunner } from '../runner/src/embedded-runner.ts';
-import type { InternalStorage } from '../runner/src/storage/internal-storage.ts';
 
 function sequential(n: number): Flow {
   const tasks = Array.from({ length: n }, (_, i) => ({

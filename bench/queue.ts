@@ -19,8 +19,8 @@ import { createServer, type OspreyServer } from '../app/src/server/main.ts';
 import type { Database } from '../app/src/storage/database.ts';
 import type { Flow } from '../flows-schema/src/schema/flow.ts';
 import { validateFlowSource } from '../flows-schema/src/validate/validate-flow.ts';
+import type { RunnableTask } from '../protocol/src/task-contract.ts';
 import { RemoteRunner } from '../runner/src/remote/remote-runner.ts';
-import type { RunnableTask } from '../runner/src/task-contract.ts';
 import { taskRegistry } from '../runner/src/tasks/registry.ts';
 import { onEachBackend } from './support/backends.ts';
 

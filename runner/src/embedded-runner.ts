@@ -4,9 +4,10 @@
  * and the caller's kill signal, maps every failure to a FAILED result (the one place that decides
  * retryable or not), and masks the job's secrets in everything it hands back.
  */
-import type { JobAffinity, JobLog, JobResult, JobRunner, TaskJob } from './job.ts';
-import { createMasker, type Masker } from './masking.ts';
-import type { InternalStorage } from './storage/internal-storage.ts';
+
+import type { InternalStorage } from '../../protocol/src/internal-storage.ts';
+import type { JobAffinity, JobLog, JobResult, JobRunner, TaskJob } from '../../protocol/src/job.ts';
+import { createMasker, type Masker } from '../../protocol/src/masking.ts';
 import {
   type ExecutionSummary,
   InternalError,
@@ -16,7 +17,7 @@ import {
   type TaskContext,
   TaskFailure,
   type TaskResult,
-} from './task-contract.ts';
+} from '../../protocol/src/task-contract.ts';
 import { findTask, taskRegistry } from './tasks/registry.ts';
 import { SharedDirectories } from './workspace/shared-directories.ts';
 

@@ -27,8 +27,8 @@ import { type Database, openDatabase } from '../../app/src/storage/database.ts';
 import { migrate } from '../../app/src/storage/migrate.ts';
 import { PostgresFlowRevisionStore } from '../../app/src/stores/postgres-flow-revision-store.ts';
 import { validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
+import { SecretMasker } from '../../protocol/src/masking.ts';
 import { createEmbeddedRunner } from '../../runner/src/embedded-runner.ts';
-import { SecretMasker } from '../../runner/src/masking.ts';
 import { memoryStorage } from '../unit/app/execution/harness.ts';
 
 const root = join(import.meta.dirname, '../..');

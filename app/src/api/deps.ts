@@ -5,7 +5,7 @@
  */
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
-import type { SecretMasker } from '../../../runner/src/masking.ts';
+import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';

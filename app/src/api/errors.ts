@@ -6,7 +6,7 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { SecretMasker } from '../../../runner/src/masking.ts';
+import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import { InputsRefused } from '../execution/contract.ts';
 import { KvError } from '../kv/kv-values.ts';
 import { SecretError } from '../secrets/secret-backend.ts';

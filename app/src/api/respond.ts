@@ -1,7 +1,7 @@
 /** Every JSON answer of the API leaves through here, so the secret masker sees all of it. */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { SecretMasker } from '../../../runner/src/masking.ts';
+import type { SecretMasker } from '../../../protocol/src/masking.ts';
 
 export function respond(
   c: Context,

@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { KvStore } from '../../../runner/src/task-contract.ts';
+import type { KvStore } from '../../../protocol/src/task-contract.ts';
 
 /** Returns `namespace.key` of each key written. */
 export async function seedKv(namespacesDir: string, kv: KvStore): Promise<string[]> {

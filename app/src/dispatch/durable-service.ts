@@ -11,8 +11,8 @@
  * check detects a concurrent step, and the step is prepared again from the new state.
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
-import type { JobRunner } from '../../../runner/src/job.ts';
-import type { InternalStorage } from '../../../runner/src/storage/internal-storage.ts';
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
+import type { JobRunner } from '../../../protocol/src/job.ts';
 import { type EngineEvent, type ExecutionState, isFinished } from '../engine/index.ts';
 import { dequeue, KeyedLock, type SerialLock } from '../execution/admission.ts';
 import { type Clock, systemClock } from '../execution/clock.ts';

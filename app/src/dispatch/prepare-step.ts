@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Flow, Task } from '../../../flows-schema/src/schema/flow.ts';
-import type { TaskJob } from '../../../runner/src/job.ts';
+import type { TaskJob } from '../../../protocol/src/job.ts';
 import {
   type Command,
   type EngineEvent,

@@ -5,7 +5,7 @@
  * transaction that settles the lease, so a repeated submission changes nothing. Every method checks
  * that the runner holds the lease it names; none of them changes anything otherwise.
  */
-import type { TaskJob } from '../../../runner/src/job.ts';
+import type { TaskJob } from '../../../protocol/src/job.ts';
 import type {
   ClaimedJob,
   ClaimRequest,
@@ -15,7 +15,7 @@ import type {
   HeartbeatResponse,
   LogsRequest,
   ResultRequest,
-} from '../../../runner/src/remote/protocol.schema.ts';
+} from '../../../protocol/src/runner-protocol.schema.ts';
 import type { EngineEvent, StateName } from '../engine/index.ts';
 import type { LogEntry } from '../execution/contract.ts';
 import { isoDuration } from '../execution/documents.ts';

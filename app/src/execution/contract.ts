@@ -85,7 +85,7 @@ export interface SecretStore {
   howToDefine?(name: string, namespace: string): string | undefined;
 }
 
-export type { KvStore } from '../../../runner/src/task-contract.ts';
+export type { KvStore } from '../../../protocol/src/task-contract.ts';
 
 export interface StartRequest {
   /** The new execution's id (default: a random one); when it exists already, that execution is returned. */

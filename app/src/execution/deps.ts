@@ -1,6 +1,7 @@
 /** What the local executor is built from (the factory fills the optional parts). */
-import type { JobRunner } from '../../../runner/src/job.ts';
-import type { InternalStorage } from '../../../runner/src/storage/internal-storage.ts';
+
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
+import type { JobRunner } from '../../../protocol/src/job.ts';
 import type { Clock } from './clock.ts';
 import type { Environment } from './context.ts';
 import type { FlowRepository, KvStore, SecretStore } from './contract.ts';

@@ -6,7 +6,7 @@
  */
 
 import type { Task } from '../../../flows-schema/src/schema/flow.ts';
-import type { JobAffinity, JobLog, JobResult, TaskJob } from '../../../runner/src/job.ts';
+import type { JobAffinity, JobLog, JobResult, TaskJob } from '../../../protocol/src/job.ts';
 import type { Command, ExecutionState, StateName, TaskRun } from '../engine/index.ts';
 import { findTaskRun, indexFlow } from '../engine/index.ts';
 import { expressionContext } from './context.ts';

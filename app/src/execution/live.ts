@@ -4,7 +4,7 @@
  * survive a restart: timers are in the state, jobs are retried, masks are rebuilt on render.
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
-import { createMasker, type Masker } from '../../../runner/src/masking.ts';
+import { createMasker, type Masker } from '../../../protocol/src/masking.ts';
 import type { ExecutionState } from '../engine/index.ts';
 import type { TimerHandle } from './clock.ts';
 

@@ -2,7 +2,7 @@
  * Runnable tasks the executor runs itself because they act on executions, not on the outside
  * world: `execution.Resume`. Keyed by canonical type name like the runner's registry.
  */
-import type { JobResult } from '../../../runner/src/job.ts';
+import type { JobResult } from '../../../protocol/src/job.ts';
 import type { ExecutionState, TaskRun } from '../engine/index.ts';
 
 export type LocalTaskResult = Omit<JobResult, 'jobId'>;

@@ -6,7 +6,7 @@
 import { render } from '../../../flows-schema/src/expressions/index.ts';
 import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
 import { hasExpression } from '../../../flows-schema/src/schema/primitives.ts';
-import type { InternalStorage } from '../../../runner/src/storage/internal-storage.ts';
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import type { KvStore, LogEntry, SecretStore } from './contract.ts';
 
 export interface RenderDeps {

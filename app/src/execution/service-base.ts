@@ -8,8 +8,8 @@
 import { render } from '../../../flows-schema/src/expressions/index.ts';
 import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
-import type { TaskJob } from '../../../runner/src/job.ts';
-import type { ExecutionSummary } from '../../../runner/src/task-contract.ts';
+import type { TaskJob } from '../../../protocol/src/job.ts';
+import type { ExecutionSummary } from '../../../protocol/src/task-contract.ts';
 import {
   type EngineEvent,
   type ExecutionState,

@@ -6,7 +6,7 @@
  * Expired entries are invisible to every read at once; `purgeExpired` deletes them (run it
  * periodically under a singleton lock).
  */
-import type { KvStore } from '../../../runner/src/task-contract.ts';
+import type { KvStore } from '../../../protocol/src/task-contract.ts';
 import type { Executor } from '../storage/database.ts';
 import {
   deleteKv,

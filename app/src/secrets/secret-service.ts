@@ -4,7 +4,7 @@
  * backends, and the masker every resolved value is registered with.
  */
 
-import type { SecretMasker } from '../../../runner/src/masking.ts';
+import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import { assertNamespace, isUnder, NamespaceError, namespaceChain } from '../kv/namespaces.ts';
 import type { Executor } from '../storage/database.ts';
 import { EnvSecretBackend } from './env-secret-backend.ts';

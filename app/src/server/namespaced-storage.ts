@@ -4,9 +4,9 @@
  * (`kestra:///<namespace as path>/<flow>/executions/...`).
  */
 import type { Readable } from 'node:stream';
-import type { InternalStorage, StorageScope } from '../../../runner/src/storage/internal-storage.ts';
-import { LocalFolderStorage } from '../../../runner/src/storage/local-storage.ts';
+import type { InternalStorage, StorageScope } from '../../../protocol/src/internal-storage.ts';
 import { type ServerConfig, storageFor } from '../config/server.schema.ts';
+import { LocalFolderStorage } from './local-folder-storage.ts';
 
 export class NamespacedStorage implements InternalStorage {
   readonly #config: ServerConfig;

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
-import { SecretMasker } from '../../../runner/src/masking.ts';
+import { SecretMasker } from '../../../protocol/src/masking.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { consoleRoutes } from '../console/console-routes.ts';

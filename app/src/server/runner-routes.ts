@@ -7,6 +7,7 @@
 import { Readable, Transform } from 'node:stream';
 import { type Context, Hono } from 'hono';
 import type { z } from 'zod';
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import {
   ClaimRequest,
   describeIssues,
@@ -18,9 +19,8 @@ import {
   ResultRequest,
   ResultsRequest,
   ReturnLeasesRequest,
-} from '../../../runner/src/remote/protocol.schema.ts';
-import type { InternalStorage } from '../../../runner/src/storage/internal-storage.ts';
-import type { KvStore } from '../../../runner/src/task-contract.ts';
+} from '../../../protocol/src/runner-protocol.schema.ts';
+import type { KvStore } from '../../../protocol/src/task-contract.ts';
 import { registerRunnerRoute } from '../auth/register-runner-route.ts';
 import type { AuthVariables } from '../auth/require-token.ts';
 import type { TokenService } from '../auth/token-service.ts';

@@ -1,11 +1,11 @@
 /**
  * `osprey dev [dir] [--port N]`: server + runner + embedded database on a local repository, its
  * flows deployed on start and on every change. This file parses arguments and handles signals;
- * `app/src/dev/dev-session.ts` does the work.
+ * `./dev/dev-session.ts` does the work.
  */
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../../app/src/config/server.schema.ts';
-import { startDevSession } from '../../../app/src/dev/dev-session.ts';
+import { startDevSession } from './dev/dev-session.ts';
 
 const HELP = `Usage: osprey dev [dir] [--port N]
 

@@ -3,7 +3,7 @@
  * on `close()` — which the runner awaits before it submits the result, so the lines are stored
  * before the task run ends. A batch the app cannot take is retried; lines are kept in order.
  */
-import type { JobLog } from '../job.ts';
+import type { JobLog } from '../../../protocol/src/job.ts';
 
 export interface LogBatcherOptions {
   intervalMs?: number;

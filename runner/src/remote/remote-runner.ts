@@ -12,15 +12,15 @@
  */
 
 import { join } from 'node:path';
+import type { TaskJob } from '../../../protocol/src/job.ts';
+import type { ClaimedJob, LeaseRef } from '../../../protocol/src/runner-protocol.schema.ts';
+import type { ExecutionSummary, KvStore, RunnableTask } from '../../../protocol/src/task-contract.ts';
 import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
-import type { TaskJob } from '../job.ts';
-import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
 import { SharedDirectories } from '../workspace/shared-directories.ts';
 import { CredentialStore } from './credential-store.ts';
 import { LogBatcher } from './log-batcher.ts';
-import type { ClaimedJob, LeaseRef } from './protocol.schema.ts';
 import { RemoteStorage } from './remote-storage.ts';
 import { ResultSender } from './result-sender.ts';
 import { ProtocolError, RunnerClient, retrying, sleep, Unreachable } from './runner-client.ts';

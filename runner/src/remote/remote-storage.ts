@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { InternalStorage, StorageScope } from '../storage/internal-storage.ts';
-import { StorageFileNotFound } from '../storage/local-storage.ts';
-import type { LeaseRef } from './protocol.schema.ts';
+import type { InternalStorage, StorageScope } from '../../../protocol/src/internal-storage.ts';
+import { StorageFileNotFound } from '../../../protocol/src/internal-storage.ts';
+import type { LeaseRef } from '../../../protocol/src/runner-protocol.schema.ts';
 import { type RunnerClient, retrying } from './runner-client.ts';
 
 export class RemoteStorage implements InternalStorage {

@@ -4,8 +4,8 @@
  * unreachable app is retried with back-off (the app applies each result once); each caller hears
  * what the app said about its own result.
  */
-import type { JobResult } from '../job.ts';
-import type { LeaseRef, ResultsResponse } from './protocol.schema.ts';
+import type { JobResult } from '../../../protocol/src/job.ts';
+import type { LeaseRef, ResultsResponse } from '../../../protocol/src/runner-protocol.schema.ts';
 import { type RetryOptions, type RunnerClient, retrying } from './runner-client.ts';
 
 type Outcome = ResultsResponse['results'][number];

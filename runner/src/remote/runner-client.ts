@@ -1,5 +1,5 @@
 /**
- * `RunnerClient`: the runner protocol's requests (protocol.schema.ts) over `fetch`. Answers the
+ * `RunnerClient`: the runner protocol's requests (protocol/src/runner-protocol.schema.ts) over `fetch`. Answers the
  * server refuses (4xx) become `ProtocolError`s naming what the server said; network errors and 5xx
  * answers are `Unreachable` and are what `retrying()` retries with back-off. Every write a runner
  * repeats (logs aside) is idempotent on the server, so a retried request never applies twice.
@@ -15,8 +15,8 @@ import type {
   ResultRequest,
   ResultResponse,
   ResultsResponse,
-} from './protocol.schema.ts';
-import { PROTOCOL_PREFIX } from './protocol.schema.ts';
+} from '../../../protocol/src/runner-protocol.schema.ts';
+import { PROTOCOL_PREFIX } from '../../../protocol/src/runner-protocol.schema.ts';
 
 /** The server answered and refused: retrying the same request will not help. */
 export class ProtocolError extends Error {

@@ -4,7 +4,7 @@
  * listed once. Adding a plugin: one folder under tasks/, one line here, its schema in flows-schema.
  */
 import { defaultRegistry } from '../../../flows-schema/src/schema/flow.ts';
-import type { RunnableTask } from '../task-contract.ts';
+import type { RunnableTask } from '../../../protocol/src/task-contract.ts';
 import { echoTask } from './debug/echo/index.ts';
 import { returnTask } from './debug/return/index.ts';
 import { exitTask } from './execution/exit/index.ts';

@@ -6,7 +6,7 @@
  */
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { TaskFailure } from '../task-contract.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 
 /** A path that would leave the working directory. Never retryable: the flow must change. */
 export class PathEscapeError extends TaskFailure {

@@ -2,7 +2,7 @@
  * Git's stderr, translated at the boundary into messages that say what to do. A refused credential
  * or an unknown commit cannot be fixed by retrying; an unreachable host can.
  */
-import { ExternalServiceError, TaskFailure } from '../task-contract.ts';
+import { ExternalServiceError, TaskFailure } from '../../../protocol/src/task-contract.ts';
 
 export interface GitErrorContext {
   /** The repository as shown to users (no credentials). */

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
-import { TaskFailure } from '../task-contract.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 import { GitMirror } from './git-mirror.ts';
 import { type GitCredential, mirrorPath, splitCredential } from './git-url.ts';
 import { checkNamespace, type NamespaceFilesProvider } from './namespace-files.ts';

@@ -3,8 +3,8 @@
  * Kestra also accepts the whole map as a JSON string (when it was written as one expression).
  */
 import { copyFile, writeFile } from 'node:fs/promises';
-import type { InternalStorage } from '../storage/internal-storage.ts';
-import { TaskFailure } from '../task-contract.ts';
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 import { confine, prepareParent } from './confine.ts';
 
 /** The rendered property as name → value; null values are dropped as in Kestra. */

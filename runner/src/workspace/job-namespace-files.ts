@@ -4,8 +4,8 @@
  * tree (`osprey run`, `osprey dev`) answers. This is the `namespaceFiles` service of the embedded
  * runner (`createEmbeddedRunner({ namespaceFiles: namespaceFilesForJobs({ ... }) })`).
  */
-import type { TaskJob } from '../job.ts';
-import { TaskFailure } from '../task-contract.ts';
+import type { TaskJob } from '../../../protocol/src/job.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 import type { GitCredential, GitMirrorCache, GitNamespaceFiles } from './git-namespace-files.ts';
 import type { NamespaceFilesProvider } from './namespace-files.ts';
 

@@ -9,7 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { parse } from 'yaml';
 import { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
-import { TaskFailure } from '../task-contract.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 import { confine } from './confine.ts';
 import { checkNamespace, type NamespaceFilesProvider } from './namespace-files.ts';
 

@@ -6,7 +6,7 @@
  * `include` / `exclude` are globs on the path inside the namespace.
  */
 import picomatch from 'picomatch';
-import { TaskFailure } from '../task-contract.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 
 /** Files of one namespace as `path inside the namespace` ('/'-separated) → bytes. */
 export interface NamespaceFilesProvider {

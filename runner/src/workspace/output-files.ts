@@ -7,8 +7,8 @@ import { createReadStream, type Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
-import type { InternalStorage, StorageScope } from '../storage/internal-storage.ts';
-import { TaskFailure } from '../task-contract.ts';
+import type { InternalStorage, StorageScope } from '../../../protocol/src/internal-storage.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 import { assertInsideReally, confine } from './confine.ts';
 
 export function outputFilesList(raw: unknown, where: string): string[] {

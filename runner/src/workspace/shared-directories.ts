@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobAffinity } from '../job.ts';
+import type { JobAffinity } from '../../../protocol/src/job.ts';
 import { type FilesContext, layDownFiles } from './working-directory.ts';
 
 export class SharedDirectories {

@@ -8,8 +8,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TaskContext } from '../task-contract.ts';
-import { TaskFailure } from '../task-contract.ts';
+import type { TaskContext } from '../../../protocol/src/task-contract.ts';
+import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 import { confine, prepareParent } from './confine.ts';
 import { inputFilesMap, writeInputFiles } from './input-files.ts';
 import { fileFilter, type NamespaceFilesOptions, namespaceFilesOptions } from './namespace-files.ts';

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { createLocalExecutionService } from '../../../app/src/execution/local.ts';
 import { FileKvStore } from '../../../app/src/local/file-kv-store.ts';
 import { EnvSecretBackend } from '../../../app/src/secrets/env-secret-backend.ts';
-import { LocalFolderStorage } from '../../../runner/src/storage/local-storage.ts';
+import { LocalFolderStorage } from '../../../app/src/server/local-folder-storage.ts';
 import { type CheckoutRunner, checkoutRunner } from './support/checkout-runner.ts';
 import { completedCheck } from './support/checks.ts';
 import { GREET_FLOW } from './support/flows.ts';

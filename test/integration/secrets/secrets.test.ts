@@ -10,7 +10,7 @@ import { PostgresSecretBackend } from '../../../app/src/secrets/postgres-secret-
 import { SecretError } from '../../../app/src/secrets/secret-backend.ts';
 import { SecretBackendsConfig } from '../../../app/src/secrets/secret-backends.schema.ts';
 import { buildSecretService, secretFunction } from '../../../app/src/secrets/secret-service.ts';
-import { MASK, SecretMasker } from '../../../runner/src/masking.ts';
+import { MASK, SecretMasker } from '../../../protocol/src/masking.ts';
 import { describeBackends } from '../helpers/backends.ts';
 
 const newKey = () => parseMasterKey(randomBytes(32).toString('base64'));

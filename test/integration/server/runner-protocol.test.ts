@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PROTOCOL_PREFIX } from '../../../runner/src/remote/protocol.schema.ts';
+import { PROTOCOL_PREFIX } from '../../../protocol/src/runner-protocol.schema.ts';
 import type { ProtocolError, RunnerClient } from '../../../runner/src/remote/runner-client.ts';
 import { describeBackends, eventually } from '../helpers/backends.ts';
 import { startTestServer } from './support/harness.ts';

@@ -4,8 +4,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalFolderStorage } from '../../../runner/src/storage/local-storage.ts';
-import type { KvStore, LogLevel, TaskContext, TaskServices } from '../../../runner/src/task-contract.ts';
+import { LocalFolderStorage } from '../../../app/src/server/local-folder-storage.ts';
+import type { KvStore, LogLevel, TaskContext, TaskServices } from '../../../protocol/src/task-contract.ts';
 
 export interface TestContext {
   ctx: TaskContext;

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import type { SSEStreamingApi } from 'hono/streaming';
-import type { SecretMasker } from '../../../../runner/src/masking.ts';
+import type { SecretMasker } from '../../../../protocol/src/masking.ts';
 import type { ExecutionDocument, ExecutionService } from '../../execution/contract.ts';
 import { followExecutionEvents } from '../edge/follow-execution-events.ts';
 

@@ -13,8 +13,8 @@ import { FileKvStore } from '../../../../app/src/local/file-kv-store.ts';
 import { LocalFlowRepository } from '../../../../app/src/local/local-flow-repository.ts';
 import type { LocalRepository } from '../../../../app/src/local/local-repository.ts';
 import { EnvSecretBackend } from '../../../../app/src/secrets/env-secret-backend.ts';
+import { LocalFolderStorage } from '../../../../app/src/server/local-folder-storage.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
-import { LocalFolderStorage } from '../../../../runner/src/storage/local-storage.ts';
 import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 
 export interface LocalService {

@@ -4,7 +4,7 @@
  * `::{"metrics": [...]}::` reports metrics (not recorded by Osprey yet; accepted and skipped).
  * Protocol lines are consumed, not echoed as plain logs.
  */
-import type { LogLevel } from '../../task-contract.ts';
+import type { LogLevel } from '../../../../protocol/src/task-contract.ts';
 
 const LINE = /^::(\{.*\})::$/;
 const LEVELS = new Set<LogLevel>(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']);

@@ -5,7 +5,7 @@
  */
 import { access, chmod, constants, mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { TaskFailure } from '../../task-contract.ts';
+import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 
 const OSPREY_SECRETS = [
   /^OSPREY_/,

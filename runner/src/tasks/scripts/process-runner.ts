@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { type LogLevel, TaskFailure, type TaskLogger } from '../../task-contract.ts';
+import { type LogLevel, TaskFailure, type TaskLogger } from '../../../../protocol/src/task-contract.ts';
 import { parseProtocolLine } from './output-protocol.ts';
 
 export interface ProcessSpec {

@@ -15,7 +15,7 @@ import {
   TaskFailure,
   type TaskLogger,
   type TaskResult,
-} from '../../task-contract.ts';
+} from '../../../../protocol/src/task-contract.ts';
 import { prepareWorkspace, type Workspace } from '../../workspace/working-directory.ts';
 import { propertiesOf } from '../support/properties.ts';
 import { envProperty, processEnv, withPythonShim } from './process-env.ts';

@@ -4,7 +4,7 @@
  * with what to change. `containerImage` alone only picks Kestra's default Docker runner, so it is
  * ignored with a DEBUG line.
  */
-import { TaskFailure, type TaskLogger } from '../../task-contract.ts';
+import { TaskFailure, type TaskLogger } from '../../../../protocol/src/task-contract.ts';
 
 const PROCESS = 'io.kestra.plugin.core.runner.Process';
 const PROCESS_ALIASES = new Set([

@@ -3,7 +3,7 @@
  * messages that name the server and say what to check. URLs in messages lose their credentials and
  * query string (API keys live there); Slack-style secret paths are hidden by the callers.
  */
-import { ExternalServiceError, TaskFailure } from '../../task-contract.ts';
+import { ExternalServiceError, TaskFailure } from '../../../../protocol/src/task-contract.ts';
 
 export interface HttpCall {
   taskId: string;

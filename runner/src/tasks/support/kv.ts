@@ -1,5 +1,5 @@
 /** Shared by the KV tasks: which namespace a task addresses and what a valid key is. */
-import { TaskFailure } from '../../task-contract.ts';
+import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import type { PropertyReader } from './properties.ts';
 
 /** Kestra's KV key rule. */

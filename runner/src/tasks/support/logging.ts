@@ -1,5 +1,5 @@
 /** Log levels as Kestra names them, and how a rendered value becomes log text. */
-import type { LogLevel } from '../../task-contract.ts';
+import type { LogLevel } from '../../../../protocol/src/task-contract.ts';
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const satisfies readonly LogLevel[];
 

@@ -4,7 +4,7 @@
  * string forms Kestra accepts and fail with a message naming the property, the task and the fix.
  */
 import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
-import { TaskFailure } from '../../task-contract.ts';
+import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 
 export class PropertyReader {
   readonly #type: string;

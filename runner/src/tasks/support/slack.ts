@@ -2,7 +2,7 @@
  * Posting to a Slack incoming webhook. The webhook URL is a credential (its path is the token), so
  * messages name only the host.
  */
-import { ExternalServiceError } from '../../task-contract.ts';
+import { ExternalServiceError } from '../../../../protocol/src/task-contract.ts';
 import { parseUrl, send } from './http.ts';
 
 export async function postToSlack(

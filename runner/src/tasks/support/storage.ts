@@ -1,7 +1,7 @@
 /** Where a task run's files go in internal storage, and translating storage errors for users. */
-import type { StorageScope } from '../../storage/internal-storage.ts';
-import type { TaskRunInfo } from '../../task-contract.ts';
-import { TaskFailure } from '../../task-contract.ts';
+import type { StorageScope } from '../../../../protocol/src/internal-storage.ts';
+import type { TaskRunInfo } from '../../../../protocol/src/task-contract.ts';
+import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 
 export function scopeOf(run: TaskRunInfo): StorageScope {
   return {

@@ -3,10 +3,11 @@
  * namespace files come from the runner's git workspace (a cached mirror fetched at the job's pinned
  * SHA) of the local bare repository that holds the same commits as the emulator.
  */
+
+import type { InternalStorage } from '../../../../protocol/src/internal-storage.ts';
+import type { JobRunner } from '../../../../protocol/src/job.ts';
+import type { KvStore } from '../../../../protocol/src/task-contract.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
-import type { JobRunner } from '../../../../runner/src/job.ts';
-import type { InternalStorage } from '../../../../runner/src/storage/internal-storage.ts';
-import type { KvStore } from '../../../../runner/src/task-contract.ts';
 import { GitMirrorCache } from '../../../../runner/src/workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../../../../runner/src/workspace/job-namespace-files.ts';
 

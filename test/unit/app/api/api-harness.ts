@@ -24,8 +24,8 @@ import { migrate } from '../../../../app/src/storage/migrate.ts';
 import { wrapPglite } from '../../../../app/src/storage/pglite-database.ts';
 import { PostgresFlowRevisionStore } from '../../../../app/src/stores/postgres-flow-revision-store.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
+import { SecretMasker } from '../../../../protocol/src/masking.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
-import { SecretMasker } from '../../../../runner/src/masking.ts';
 import { memoryStorage } from '../execution/harness.ts';
 
 let shared: Promise<PGlite> | undefined;

@@ -6,8 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LocalExecutionService } from '../../../../app/src/execution/local.ts';
 import { createLocalExecutionService } from '../../../../app/src/execution/local.ts';
+import type { KvStore } from '../../../../protocol/src/task-contract.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
-import type { KvStore } from '../../../../runner/src/task-contract.ts';
 import { memoryStorage, parseFlow } from './harness.ts';
 
 export function memoryKv(seed: Record<string, Record<string, unknown>> = {}): KvStore {

@@ -6,7 +6,7 @@
 
 import type { Clock } from '../../../../app/src/execution/clock.ts';
 import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
-import type { JobLog, JobResult, JobRunner, TaskJob } from '../../../../runner/src/job.ts';
+import type { JobLog, JobResult, JobRunner, TaskJob } from '../../../../protocol/src/job.ts';
 
 type Hooks = { onLog(log: JobLog): void; signal: AbortSignal };
 export type Script = (job: TaskJob, hooks: Hooks) => Promise<Omit<JobResult, 'jobId'>>;

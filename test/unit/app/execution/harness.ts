@@ -11,7 +11,7 @@ import {
 } from '../../../../app/src/execution/local.ts';
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
 import { Flow as FlowSchema } from '../../../../flows-schema/src/schema/flow.ts';
-import type { InternalStorage } from '../../../../runner/src/storage/internal-storage.ts';
+import type { InternalStorage } from '../../../../protocol/src/internal-storage.ts';
 import { FakeRunner, type Script } from './fake-runner.ts';
 
 export function parseFlow(yaml: string): Flow {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import type { TaskJob } from '../../../../runner/src/job.ts';
+import type { TaskJob } from '../../../../protocol/src/job.ts';
 import { triggerHarness, yaml } from './harness.ts';
 
 const seed = (name: string) =>

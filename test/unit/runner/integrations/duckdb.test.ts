@@ -1,7 +1,7 @@
 /** DuckDB Query on the real engine: working directory, fetch types, database files across tasks. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import type { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { duckdbQueryTask } from '../../../../runner/src/tasks/jdbc/duckdb/query/index.ts';
 import { testContext } from '../helpers.ts';
 

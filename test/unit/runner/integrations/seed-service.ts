@@ -10,8 +10,8 @@ import {
   createLocalExecutionService,
   type LocalExecutionService,
 } from '../../../../app/src/execution/local.ts';
+import { LocalFolderStorage } from '../../../../app/src/server/local-folder-storage.ts';
 import { createEmbeddedRunner, type EmbeddedRunnerDeps } from '../../../../runner/src/embedded-runner.ts';
-import { LocalFolderStorage } from '../../../../runner/src/storage/local-storage.ts';
 import { parseFlow } from '../../app/execution/harness.ts';
 import { MemoryKv, tempDir } from '../helpers.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import type { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { pythonCommandsTask } from '../../../../runner/src/tasks/scripts/python/commands/index.ts';
 import { shellCommandsTask } from '../../../../runner/src/tasks/scripts/shell/commands/index.ts';
 import { testContext } from '../helpers.ts';

@@ -1,7 +1,7 @@
 /** Shell script tasks on real processes: outputs protocol, logs, env, beforeCommands, interpreter, exit codes. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { shellCommandsTask } from '../../../../runner/src/tasks/scripts/shell/commands/index.ts';
 import { shellScriptTask } from '../../../../runner/src/tasks/scripts/shell/script/index.ts';
 import { testContext } from '../helpers.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { exitTask } from '../../../../runner/src/tasks/execution/exit/index.ts';
 import { failTask, isTruthy } from '../../../../runner/src/tasks/execution/fail/index.ts';
 import { labelsTask } from '../../../../runner/src/tasks/execution/labels/index.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ExternalServiceError, type TaskFailure } from '../../../../runner/src/task-contract.ts';
+import { ExternalServiceError, type TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { downloadTask } from '../../../../runner/src/tasks/http/download/index.ts';
 import { requestTask } from '../../../../runner/src/tasks/http/request/index.ts';
 import { standIn, testContext } from '../helpers.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import type { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { deleteKvTask } from '../../../../runner/src/tasks/kv/delete/index.ts';
 import { getTask } from '../../../../runner/src/tasks/kv/get/index.ts';
 import { getKeysTask } from '../../../../runner/src/tasks/kv/get-keys/index.ts';

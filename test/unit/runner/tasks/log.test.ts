@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import type { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { echoTask } from '../../../../runner/src/tasks/debug/echo/index.ts';
 import { returnTask } from '../../../../runner/src/tasks/debug/return/index.ts';
 import { logTask } from '../../../../runner/src/tasks/log/log/index.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ExternalServiceError } from '../../../../runner/src/task-contract.ts';
+import { ExternalServiceError } from '../../../../protocol/src/task-contract.ts';
 import { slackExecutionTask } from '../../../../runner/src/tasks/slack/slack-execution/index.ts';
 import { slackIncomingWebhookTask } from '../../../../runner/src/tasks/slack/slack-incoming-webhook/index.ts';
 import { standIn, testContext } from '../helpers.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { concatTask } from '../../../../runner/src/tasks/storage/concat/index.ts';
 import { deleteTask } from '../../../../runner/src/tasks/storage/delete/index.ts';
 import { sizeTask } from '../../../../runner/src/tasks/storage/size/index.ts';

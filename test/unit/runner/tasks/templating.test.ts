@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import type { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { findTask, taskRegistry } from '../../../../runner/src/tasks/registry.ts';
 import { testContext } from '../helpers.ts';
 

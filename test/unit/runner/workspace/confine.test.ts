@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { access, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InternalError } from '../../../../runner/src/task-contract.ts';
+import { InternalError } from '../../../../protocol/src/task-contract.ts';
 import { confine, PathEscapeError } from '../../../../runner/src/workspace/confine.ts';
 import { writeInputFiles } from '../../../../runner/src/workspace/input-files.ts';
 import { testContext } from '../helpers.ts';

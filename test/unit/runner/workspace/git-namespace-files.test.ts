@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { simpleGit } from 'simple-git';
-import type { TaskFailure } from '../../../../runner/src/task-contract.ts';
+import type { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 import { GitMirrorCache } from '../../../../runner/src/workspace/git-namespace-files.ts';
 import { origin, scratch } from './git-repos.ts';
 

@@ -1,7 +1,7 @@
 /** Which namespace files a job sees: git at its pinned commit, else the local repository. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { TaskJob } from '../../../../runner/src/job.ts';
+import type { TaskJob } from '../../../../protocol/src/job.ts';
 import { GitMirrorCache } from '../../../../runner/src/workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../../../../runner/src/workspace/job-namespace-files.ts';
 import { origin, scratch } from './git-repos.ts';

@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.debug.Echo` (deprecated in Kestra for Log): write `format` at `level` (INFO). */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { LOG_LEVELS } from '../../support/logging.ts';
 import { propertiesOf } from '../../support/properties.ts';
 

@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.debug.Return`: expose the rendered `format` as the `value` output. */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 
 const TYPE = 'io.kestra.plugin.core.debug.Return';

@@ -2,7 +2,7 @@
  * `io.kestra.plugin.core.execution.Exit`: end the execution now in `state` (SUCCESS by default).
  * The task itself succeeds; the engine applies `effects.exit` to the execution and its open task runs.
  */
-import type { RunnableTask, TaskEffects } from '../../../task-contract.ts';
+import type { RunnableTask, TaskEffects } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 
 const TYPE = 'io.kestra.plugin.core.execution.Exit';

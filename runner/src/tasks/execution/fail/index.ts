@@ -3,7 +3,7 @@
  * or only when `condition` renders truthy. The failure stays retryable: flows use Fail with a retry
  * policy to exercise retries, as Kestra's own examples do.
  */
-import { type RunnableTask, TaskFailure } from '../../../task-contract.ts';
+import { type RunnableTask, TaskFailure } from '../../../../../protocol/src/task-contract.ts';
 import { text } from '../../support/logging.ts';
 import { propertiesOf } from '../../support/properties.ts';
 

@@ -4,7 +4,7 @@
  * be set at run time: those are written by Osprey itself (correlation id, read-only flag). Object
  * values are kept as their JSON, as Kestra does.
  */
-import { type RunnableTask, TaskFailure } from '../../../task-contract.ts';
+import { type RunnableTask, TaskFailure } from '../../../../../protocol/src/task-contract.ts';
 import { text } from '../../support/logging.ts';
 import { type PropertyReader, propertiesOf } from '../../support/properties.ts';
 

@@ -1,6 +1,6 @@
 /** `io.kestra.plugin.core.flow.Sleep`: wait for `duration`; stops at once when the job is aborted. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 
 const TYPE = 'io.kestra.plugin.core.flow.Sleep';

@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type RunnableTask, TaskFailure } from '../../../task-contract.ts';
+import { type RunnableTask, TaskFailure } from '../../../../../protocol/src/task-contract.ts';
 import { displayUrl, headersOf, parseUrl, send, statusFailure } from '../../support/http.ts';
 import { httpOptions } from '../../support/http-options.ts';
 import { propertiesOf } from '../../support/properties.ts';

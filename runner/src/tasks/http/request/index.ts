@@ -5,7 +5,11 @@
  * as written) or a map (sent as JSON); `formData` is sent URL-encoded, or as multipart when
  * `contentType` is multipart/form-data (`kestra://` values are uploaded as files).
  */
-import { type RunnableTask, type TaskContext, TaskFailure } from '../../../task-contract.ts';
+import {
+  type RunnableTask,
+  type TaskContext,
+  TaskFailure,
+} from '../../../../../protocol/src/task-contract.ts';
 import { displayUrl, headersOf, parseUrl, send, statusFailure } from '../../support/http.ts';
 import { httpOptions } from '../../support/http-options.ts';
 import { type PropertyReader, propertiesOf } from '../../support/properties.ts';

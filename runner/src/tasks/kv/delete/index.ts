@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.kv.Delete`: remove `key` from `namespace`; output `deleted`. */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { kvKey, kvNamespace, missingKey } from '../../support/kv.ts';
 import { propertiesOf } from '../../support/properties.ts';
 

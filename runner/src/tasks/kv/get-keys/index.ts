@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.kv.GetKeys`: keys of `namespace`, optionally starting with `prefix`; output `keys`. */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { kvNamespace } from '../../support/kv.ts';
 import { propertiesOf } from '../../support/properties.ts';
 

@@ -4,7 +4,7 @@
  * pair; `kvType` converts a rendered string into a NUMBER, BOOLEAN or JSON value.
  */
 import { parseDuration } from '../../../../../flows-schema/src/schema/primitives.ts';
-import { type RunnableTask, TaskFailure } from '../../../task-contract.ts';
+import { type RunnableTask, TaskFailure } from '../../../../../protocol/src/task-contract.ts';
 import { kvKey, kvNamespace } from '../../support/kv.ts';
 import { type PropertyReader, propertiesOf } from '../../support/properties.ts';
 

@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.log.Log`: write `message` (a string or a list of strings) at `level` (INFO). */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { LOG_LEVELS, text } from '../../support/logging.ts';
 import { propertiesOf } from '../../support/properties.ts';
 

@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.output.OutputValues`: expose the rendered `values` map as the `values` output. */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 
 const TYPE = 'io.kestra.plugin.core.output.OutputValues';

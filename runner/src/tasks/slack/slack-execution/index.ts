@@ -4,7 +4,11 @@
  * there is one, `customMessage` first and `customFields` appended. The summary comes from the
  * runner's `execution` service when present; without it only what the task run knows is sent.
  */
-import type { ExecutionSummary, RunnableTask, TaskContext } from '../../../task-contract.ts';
+import type {
+  ExecutionSummary,
+  RunnableTask,
+  TaskContext,
+} from '../../../../../protocol/src/task-contract.ts';
 import { text } from '../../support/logging.ts';
 import { type PropertyReader, propertiesOf } from '../../support/properties.ts';
 import { postToSlack } from '../../support/slack.ts';

@@ -3,7 +3,7 @@
  * or `{"text": messageText}` to the webhook `url`. A payload that is not JSON fails before sending:
  * Slack would refuse it, and the message here says which task wrote it.
  */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 import { postToSlack } from '../../support/slack.ts';
 

@@ -7,8 +7,8 @@
  * The `snow` CLI must be installed on the runner (`pip install snowflake-cli`).
  */
 import { join } from 'node:path';
-import { createMasker } from '../../../masking.ts';
-import type { RunnableTask } from '../../../task-contract.ts';
+import { createMasker } from '../../../../../protocol/src/masking.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { runScriptTask, stringList } from '../../scripts/script-task.ts';
 import { propertiesOf } from '../../support/properties.ts';
 

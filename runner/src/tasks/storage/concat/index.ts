@@ -4,7 +4,11 @@
  * streamed one after another, so large files are not held in memory.
  */
 import { Readable } from 'node:stream';
-import { type RunnableTask, type TaskContext, TaskFailure } from '../../../task-contract.ts';
+import {
+  type RunnableTask,
+  type TaskContext,
+  TaskFailure,
+} from '../../../../../protocol/src/task-contract.ts';
 import { type PropertyReader, propertiesOf } from '../../support/properties.ts';
 import { dotted, scopeOf, withStorage } from '../../support/storage.ts';
 

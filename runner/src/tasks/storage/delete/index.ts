@@ -2,7 +2,7 @@
  * `io.kestra.plugin.core.storage.Delete`: delete the file at `uri`; outputs `uri` and `deleted`.
  * A missing file is fine unless `errorOnMissing` is true.
  */
-import { type RunnableTask, TaskFailure } from '../../../task-contract.ts';
+import { type RunnableTask, TaskFailure } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 import { withStorage } from '../../support/storage.ts';
 

@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.storage.Size`: size in bytes of the file at `uri`; output `size`. */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 import { withStorage } from '../../support/storage.ts';
 

@@ -6,7 +6,7 @@
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
-import type { RunnableTask, TaskContext } from '../../../task-contract.ts';
+import type { RunnableTask, TaskContext } from '../../../../../protocol/src/task-contract.ts';
 import { type PropertyReader, propertiesOf } from '../../support/properties.ts';
 import { extensionOf, scopeOf, withStorage } from '../../support/storage.ts';
 

@@ -1,5 +1,5 @@
 /** `io.kestra.plugin.core.storage.Write`: store `content` as a file (extension `.ion` by default); output `uri`. */
-import type { RunnableTask } from '../../../task-contract.ts';
+import type { RunnableTask } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 import { dotted, scopeOf } from '../../support/storage.ts';
 

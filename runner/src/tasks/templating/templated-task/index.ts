@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { defaultRegistry } from '../../../../../flows-schema/src/schema/flow.ts';
 import { TaskCommon } from '../../../../../flows-schema/src/tasks/task-common.ts';
-import { type RunnableTask, TaskFailure } from '../../../task-contract.ts';
+import { type RunnableTask, TaskFailure } from '../../../../../protocol/src/task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 
 const TYPE = 'io.kestra.plugin.core.templating.TemplatedTask';

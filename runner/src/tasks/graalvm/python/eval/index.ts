@@ -6,7 +6,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type RunnableTask, TaskFailure } from '../../../../task-contract.ts';
+import { type RunnableTask, TaskFailure } from '../../../../../../protocol/src/task-contract.ts';
 import { prepareWorkspace } from '../../../../workspace/working-directory.ts';
 import { processEnv } from '../../../scripts/process-env.ts';
 import { runProcess } from '../../../scripts/process-runner.ts';

@@ -16,7 +16,7 @@ import {
   type RunnableTask,
   type TaskContext,
   TaskFailure,
-} from '../../../../task-contract.ts';
+} from '../../../../../../protocol/src/task-contract.ts';
 import { confine } from '../../../../workspace/confine.ts';
 import { prepareWorkspace, type Workspace } from '../../../../workspace/working-directory.ts';
 import { processEnv } from '../../../scripts/process-env.ts';

@@ -5,7 +5,7 @@
  * and the runner builds its requests from the same types. See docs/runners.md.
  */
 import { z } from 'zod';
-import type { TaskJob } from '../job.ts';
+import type { TaskJob } from './job.ts';
 
 export const PROTOCOL_PREFIX = '/api/v1/runners';
 

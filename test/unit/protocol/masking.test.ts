@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MASK, SecretMasker } from '../../../runner/src/masking.ts';
+import { MASK, SecretMasker } from '../../../protocol/src/masking.ts';
 
 describe('SecretMasker', () => {
   it('masks every occurrence, longest value first', () => {

@@ -3,7 +3,7 @@
  * job whose properties are already rendered by the control plane, runs the plugin and returns a
  * `TaskResult`. Plugins never see the engine, the database or the network of the control plane.
  */
-import type { InternalStorage } from './storage/internal-storage.ts';
+import type { InternalStorage } from './internal-storage.ts';
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 

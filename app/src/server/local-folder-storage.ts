@@ -11,30 +11,14 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { InternalStorage, StorageScope } from './internal-storage.ts';
+import {
+  type InternalStorage,
+  InvalidStorageUri,
+  StorageFileNotFound,
+  type StorageScope,
+} from '../../../protocol/src/internal-storage.ts';
 
 const SCHEME = 'kestra://';
-
-/** A URI that cannot name a file of this storage (wrong scheme, traversal, empty). */
-export class InvalidStorageUri extends Error {
-  constructor(uri: string, reason: string) {
-    super(
-      `internal storage URI '${uri}' ${reason}; use a URI produced by a task output, e.g. {{ outputs.write.uri }}`,
-    );
-    this.name = 'InvalidStorageUri';
-  }
-}
-
-export class StorageFileNotFound extends Error {
-  readonly uri: string;
-  constructor(uri: string) {
-    super(
-      `internal storage file '${uri}' does not exist (deleted, or produced by another execution or machine)`,
-    );
-    this.name = 'StorageFileNotFound';
-    this.uri = uri;
-  }
-}
 
 export class LocalFolderStorage implements InternalStorage {
   readonly #base: string;

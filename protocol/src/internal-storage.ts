@@ -1,7 +1,8 @@
 /**
  * Internal storage: files produced and consumed by tasks, addressed by URI. Kestra writes
  * `kestra:///<namespace path>/<flow>/executions/<id>/tasks/<task>/<taskrun>/<file>`; Osprey accepts
- * that scheme as written. Backends implement this interface (local folder now; others later).
+ * that scheme as written. Backends implement this interface and throw these errors (the server's
+ * local folders, the remote runner's HTTP storage).
  */
 import type { Readable } from 'node:stream';
 
@@ -24,4 +25,25 @@ export interface InternalStorage {
   delete(uri: string): Promise<boolean>;
   /** Absolute local path when the backend is a local folder (script tasks copy from it). */
   localPath?(uri: string): string;
+}
+
+/** A URI that cannot name a file of this storage (wrong scheme, traversal, empty). */
+export class InvalidStorageUri extends Error {
+  constructor(uri: string, reason: string) {
+    super(
+      `internal storage URI '${uri}' ${reason}; use a URI produced by a task output, e.g. {{ outputs.write.uri }}`,
+    );
+    this.name = 'InvalidStorageUri';
+  }
+}
+
+export class StorageFileNotFound extends Error {
+  readonly uri: string;
+  constructor(uri: string) {
+    super(
+      `internal storage file '${uri}' does not exist (deleted, or produced by another execution or machine)`,
+    );
+    this.name = 'StorageFileNotFound';
+    this.uri = uri;
+  }
 }

@@ -6,15 +6,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { RemoteRunner } from '../../../runner/src/remote/remote-runner.ts';
-import { LocalNamespaceFiles } from '../../../runner/src/workspace/local-namespace-files.ts';
-import { loadServerConfig } from '../config/server.schema.ts';
-import { openRepository } from '../local/local-repository.ts';
-import { createOspreyServer, type OspreyServerParts } from '../server/osprey-server.ts';
-import { loadServerOptions } from '../server/server-options.schema.ts';
-import { FlowWatcher } from './flow-watcher.ts';
-import { deployLocalFlows, describeDeployment, type LocalDeployment } from './local-deployer.ts';
-import { seedKv } from './seed-kv.ts';
+import { loadServerConfig } from '../../../../app/src/config/server.schema.ts';
+import { FlowWatcher } from '../../../../app/src/dev/flow-watcher.ts';
+import {
+  deployLocalFlows,
+  describeDeployment,
+  type LocalDeployment,
+} from '../../../../app/src/dev/local-deployer.ts';
+import { seedKv } from '../../../../app/src/dev/seed-kv.ts';
+import { openRepository } from '../../../../app/src/local/local-repository.ts';
+import { createOspreyServer, type OspreyServerParts } from '../../../../app/src/server/osprey-server.ts';
+import { loadServerOptions } from '../../../../app/src/server/server-options.schema.ts';
+import { RemoteRunner } from '../../../../runner/src/remote/remote-runner.ts';
+import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 
 export interface DevSessionOptions {
   /** A folder inside the repository (default: cwd). */

@@ -3,12 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import {
-  InvalidStorageUri,
-  LocalFolderStorage,
-  StorageFileNotFound,
-} from '../../../../runner/src/storage/local-storage.ts';
-import { tempDir } from '../helpers.ts';
+import { LocalFolderStorage } from '../../../../app/src/server/local-folder-storage.ts';
+import { InvalidStorageUri, StorageFileNotFound } from '../../../../protocol/src/internal-storage.ts';
+import { tempDir } from '../../runner/helpers.ts';
 
 const scope = {
   namespace: 'company.team',
