@@ -8,9 +8,9 @@ import type { ValidationResult } from '../../../flows-schema/src/validate/valida
 import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
+import type { FlowRevision, FlowRevisionStore } from '../deployments/ports.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
-import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
 import type { KvService } from '../kv/kv-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 

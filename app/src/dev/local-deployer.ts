@@ -8,16 +8,16 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, relative, sep } from 'node:path';
 import type { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
-import { liveFlowsOf } from '../github/deploy/live-flows.ts';
+import { type FlowFile, toFlowFile } from '../deployments/flow-file.ts';
+import { liveFlowsOf } from '../deployments/live-flows.ts';
+import { type DeployPlan, planDeploy } from '../deployments/plan-deploy.ts';
 import type {
   FlowRevision,
   FlowRevisionStore,
   NamespaceOwnership,
   TriggerRegistry,
-} from '../github/ports.ts';
+} from '../deployments/ports.ts';
 import { collectFlowFiles } from '../local/local-repository.ts';
-import { type FlowFile, toFlowFile } from '../repository/flow-file.ts';
-import { type DeployPlan, planDeploy } from '../repository/plan-deploy.ts';
 
 export interface LocalDeployerDeps {
   /** Repository root (holds the flows folder). */

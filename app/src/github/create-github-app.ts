@@ -4,11 +4,8 @@
  * route, the event handlers, the execution launcher and the check-run reporter. Wiring only.
  */
 import { Probot, ProbotOctokit } from 'probot';
+import type { FlowRevisionStore, NamespaceOwnership, TriggerRegistry } from '../deployments/ports.ts';
 import type { ExecutionService } from '../execution/contract.ts';
-import { BlobCache } from '../repository/blob-cache.ts';
-import type { GitHubClient } from '../repository/github-client.ts';
-import { repoParams } from '../repository/github-client.ts';
-import { FlowFileCache } from '../repository/read-flows.ts';
 import { handleIssueComment } from './commands/run-command.ts';
 import { type GitHubAppConfig, renderGitUrl } from './config.schema.ts';
 import { type HandlerDeps, type Log, lazyLog } from './deps.ts';
@@ -20,18 +17,14 @@ import { handlePush } from './handlers/push.ts';
 import { KeyedSerial } from './keyed-serial.ts';
 import { createExecutionLauncher } from './launch/execution-launcher.ts';
 import { createMemoryPorts } from './memory/index.ts';
-import type {
-  CheckRunLinks,
-  DeliveryLog,
-  ExecutionLauncher,
-  FlowRevisionStore,
-  InstallationIndex,
-  NamespaceOwnership,
-  TriggerRegistry,
-} from './ports.ts';
+import type { CheckRunLinks, DeliveryLog, ExecutionLauncher, InstallationIndex } from './ports.ts';
 import { DeliveryReconciler } from './redeliver.ts';
 import { InstallationClients, installationCheckRunWriter } from './reporter/check-run-writer.ts';
 import { ExecutionCheckReporter } from './reporter/execution-reporter.ts';
+import { BlobCache } from './repository/blob-cache.ts';
+import type { GitHubClient } from './repository/github-client.ts';
+import { repoParams } from './repository/github-client.ts';
+import { FlowFileCache } from './repository/read-flows.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
 import { githubWebhookRoutes } from './webhook-route.ts';
 

@@ -1,10 +1,12 @@
 /** What the webhook handlers share: the ports, the caches and the logger, built once by `createGitHubApp`. */
+
+import type { FlowRevisionStore, NamespaceOwnership, TriggerRegistry } from '../deployments/ports.ts';
 import type { ExecutionService } from '../execution/contract.ts';
-import type { BlobCache } from '../repository/blob-cache.ts';
-import type { FlowFileCache } from '../repository/read-flows.ts';
 import type { RenderTriggerInputs } from './git-triggers/render-trigger-inputs.ts';
 import type { KeyedSerial } from './keyed-serial.ts';
-import type { ExecutionLauncher, FlowRevisionStore, NamespaceOwnership, TriggerRegistry } from './ports.ts';
+import type { ExecutionLauncher } from './ports.ts';
+import type { BlobCache } from './repository/blob-cache.ts';
+import type { FlowFileCache } from './repository/read-flows.ts';
 
 /** The logging Osprey's GitHub code does (pino's object-then-message form; Probot's logger fits). */
 export interface Log {

@@ -1,80 +1,12 @@
 /**
- * What the GitHub App needs from the rest of Osprey, as small interfaces. Each has an in-memory
- * implementation in `memory/` (tests, `osprey dev`); the Postgres store implements the same contracts.
+ * What the GitHub App needs besides the deployment domain (`../deployments/ports.ts`), as small
+ * interfaces: the webhook inbox, the execution launcher, check-run links and installations. Each has
+ * an in-memory implementation in `memory/` (tests) and a Postgres one in `postgres/` (production).
  * Every method is safe to call from several app replicas: the ones that decide (claim, apply) are
  * atomic compare-and-set operations.
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
-import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { ExecutionDocument, Label } from '../execution/contract.ts';
-
-/** One stored revision of a flow, pinned to the commit it was deployed from. */
-export interface FlowRevision {
-  namespace: string;
-  flowId: string;
-  /** 1 for the first deployment of namespace + id, then +1 per change (deletions included). */
-  revision: number;
-  /** `owner/name`. */
-  repository: string;
-  branch: string;
-  /** File path in the repository, e.g. `flows/etl/daily.yaml`. */
-  path: string;
-  /** The commit the revision was read at. */
-  sha: string;
-  /** The YAML text as committed. */
-  source: string;
-  /** True for the revision that records the flow's removal from git (soft delete). */
-  deleted: boolean;
-  deployedAt: string;
-}
-
-/** The latest commit deployed from a repository's branch: the out-of-order guard. */
-export interface DeploymentMarker {
-  repository: string;
-  branch: string;
-  sha: string;
-  deployedAt: string;
-}
-
-export interface DeploymentChanges {
-  repository: string;
-  branch: string;
-  sha: string;
-  /**
-   * Compare-and-set: apply only if the branch's marker is still this SHA (undefined: never deployed).
-   * Two replicas deploying the same branch cannot both win; the loser re-plans.
-   */
-  expectedSha: string | undefined;
-  /** New revisions (added or changed flows). */
-  upserts: ReadonlyArray<{ namespace: string; flowId: string; path: string; source: string }>;
-  /** Flows removed from git: a deleted revision is recorded, history is kept. */
-  deletions: ReadonlyArray<{ namespace: string; flowId: string }>;
-}
-
-export type ApplyResult =
-  | { status: 'applied'; revisions: FlowRevision[] }
-  | { status: 'conflict'; currentSha: string | undefined };
-
-export interface FlowRevisionStore {
-  latestDeployment(repository: string, branch: string): Promise<DeploymentMarker | undefined>;
-  /** Latest non-deleted revision of every flow deployed from the repository. */
-  liveFlows(repository: string): Promise<FlowRevision[]>;
-  /** Latest revision of a flow (possibly a deleted one). */
-  latest(namespace: string, flowId: string): Promise<FlowRevision | undefined>;
-  /** All revisions of a flow, oldest first. */
-  history(namespace: string, flowId: string): Promise<FlowRevision[]>;
-  /** Writes the revisions, deletions and the new marker in one transaction. */
-  apply(changes: DeploymentChanges): Promise<ApplyResult>;
-}
-
-/** Namespace → the one repository its flows are deployed from. */
-export interface NamespaceOwnership {
-  /** Owns the namespace for `repository` if nobody does; returns the owner after the call (atomic). */
-  claim(namespace: string, repository: string): Promise<string>;
-  ownerOf(namespace: string): Promise<string | undefined>;
-  /** Gives the namespace up, only if `repository` owns it. */
-  release(namespace: string, repository: string): Promise<void>;
-}
 
 /** Webhook delivery ids already taken: a delivery is processed once, even when GitHub sends it twice. */
 /** A webhook delivery as received: its id (`X-GitHub-Delivery`), event name and parsed body. */
@@ -109,22 +41,6 @@ export interface DeliveryLog {
 
 /** Failed processings of one delivery before it is given up. */
 export const MAX_DELIVERY_ATTEMPTS = 5;
-
-export interface DeployedFlowRef {
-  namespace: string;
-  flowId: string;
-  repository: string;
-  sha: string;
-  path: string;
-  revision: number;
-}
-
-/** Trigger registration on deploy (schedules, flow triggers, webhooks, Git triggers). */
-export interface TriggerRegistry {
-  /** Replaces every trigger of the flow with `triggers` (an empty list removes them all). */
-  replace(flow: DeployedFlowRef, triggers: readonly Trigger[]): Promise<void>;
-  remove(namespace: string, flowId: string): Promise<void>;
-}
 
 export interface LaunchRequest {
   /** `owner/name`. */

@@ -10,10 +10,11 @@
  *
  * Replicas need no election: a redelivery asked for twice arrives twice and is claimed once.
  */
-import type { GitHubClient } from '../repository/github-client.ts';
+
 import type { Log } from './deps.ts';
 import { callGitHub } from './github-errors.ts';
 import type { DeliveryLog } from './ports.ts';
+import type { GitHubClient } from './repository/github-client.ts';
 import type { WebhookReceiver } from './webhook-receiver.ts';
 
 /** One entry of `GET /app/hook/deliveries` (the fields Osprey reads). */

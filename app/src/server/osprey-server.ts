@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { SecretMasker } from '../../../protocol/src/masking.ts';
+import { DatabaseExecutionSearch } from '../api/executions/database-execution-search.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
@@ -15,7 +16,7 @@ import { systemClock } from '../execution/clock.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
 import { githubManifestRoutes } from '../github/manifest-routes.ts';
-import { createPostgresPorts, DatabaseExecutionSearch } from '../stores/index.ts';
+import { createPostgresPorts } from '../github/postgres/index.ts';
 import { DatabaseTriggerStore, TriggerScheduler, webhookRoutes } from '../triggers/index.ts';
 import { DeployedFlows } from './deployed-flows.ts';
 import { type CreateServerOptions, createServer, type OspreyServer } from './main.ts';

@@ -5,9 +5,9 @@
  * evaluating the same trigger take turns and never fire one event twice.
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import type { DeployedFlowRef } from '../deployments/ports.ts';
 import type { Clock } from '../execution/clock.ts';
 import { newId } from '../execution/ids.ts';
-import type { DeployedFlowRef } from '../github/ports.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { notify } from '../storage/notifications.ts';
 import {

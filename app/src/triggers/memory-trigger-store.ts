@@ -3,9 +3,9 @@
  * database store; `update` runs one call at a time per trigger, like the row lock it stands for.
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import type { DeployedFlowRef } from '../deployments/ports.ts';
 import type { Clock } from '../execution/clock.ts';
 import { newId } from '../execution/ids.ts';
-import type { DeployedFlowRef } from '../github/ports.ts';
 import { initialRuntime, planRegistration } from './plan-registration.ts';
 import type {
   PendingStart,

@@ -4,7 +4,7 @@
  * definition is unchanged; a new or changed trigger starts afresh. Triggers no longer declared go.
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
-import type { DeployedFlowRef } from '../github/ports.ts';
+import type { DeployedFlowRef } from '../deployments/ports.ts';
 import { compileTrigger, fingerprintOf, kindOf } from './compile-trigger.ts';
 import { initialScheduleState } from './plan-schedule.ts';
 import { zoneNamed } from './time-zone.ts';

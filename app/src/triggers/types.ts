@@ -4,8 +4,8 @@
  * depend on (Postgres/PGlite in production, memory in tests).
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import type { DeployedFlowRef, TriggerRegistry } from '../deployments/ports.ts';
 import type { Label } from '../execution/contract.ts';
-import type { DeployedFlowRef, TriggerRegistry } from '../github/ports.ts';
 
 /** `unknown`: a type Osprey does not evaluate (kept, refused). */
 export const TRIGGER_KINDS = ['schedule', 'schedule-on-dates', 'flow', 'webhook', 'git', 'unknown'] as const;

@@ -1,9 +1,9 @@
 /** The REST API's execution search on the `executions` table, on Postgres and PGlite. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { DatabaseExecutionSearch } from '../../../app/src/api/executions/database-execution-search.ts';
 import { createExecution } from '../../../app/src/engine/index.ts';
 import { insertExecution } from '../../../app/src/storage/executions.ts';
-import { DatabaseExecutionSearch } from '../../../app/src/stores/database-execution-search.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import { describeBackends } from '../helpers/backends.ts';
 

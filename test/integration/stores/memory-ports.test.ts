@@ -1,12 +1,12 @@
 /** The ports contract on the in-memory implementations: the reference the database ones must match. */
 import { describe } from 'node:test';
+import { MemoryFlowRevisionStore } from '../../../app/src/deployments/memory-flow-revision-store.ts';
+import { MemoryNamespaceOwnership } from '../../../app/src/deployments/memory-namespace-ownership.ts';
 import {
   MemoryCheckRunLinks,
-  MemoryDeliveryLog,
-  MemoryFlowRevisionStore,
   MemoryInstallationIndex,
-  MemoryNamespaceOwnership,
-} from '../../../app/src/github/memory/index.ts';
+} from '../../../app/src/github/memory/memory-check-run-links.ts';
+import { MemoryDeliveryLog } from '../../../app/src/github/memory/memory-delivery-log.ts';
 import { portsContract } from './ports-contract.ts';
 
 describe('GitHub ports contract [memory]', () => {

@@ -4,13 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type {
-  CheckRunLinks,
-  DeliveryLog,
-  FlowRevisionStore,
-  InstallationIndex,
-  NamespaceOwnership,
-} from '../../../app/src/github/ports.ts';
+import type { FlowRevisionStore, NamespaceOwnership } from '../../../app/src/deployments/ports.ts';
+import type { CheckRunLinks, DeliveryLog, InstallationIndex } from '../../../app/src/github/ports.ts';
 
 export interface Ports {
   store: FlowRevisionStore;

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { ApplyResult } from '../../../app/src/github/ports.ts';
-import { createPostgresPorts } from '../../../app/src/stores/index.ts';
+import type { ApplyResult } from '../../../app/src/deployments/ports.ts';
+import { createPostgresPorts } from '../../../app/src/github/postgres/index.ts';
 import { describeBackends } from '../helpers/backends.ts';
 import { portsContract, upsert } from './ports-contract.ts';
 

@@ -3,7 +3,7 @@
  * YAML committed at that revision's SHA. Executions are pinned to that commit.
  */
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
-import type { FlowRevision } from '../../github/ports.ts';
+import type { FlowRevision } from '../../deployments/ports.ts';
 import type { ApiDeps } from '../deps.ts';
 import { conflict, notFound } from '../errors.ts';
 

@@ -5,7 +5,7 @@
  */
 import { type Context, Hono } from 'hono';
 import YAML from 'yaml';
-import type { FlowRevision } from '../../github/ports.ts';
+import type { FlowRevision } from '../../deployments/ports.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BooleanQuery, check, FlowIdParam, NamespaceParam, pageNumber, SearchText } from '../edge/params.ts';
 import { invalid, notFound } from '../errors.ts';

@@ -2,8 +2,9 @@
  * Creating and updating check runs on one repository. Texts are cut to GitHub's 65 535 characters and
  * annotations are sent 50 per request, as the API requires; every failure is explained.
  */
-import { type GitHubClient, repoParams } from '../../repository/github-client.ts';
+
 import { callGitHub } from '../github-errors.ts';
+import { type GitHubClient, repoParams } from '../repository/github-client.ts';
 import { ANNOTATIONS_PER_REQUEST, type Annotation } from './annotations.ts';
 
 export const CheckName = { deploy: 'Osprey / deploy', validate: 'Osprey / validate' } as const;

@@ -1,6 +1,7 @@
 /** Whether a user may start executions from comments: write access to the repository (or more). */
-import { type GitHubClient, repoParams } from '../../repository/github-client.ts';
+
 import { callGitHub } from '../github-errors.ts';
+import { type GitHubClient, repoParams } from '../repository/github-client.ts';
 
 const WRITE_LEVELS = new Set(['admin', 'maintain', 'write', 'push']);
 

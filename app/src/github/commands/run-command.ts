@@ -4,14 +4,15 @@
  * is reported as a check run on that commit. Everyone gets a reply: what started, or why not.
  */
 import { formatIssue } from '../../../../flows-schema/src/issue.ts';
+import { sameRepository } from '../../deployments/ports.ts';
 import { InputsRefused } from '../../execution/contract.ts';
-import { findFlowFile } from '../../repository/find-flow.ts';
-import { type GitHubClient, repoParams, sameRepository } from '../../repository/github-client.ts';
-import { RepositoryReader } from '../../repository/repository-reader.ts';
 import { EXECUTION_CHECK_PREFIX } from '../checks/check-runs.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { callGitHub } from '../github-errors.ts';
 import { IssueCommentPayload, PullRequest, parsePayload } from '../payloads.schema.ts';
+import { findFlowFile } from '../repository/find-flow.ts';
+import { type GitHubClient, repoParams } from '../repository/github-client.ts';
+import { RepositoryReader } from '../repository/repository-reader.ts';
 import { parseCommand, RUN_USAGE } from './parse-command.ts';
 import { canWrite, permissionOf } from './permissions.ts';
 

@@ -8,20 +8,20 @@
  * and the store applies a deployment only if the branch marker did not move meanwhile.
  */
 import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
-import { flowChangesOf, touchesRepoConfig } from '../../repository/flow-changes.ts';
-import type { FlowFile } from '../../repository/flow-file.ts';
-import type { GitHubClient } from '../../repository/github-client.ts';
-import { type DeployPlan, planDeploy } from '../../repository/plan-deploy.ts';
-import { listFlowFiles, readFlowFiles } from '../../repository/read-flows.ts';
-import { REPO_CONFIG_PATH } from '../../repository/repo-config.ts';
-import { RepositoryReader, type TreeFile } from '../../repository/repository-reader.ts';
+import type { FlowFile } from '../../deployments/flow-file.ts';
+import { liveFlowsOf } from '../../deployments/live-flows.ts';
+import { type DeployPlan, planDeploy } from '../../deployments/plan-deploy.ts';
+import type { FlowRevision } from '../../deployments/ports.ts';
 import { annotationsOf } from '../checks/annotations.ts';
 import { CheckName, type CheckRuns } from '../checks/check-runs.ts';
 import { renderSummary } from '../checks/render-summary.ts';
 import type { HandlerDeps } from '../deps.ts';
-import type { FlowRevision } from '../ports.ts';
+import { flowChangesOf, touchesRepoConfig } from '../repository/flow-changes.ts';
+import type { GitHubClient } from '../repository/github-client.ts';
+import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
+import { REPO_CONFIG_PATH } from '../repository/repo-config.ts';
+import { RepositoryReader, type TreeFile } from '../repository/repository-reader.ts';
 import { deployAnnotations, deployConclusion, deployTitle, deployView } from './deploy-view.ts';
-import { liveFlowsOf } from './live-flows.ts';
 
 export interface DeployRequest {
   client: GitHubClient;

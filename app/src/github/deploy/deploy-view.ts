@@ -2,10 +2,10 @@
  * What the `Osprey / deploy` check run shows, built from a deploy plan: the allow-listed fields the
  * template sees, the title, the conclusion and the annotations.
  */
-import type { DeployPlan, TriggerChange } from '../../repository/plan-deploy.ts';
+import type { DeployPlan, TriggerChange } from '../../deployments/plan-deploy.ts';
+import type { FlowRevision } from '../../deployments/ports.ts';
 import { type Annotation, annotationsOf } from '../checks/annotations.ts';
 import type { CheckConclusion } from '../checks/check-runs.ts';
-import type { FlowRevision } from '../ports.ts';
 
 export interface DeployView {
   repository: string;

@@ -5,9 +5,9 @@
  */
 import { labelList } from '../../../../flows-schema/src/schema/primitives.ts';
 import { GIT_TRIGGER_TYPE } from '../../../../flows-schema/src/triggers/triggers.ts';
+import type { FlowFile } from '../../deployments/flow-file.ts';
 import type { ExecutionDocument } from '../../execution/contract.ts';
 import { InputsRefused } from '../../execution/contract.ts';
-import type { FlowFile } from '../../repository/flow-file.ts';
 import { type CheckRuns, EXECUTION_CHECK_PREFIX } from '../checks/check-runs.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { type GitEvent, type GitTriggerSpec, matchesGitTrigger } from './match-git-trigger.ts';

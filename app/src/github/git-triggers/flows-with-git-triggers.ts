@@ -3,11 +3,11 @@
  * other repository owns (a repository cannot run flows in someone else's namespace).
  */
 import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
-import type { FlowFile } from '../../repository/flow-file.ts';
-import { sameRepository } from '../../repository/github-client.ts';
-import { listFlowFiles, readFlowFiles } from '../../repository/read-flows.ts';
-import type { RepositoryReader } from '../../repository/repository-reader.ts';
+import type { FlowFile } from '../../deployments/flow-file.ts';
+import { sameRepository } from '../../deployments/ports.ts';
 import type { HandlerDeps } from '../deps.ts';
+import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
+import type { RepositoryReader } from '../repository/repository-reader.ts';
 import { hasGitTrigger } from './fire-git-triggers.ts';
 
 export async function flowsWithGitTriggers(

@@ -4,19 +4,19 @@
  * re-deploys the commit reading every flow file; `Osprey / validate` validates the pull request again.
  */
 import { formatIssue } from '../../../../flows-schema/src/issue.ts';
+import type { FlowFile } from '../../deployments/flow-file.ts';
+import { toFlowFile } from '../../deployments/flow-file.ts';
 import type { ExecutionDocument } from '../../execution/contract.ts';
 import { InputsRefused } from '../../execution/contract.ts';
-import { findFlowFile } from '../../repository/find-flow.ts';
-import type { FlowFile } from '../../repository/flow-file.ts';
-import { toFlowFile } from '../../repository/flow-file.ts';
-import { type GitHubClient, repoParams } from '../../repository/github-client.ts';
-import { RepositoryReader } from '../../repository/repository-reader.ts';
 import { annotationsOf } from '../checks/annotations.ts';
 import { CheckName, CheckRuns, EXECUTION_CHECK_PREFIX, RERUN_ACTION } from '../checks/check-runs.ts';
 import { deployCommit } from '../deploy/deploy-commit.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { callGitHub } from '../github-errors.ts';
 import { CheckRunPayload, PullRequest, parsePayload } from '../payloads.schema.ts';
+import { findFlowFile } from '../repository/find-flow.ts';
+import { type GitHubClient, repoParams } from '../repository/github-client.ts';
+import { RepositoryReader } from '../repository/repository-reader.ts';
 import { validatePullRequest } from '../validate/validate-pull-request.ts';
 
 export async function handleCheckRun(

@@ -4,11 +4,12 @@
  * if it had been re-requested on its own — deploy re-deploys, validate re-validates, an execution
  * runs again at the same commit.
  */
-import { type GitHubClient, repoParams } from '../../repository/github-client.ts';
+
 import { CheckName, EXECUTION_CHECK_PREFIX } from '../checks/check-runs.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { callGitHub } from '../github-errors.ts';
 import { CheckSuitePayload, parsePayload } from '../payloads.schema.ts';
+import { type GitHubClient, repoParams } from '../repository/github-client.ts';
 import { handleCheckRun } from './check-run.ts';
 
 interface ListedRun {

@@ -3,13 +3,14 @@
  * its head commit; and start flows whose Git trigger matches (flows as they are at the head commit,
  * never for pull requests from forks: their code would run on our runners).
  */
-import type { GitHubClient } from '../../repository/github-client.ts';
-import { RepositoryReader } from '../../repository/repository-reader.ts';
+
 import { CheckRuns } from '../checks/check-runs.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { fireGitTriggers } from '../git-triggers/fire-git-triggers.ts';
 import { flowsWithGitTriggers } from '../git-triggers/flows-with-git-triggers.ts';
 import { PullRequestPayload, parsePayload } from '../payloads.schema.ts';
+import type { GitHubClient } from '../repository/github-client.ts';
+import { RepositoryReader } from '../repository/repository-reader.ts';
 import { validatePullRequest } from '../validate/validate-pull-request.ts';
 import { changedFilesBetween } from './push.ts';
 

@@ -4,15 +4,15 @@
  * commit. Pushes of one branch are handled one at a time, in arrival order.
  */
 import picomatch from 'picomatch';
-import { changedPaths } from '../../repository/flow-changes.ts';
-import type { GitHubClient } from '../../repository/github-client.ts';
-import { isZeroSha, RepositoryReader } from '../../repository/repository-reader.ts';
 import { CheckRuns } from '../checks/check-runs.ts';
 import { deployCommit, refuseConfig } from '../deploy/deploy-commit.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { fireGitTriggers } from '../git-triggers/fire-git-triggers.ts';
 import { flowsWithGitTriggers } from '../git-triggers/flows-with-git-triggers.ts';
 import { PushPayload, parsePayload } from '../payloads.schema.ts';
+import { changedPaths } from '../repository/flow-changes.ts';
+import type { GitHubClient } from '../repository/github-client.ts';
+import { isZeroSha, RepositoryReader } from '../repository/repository-reader.ts';
 import { defaultBranchOf } from './repository-info.ts';
 
 /** A commit message containing this re-reads every flow file (rather than the changed ones). */

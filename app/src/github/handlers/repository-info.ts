@@ -1,6 +1,7 @@
 /** Facts about a repository that payloads usually carry, with an API call when they do not. */
-import { type GitHubClient, repoParams } from '../../repository/github-client.ts';
+
 import { callGitHub } from '../github-errors.ts';
+import { type GitHubClient, repoParams } from '../repository/github-client.ts';
 
 export async function defaultBranchOf(
   client: GitHubClient,

@@ -1,18 +1,12 @@
-/** The in-memory implementations of the GitHub App's ports, wired together for tests and `osprey dev`. */
+/**
+ * The in-memory ports of the GitHub App and of the deployment domain, wired together for tests (the
+ * same shape as `createPostgresPorts()` in `../postgres/`, plus a trigger registry tests can read).
+ */
+import { MemoryFlowRevisionStore } from '../../deployments/memory-flow-revision-store.ts';
+import { MemoryNamespaceOwnership } from '../../deployments/memory-namespace-ownership.ts';
+import { MemoryTriggerRegistry } from '../../deployments/memory-trigger-registry.ts';
 import { MemoryCheckRunLinks, MemoryInstallationIndex } from './memory-check-run-links.ts';
 import { MemoryDeliveryLog } from './memory-delivery-log.ts';
-import { MemoryFlowRevisionStore } from './memory-flow-revision-store.ts';
-import { MemoryNamespaceOwnership } from './memory-namespace-ownership.ts';
-import { MemoryTriggerRegistry } from './memory-trigger-registry.ts';
-
-export {
-  MemoryCheckRunLinks,
-  MemoryDeliveryLog,
-  MemoryFlowRevisionStore,
-  MemoryInstallationIndex,
-  MemoryNamespaceOwnership,
-  MemoryTriggerRegistry,
-};
 
 export function createMemoryPorts() {
   return {

@@ -4,11 +4,11 @@
  * repository, its Octokit (with cached, refreshed installation tokens) kept per installation.
  */
 import type { Probot } from 'probot';
-import type { GitHubClient } from '../../repository/github-client.ts';
-import { repoParams } from '../../repository/github-client.ts';
 import { type CheckRunFields, CheckRuns, type NewCheckRun } from '../checks/check-runs.ts';
 import { callGitHub } from '../github-errors.ts';
 import type { InstallationIndex } from '../ports.ts';
+import type { GitHubClient } from '../repository/github-client.ts';
+import { repoParams } from '../repository/github-client.ts';
 
 export interface CheckRunWriter {
   create(repository: string, run: NewCheckRun): Promise<number>;

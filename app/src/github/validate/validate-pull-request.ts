@@ -4,18 +4,18 @@
  * a deployment previews what merging would change (compared with what is deployed).
  */
 
-import { flowChangesOf, touchesRepoConfig } from '../../repository/flow-changes.ts';
-import type { FlowFile } from '../../repository/flow-file.ts';
-import type { GitHubClient } from '../../repository/github-client.ts';
-import { type DeployPlan, planDeploy } from '../../repository/plan-deploy.ts';
-import { listFlowFiles, readFlowFiles } from '../../repository/read-flows.ts';
-import { REPO_CONFIG_PATH } from '../../repository/repo-config.ts';
-import { RepositoryReader, type TreeFile } from '../../repository/repository-reader.ts';
+import type { FlowFile } from '../../deployments/flow-file.ts';
+import { liveFlowsOf } from '../../deployments/live-flows.ts';
+import { type DeployPlan, planDeploy } from '../../deployments/plan-deploy.ts';
 import { annotationsOf } from '../checks/annotations.ts';
 import { CheckName, type CheckRuns } from '../checks/check-runs.ts';
 import { renderSummary } from '../checks/render-summary.ts';
-import { liveFlowsOf } from '../deploy/live-flows.ts';
 import type { HandlerDeps } from '../deps.ts';
+import { flowChangesOf, touchesRepoConfig } from '../repository/flow-changes.ts';
+import type { GitHubClient } from '../repository/github-client.ts';
+import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
+import { REPO_CONFIG_PATH } from '../repository/repo-config.ts';
+import { RepositoryReader, type TreeFile } from '../repository/repository-reader.ts';
 import { validateAnnotations, validateTitle, validateView } from './validate-view.ts';
 
 export interface ValidateRequest {

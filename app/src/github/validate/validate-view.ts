@@ -3,8 +3,8 @@
  * compared with what is deployed, the triggers that merging would register or remove, the refused
  * files, and a Mermaid diagram of each changed flow (as many as fit GitHub's summary limit).
  */
-import type { FlowFile } from '../../repository/flow-file.ts';
-import type { DeployPlan } from '../../repository/plan-deploy.ts';
+import type { FlowFile } from '../../deployments/flow-file.ts';
+import type { DeployPlan } from '../../deployments/plan-deploy.ts';
 import { type Annotation, annotationsOf } from '../checks/annotations.ts';
 import { flowMermaid } from '../checks/mermaid.ts';
 import { type DeployView, triggerRows } from '../deploy/deploy-view.ts';

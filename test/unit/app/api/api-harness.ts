@@ -11,6 +11,7 @@ import { ExecutionIndex } from '../../../../app/src/api/executions/execution-ind
 import { apiRoutes } from '../../../../app/src/api/index.ts';
 import { TokenService } from '../../../../app/src/auth/token-service.ts';
 import type { ConsoleSession } from '../../../../app/src/console/console-session.ts';
+import { PostgresFlowRevisionStore } from '../../../../app/src/deployments/postgres-flow-revision-store.ts';
 import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
 import {
   createLocalExecutionService,
@@ -22,7 +23,6 @@ import { buildSecretService, type SecretService } from '../../../../app/src/secr
 import type { Database } from '../../../../app/src/storage/database.ts';
 import { migrate } from '../../../../app/src/storage/migrate.ts';
 import { wrapPglite } from '../../../../app/src/storage/pglite-database.ts';
-import { PostgresFlowRevisionStore } from '../../../../app/src/stores/postgres-flow-revision-store.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
 import { SecretMasker } from '../../../../protocol/src/masking.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';

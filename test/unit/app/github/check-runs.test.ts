@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Annotation } from '../../../../app/src/github/checks/annotations.ts';
 import { CheckRuns, clip } from '../../../../app/src/github/checks/check-runs.ts';
-import type { GitHubClient } from '../../../../app/src/repository/github-client.ts';
+import type { GitHubClient } from '../../../../app/src/github/repository/github-client.ts';
 
 function recordingClient(fail?: { status: number }) {
   const requests: Array<{ route: string; params: Record<string, unknown> }> = [];

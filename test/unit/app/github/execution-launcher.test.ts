@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createExecutionLauncher } from '../../../../app/src/github/launch/execution-launcher.ts';
-import { MemoryInstallationIndex } from '../../../../app/src/github/memory/index.ts';
+import { MemoryInstallationIndex } from '../../../../app/src/github/memory/memory-check-run-links.ts';
 import { parseFlow, triggerHarness } from '../triggers/harness.ts';
 
 test('a launch for a delivery already launched returns that execution; another delivery starts anew', async () => {

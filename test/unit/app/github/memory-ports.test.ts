@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MemoryFlowRevisionStore } from '../../../../app/src/deployments/memory-flow-revision-store.ts';
+import { MemoryNamespaceOwnership } from '../../../../app/src/deployments/memory-namespace-ownership.ts';
 import { KeyedSerial } from '../../../../app/src/github/keyed-serial.ts';
 import { MemoryDeliveryLog } from '../../../../app/src/github/memory/memory-delivery-log.ts';
-import { MemoryFlowRevisionStore } from '../../../../app/src/github/memory/memory-flow-revision-store.ts';
-import { MemoryNamespaceOwnership } from '../../../../app/src/github/memory/memory-namespace-ownership.ts';
 
 const upsert = (flowId: string, source = `id: ${flowId}`) => ({
   namespace: 'n',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { toFlowFile } from '../../../../app/src/deployments/flow-file.ts';
+import { planDeploy } from '../../../../app/src/deployments/plan-deploy.ts';
 import { renderSummary } from '../../../../app/src/github/checks/render-summary.ts';
 import { deployTitle, deployView } from '../../../../app/src/github/deploy/deploy-view.ts';
 import { validateTitle, validateView } from '../../../../app/src/github/validate/validate-view.ts';
-import { toFlowFile } from '../../../../app/src/repository/flow-file.ts';
-import { planDeploy } from '../../../../app/src/repository/plan-deploy.ts';
 
 const valid = (id: string, tasks = 1) => `id: ${id}
 namespace: company.team

@@ -1,6 +1,6 @@
 /** In-memory `TriggerRegistry`: what is registered, for tests and for `osprey dev` to read. */
-import type { Trigger } from '../../../../flows-schema/src/triggers/triggers.ts';
-import type { DeployedFlowRef, TriggerRegistry } from '../ports.ts';
+import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import type { DeployedFlowRef, TriggerRegistry } from './ports.ts';
 
 export interface RegisteredTriggers {
   flow: DeployedFlowRef;

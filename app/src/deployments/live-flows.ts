@@ -3,9 +3,9 @@
  * (it was valid when deployed), so a deploy only parses the flows it touches.
  */
 import { parse } from 'yaml';
-import type { Trigger } from '../../../../flows-schema/src/triggers/triggers.ts';
-import type { LiveFlow } from '../../repository/plan-deploy.ts';
-import type { FlowRevision } from '../ports.ts';
+import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import type { LiveFlow } from './plan-deploy.ts';
+import type { FlowRevision } from './ports.ts';
 
 export function liveFlowsOf(revisions: readonly FlowRevision[]): LiveFlow[] {
   return revisions.map((r) => {

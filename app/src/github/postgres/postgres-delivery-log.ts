@@ -4,8 +4,8 @@
  * like the in-memory log; its payload is kept until it is processed. Old rows go with
  * `purgeDeliveries`.
  */
-import { type Delivery, type DeliveryLog, MAX_DELIVERY_ATTEMPTS } from '../github/ports.ts';
-import type { Executor } from '../storage/database.ts';
+
+import type { Executor } from '../../storage/database.ts';
 import {
   claimDelivery,
   completeDelivery,
@@ -13,7 +13,8 @@ import {
   failDelivery,
   receivedDeliveries,
   takeUnfinishedDeliveries,
-} from '../storage/delivery-claims.ts';
+} from '../../storage/delivery-claims.ts';
+import { type Delivery, type DeliveryLog, MAX_DELIVERY_ATTEMPTS } from '../ports.ts';
 
 export interface PostgresDeliveryLogOptions {
   /** How long a claimed id stays taken (default 24 hours). */

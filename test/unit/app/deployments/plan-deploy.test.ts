@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { toFlowFile } from '../../../../app/src/repository/flow-file.ts';
-import { type DeployInput, type LiveFlow, planDeploy } from '../../../../app/src/repository/plan-deploy.ts';
+import { toFlowFile } from '../../../../app/src/deployments/flow-file.ts';
+import { type DeployInput, type LiveFlow, planDeploy } from '../../../../app/src/deployments/plan-deploy.ts';
 
 const flow = (id: string, namespace = 'company.team', extra = '') => `id: ${id}
 namespace: ${namespace}

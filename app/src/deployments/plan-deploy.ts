@@ -13,7 +13,7 @@ import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { FlowFile } from './flow-file.ts';
 import { hasErrors } from './flow-file.ts';
-import { sameRepository } from './github-client.ts';
+import { sameRepository } from './ports.ts';
 
 /** A flow currently deployed from the repository (latest non-deleted revision). */
 export interface LiveFlow {

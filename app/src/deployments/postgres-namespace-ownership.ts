@@ -2,9 +2,10 @@
  * `NamespaceOwnership` on the database: `claim` is one atomic upsert, so of concurrent claimants the
  * first wins and every one of them is told the same owner.
  */
-import type { NamespaceOwnership } from '../github/ports.ts';
+
 import type { Executor } from '../storage/database.ts';
 import { claimNamespace, getNamespaceOwner, releaseNamespace } from '../storage/flows.ts';
+import type { NamespaceOwnership } from './ports.ts';
 
 export class PostgresNamespaceOwnership implements NamespaceOwnership {
   readonly #db: Executor;

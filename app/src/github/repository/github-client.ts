@@ -6,11 +6,6 @@ import type { ProbotOctokit } from 'probot';
 
 export type GitHubClient = Pick<InstanceType<typeof ProbotOctokit>, 'request'>;
 
-/** GitHub names are case-insensitive; stores may keep them lower-cased. */
-export function sameRepository(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
 /** `owner/name` split into the two route parameters. */
 export function repoParams(fullName: string): { owner: string; repo: string } {
   const slash = fullName.indexOf('/');

@@ -2,10 +2,10 @@
  * `.osprey.yml` read from a commit: parsed with the flow YAML parser so that every problem has a
  * line and column (it becomes a check-run annotation), then validated with the `RepoConfig` schema.
  */
-import type { Issue } from '../../../flows-schema/src/issue.ts';
-import { START_OF_FILE } from '../../../flows-schema/src/issue.ts';
-import { DEFAULT_REPO_CONFIG, RepoConfig } from '../../../flows-schema/src/repo-config.ts';
-import { parseFlowSource } from '../../../flows-schema/src/yaml/source.ts';
+import type { Issue } from '../../../../flows-schema/src/issue.ts';
+import { START_OF_FILE } from '../../../../flows-schema/src/issue.ts';
+import { DEFAULT_REPO_CONFIG, RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
+import { parseFlowSource } from '../../../../flows-schema/src/yaml/source.ts';
 
 export const REPO_CONFIG_PATH = '.osprey.yml';
 

@@ -3,7 +3,7 @@
  * Enterprise Server and the test emulator): changed files between two commits (compare), the whole
  * tree (`git/trees/SHA?recursive=1`), blobs (base64) and single files. Nothing is cloned.
  */
-import { callGitHub } from '../github/github-errors.ts';
+import { callGitHub } from '../github-errors.ts';
 import type { BlobCache } from './blob-cache.ts';
 import { type GitHubClient, repoParams } from './github-client.ts';
 import { parseRepoConfig, REPO_CONFIG_PATH, type RepoConfigResult } from './repo-config.ts';

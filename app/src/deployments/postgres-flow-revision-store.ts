@@ -4,13 +4,7 @@
  * deletions are written in one transaction, so two replicas deploying the same branch cannot both
  * win and a loser leaves nothing behind.
  */
-import type {
-  ApplyResult,
-  DeploymentChanges,
-  DeploymentMarker,
-  FlowRevision,
-  FlowRevisionStore,
-} from '../github/ports.ts';
+
 import type { Database } from '../storage/database.ts';
 import {
   appendRevision,
@@ -21,6 +15,13 @@ import {
   type RevisionRow,
 } from '../storage/deployments.ts';
 import { listFlowRevisions, listFlows } from '../storage/flows.ts';
+import type {
+  ApplyResult,
+  DeploymentChanges,
+  DeploymentMarker,
+  FlowRevision,
+  FlowRevisionStore,
+} from './ports.ts';
 
 export interface PostgresFlowRevisionStoreOptions {
   now?: () => Date;

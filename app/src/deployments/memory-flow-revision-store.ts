@@ -1,12 +1,13 @@
 /** In-memory `FlowRevisionStore` (tests, `osprey dev`): same contract as the Postgres store. */
-import { sameRepository } from '../../repository/github-client.ts';
+
 import type {
   ApplyResult,
   DeploymentChanges,
   DeploymentMarker,
   FlowRevision,
   FlowRevisionStore,
-} from '../ports.ts';
+} from './ports.ts';
+import { sameRepository } from './ports.ts';
 
 export class MemoryFlowRevisionStore implements FlowRevisionStore {
   readonly #revisions = new Map<string, FlowRevision[]>();

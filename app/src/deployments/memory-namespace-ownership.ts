@@ -1,6 +1,7 @@
 /** In-memory `NamespaceOwnership`. */
-import { sameRepository } from '../../repository/github-client.ts';
-import type { NamespaceOwnership } from '../ports.ts';
+
+import type { NamespaceOwnership } from './ports.ts';
+import { sameRepository } from './ports.ts';
 
 export class MemoryNamespaceOwnership implements NamespaceOwnership {
   readonly #owners = new Map<string, string>();

@@ -2,9 +2,9 @@
  * Flow files of a commit, read through the API and validated. Validation results are cached by blob
  * SHA (same bytes, same result), so a push that touches one flow re-validates one flow.
  */
-import type { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
-import { type FlowFile, toFlowFile } from './flow-file.ts';
-import { isFlowPath } from './flow-paths.ts';
+import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
+import { type FlowFile, toFlowFile } from '../../deployments/flow-file.ts';
+import { isFlowPath } from '../../deployments/flow-paths.ts';
 import { mapLimit } from './map-limit.ts';
 import type { RepositoryReader, TreeFile } from './repository-reader.ts';
 

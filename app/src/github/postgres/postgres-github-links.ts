@@ -3,15 +3,16 @@
  * updates an execution's check run instead of adding one. Repository names are case-insensitive
  * on GitHub: the installation index keys them lower-case, as the in-memory one does.
  */
-import type { CheckRunLink, CheckRunLinks, InstallationIndex } from '../github/ports.ts';
-import type { Executor } from '../storage/database.ts';
+
+import type { Executor } from '../../storage/database.ts';
 import {
   claimCheckRunReporter,
   getCheckRunLink,
   getInstallationId,
   setCheckRunLink,
   setInstallationId,
-} from '../storage/github-links.ts';
+} from '../../storage/github-links.ts';
+import type { CheckRunLink, CheckRunLinks, InstallationIndex } from '../ports.ts';
 
 export class PostgresCheckRunLinks implements CheckRunLinks {
   readonly #db: Executor;

@@ -2,9 +2,9 @@
  * The file that declares `namespace.flowId` at a commit. By convention it is `<flowId>.yaml`, so
  * those files are read first; the rest only when the convention is not followed.
  */
-import type { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
-import type { FlowFile } from './flow-file.ts';
-import { flowFileStem } from './flow-paths.ts';
+import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
+import type { FlowFile } from '../../deployments/flow-file.ts';
+import { flowFileStem } from '../../deployments/flow-paths.ts';
 import { type FlowFileCache, listFlowFiles, readFlowFiles } from './read-flows.ts';
 import type { RepositoryReader } from './repository-reader.ts';
 

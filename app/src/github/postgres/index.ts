@@ -1,22 +1,14 @@
 /**
- * The GitHub App's ports on the database (Postgres or PGlite), wired together like
- * `createMemoryPorts()` of `github/memory/`. The trigger registry is not here: the schedulers own it.
+ * The GitHub App's ports and the deployment domain's stores on the database (Postgres or PGlite),
+ * wired together like `createMemoryPorts()` of `../memory/`. The trigger registry is not here: the
+ * schedulers own it (`triggers/database-trigger-store.ts`).
  */
-import type { Database } from '../storage/database.ts';
-import { DatabaseExecutionSearch } from './database-execution-search.ts';
-import { PostgresDeliveryLog, type PostgresDeliveryLogOptions } from './postgres-delivery-log.ts';
-import { PostgresFlowRevisionStore } from './postgres-flow-revision-store.ts';
-import { PostgresCheckRunLinks, PostgresInstallationIndex } from './postgres-github-links.ts';
-import { PostgresNamespaceOwnership } from './postgres-namespace-ownership.ts';
 
-export {
-  DatabaseExecutionSearch,
-  PostgresCheckRunLinks,
-  PostgresDeliveryLog,
-  PostgresFlowRevisionStore,
-  PostgresInstallationIndex,
-  PostgresNamespaceOwnership,
-};
+import { PostgresFlowRevisionStore } from '../../deployments/postgres-flow-revision-store.ts';
+import { PostgresNamespaceOwnership } from '../../deployments/postgres-namespace-ownership.ts';
+import type { Database } from '../../storage/database.ts';
+import { PostgresDeliveryLog, type PostgresDeliveryLogOptions } from './postgres-delivery-log.ts';
+import { PostgresCheckRunLinks, PostgresInstallationIndex } from './postgres-github-links.ts';
 
 export interface PostgresPortsOptions {
   now?: () => Date;

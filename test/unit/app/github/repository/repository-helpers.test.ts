@@ -1,13 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  flowFileStem,
+  isFlowPath,
+  namespaceFilesFolder,
+} from '../../../../../app/src/deployments/flow-paths.ts';
+import {
   changedPaths,
   flowChangesOf,
   touchesRepoConfig,
-} from '../../../../app/src/repository/flow-changes.ts';
-import { flowFileStem, isFlowPath, namespaceFilesFolder } from '../../../../app/src/repository/flow-paths.ts';
-import { parseRepoConfig } from '../../../../app/src/repository/repo-config.ts';
-import { isZeroSha } from '../../../../app/src/repository/repository-reader.ts';
+} from '../../../../../app/src/github/repository/flow-changes.ts';
+import { parseRepoConfig } from '../../../../../app/src/github/repository/repo-config.ts';
+import { isZeroSha } from '../../../../../app/src/github/repository/repository-reader.ts';
 
 describe('flow paths', () => {
   it('recognises YAML files under the flows folder, hidden folders excluded', () => {

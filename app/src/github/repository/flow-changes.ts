@@ -1,6 +1,6 @@
 /** The flow files a comparison touches: present at head (added, modified, renamed to) and removed. */
-import type { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
-import { isFlowPath } from './flow-paths.ts';
+import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
+import { isFlowPath } from '../../deployments/flow-paths.ts';
 import { REPO_CONFIG_PATH } from './repo-config.ts';
 import type { ChangedFile, TreeFile } from './repository-reader.ts';
 

@@ -2,11 +2,12 @@
  * The REST API's `ExecutionSearch` on the `executions` table the durable execution service writes:
  * each row's document is the engine's execution state, shown as Kestra's `ExecutionDocument`.
  */
-import type { ExecutionPage, ExecutionQuery, ExecutionSearch } from '../api/deps.ts';
-import type { ExecutionState } from '../engine/index.ts';
-import { toDocument } from '../execution/documents.ts';
-import type { Executor } from '../storage/database.ts';
-import { searchExecutions } from '../storage/execution-search.ts';
+
+import type { ExecutionState } from '../../engine/index.ts';
+import { toDocument } from '../../execution/documents.ts';
+import type { Executor } from '../../storage/database.ts';
+import { searchExecutions } from '../../storage/execution-search.ts';
+import type { ExecutionPage, ExecutionQuery, ExecutionSearch } from '../deps.ts';
 
 export class DatabaseExecutionSearch implements ExecutionSearch {
   readonly #db: Executor;
