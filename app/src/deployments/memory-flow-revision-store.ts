@@ -1,4 +1,4 @@
-/** In-memory `FlowRevisionStore` (tests, `osprey dev`): same contract as the Postgres store. */
+/** In-memory `FlowRevisionStore` (tests): the reference the Postgres store must match (ports contract). */
 
 import type {
   ApplyResult,

@@ -1,4 +1,4 @@
-/** In-memory `TriggerRegistry`: what is registered, for tests and for `osprey dev` to read. */
+/** In-memory `TriggerRegistry`: what is registered, for tests to read. */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { DeployedFlowRef, TriggerRegistry } from './ports.ts';
 

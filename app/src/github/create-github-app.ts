@@ -16,7 +16,6 @@ import { handlePullRequest } from './handlers/pull-request.ts';
 import { handlePush } from './handlers/push.ts';
 import { KeyedSerial } from './keyed-serial.ts';
 import { createExecutionLauncher } from './launch/execution-launcher.ts';
-import { createMemoryPorts } from './memory/index.ts';
 import type { CheckRunLinks, DeliveryLog, ExecutionLauncher, InstallationIndex } from './ports.ts';
 import { DeliveryReconciler } from './redeliver.ts';
 import { InstallationClients, installationCheckRunWriter } from './reporter/check-run-writer.ts';
@@ -31,13 +30,16 @@ import { githubWebhookRoutes } from './webhook-route.ts';
 export interface GitHubAppOptions {
   config: GitHubAppConfig;
   executions: ExecutionService;
-  /** Ports; in-memory ones when omitted (tests, `osprey dev`). */
-  store?: FlowRevisionStore;
-  ownership?: NamespaceOwnership;
-  deliveries?: DeliveryLog;
-  triggers?: TriggerRegistry;
-  checkRunLinks?: CheckRunLinks;
-  installations?: InstallationIndex;
+  /**
+   * Ports, all required: production passes the database ones (`createPostgresPorts()` and the
+   * trigger store), tests pass `createMemoryPorts()`. A missing one is a wiring bug, not a default.
+   */
+  store: FlowRevisionStore;
+  ownership: NamespaceOwnership;
+  deliveries: DeliveryLog;
+  triggers: TriggerRegistry;
+  checkRunLinks: CheckRunLinks;
+  installations: InstallationIndex;
   /**
    * Octokit throttling (GitHub's rate limits; writes spaced 1 s apart per process) and retry of
    * failed requests: both on by default; tests against the emulator turn them off.
@@ -68,7 +70,6 @@ export interface GitHubApp {
 
 export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
   const { config } = options;
-  const memory = createMemoryPorts();
   const probot = new Probot({
     appId: config.appId,
     privateKey: config.privateKey,
@@ -78,12 +79,12 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     ...(options.octokit ? { Octokit: octokitWith(options.octokit) } : {}),
   });
   const log: Log = lazyLog(() => probot.log);
-  const installations = options.installations ?? memory.installations;
+  const installations = options.installations;
   const clients = new InstallationClients(probot, installations);
   const reporter = new ExecutionCheckReporter({
     executions: options.executions,
     writer: installationCheckRunWriter(clients),
-    links: options.checkRunLinks ?? memory.checkRunLinks,
+    links: options.checkRunLinks,
     log,
     ...(options.reporterIntervalMs !== undefined ? { intervalMs: options.reporterIntervalMs } : {}),
     detailsUrl: (e) =>
@@ -95,9 +96,9 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     onStarted: (e) => reporter.observe(e),
   });
   const deps: HandlerDeps = {
-    store: options.store ?? memory.store,
-    ownership: options.ownership ?? memory.ownership,
-    triggers: options.triggers ?? memory.triggers,
+    store: options.store,
+    ownership: options.ownership,
+    triggers: options.triggers,
     launcher,
     executions: options.executions,
     blobs: new BlobCache(),
@@ -133,7 +134,7 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     handleCheckSuite(deps, client(context.octokit), context.payload, context.id),
   );
 
-  const deliveries = options.deliveries ?? memory.deliveries;
+  const deliveries = options.deliveries;
   const receiver = new WebhookReceiver({
     secret: config.webhookSecret,
     deliveries,
