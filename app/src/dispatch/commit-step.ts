@@ -11,6 +11,7 @@
  * afterwards (announcer.ts).
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import type { Clock } from '../execution/clock.ts';
 import type { LogEntry } from '../execution/contract.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { insertSteps, updateSteps } from '../storage/execution-steps.ts';
@@ -76,12 +77,14 @@ const MAX_BATCH = 200;
 export class StepCommitter {
   readonly #db: Database;
   readonly #boss: BossJobs;
+  readonly #clock: Clock;
   readonly #waiting: Pending[] = [];
   #draining = false;
 
-  constructor(db: Database, boss: BossJobs) {
+  constructor(db: Database, boss: BossJobs, clock: Clock) {
     this.#db = db;
     this.#boss = boss;
+    this.#clock = clock;
   }
 
   commit(step: PreparedStep, target: StepTarget, guard?: SettleGuard): Promise<Committed> {
@@ -102,7 +105,9 @@ export class StepCommitter {
         await new Promise<void>((resolve) => setImmediate(resolve));
         const batch = this.#waiting.splice(0, MAX_BATCH);
         try {
-          const results = await this.#db.transaction((tx) => writeSteps(tx, this.#boss, batch, new Date()));
+          const results = await this.#db.transaction((tx) =>
+            writeSteps(tx, this.#boss, batch, new Date(this.#clock.now())),
+          );
           for (const [i, p] of batch.entries()) p.resolve(results[i] as Committed);
         } catch (e) {
           if (batch.length === 1) {
@@ -112,7 +117,7 @@ export class StepCommitter {
           // One step broke the batch: write each alone, so only that one fails.
           for (const p of batch) {
             await this.#db
-              .transaction((tx) => writeSteps(tx, this.#boss, [p], new Date()))
+              .transaction((tx) => writeSteps(tx, this.#boss, [p], new Date(this.#clock.now())))
               .then(
                 ([r]) => p.resolve(r as Committed),
                 (err: unknown) => p.reject(err),
@@ -147,7 +152,7 @@ async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: D
   // States: inserts of new executions, updates under their version check.
   const inserts = batch.flatMap((p, i) =>
     results[i] === undefined && p.target.kind === 'insert'
-      ? [{ i, row: stepInsert(p.step.execution, p.target.flow) }]
+      ? [{ i, row: stepInsert(p.step.execution, p.target.flow, now) }]
       : [],
   );
   const inserted = await insertSteps(
@@ -167,7 +172,7 @@ async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: D
               expectedVersion: p.target.version,
               state: p.step.execution.state,
               document: p.step.execution,
-              endedAt: endedAt(p.step.execution),
+              endedAt: endedAt(p.step.execution, now),
             },
           },
         ]

@@ -5,6 +5,7 @@
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { ExecutionState } from '../engine/index.ts';
+import type { Clock } from '../execution/clock.ts';
 import type { LogEntry } from '../execution/contract.ts';
 import type { ExecutionFilter, ExecutionStore, StoredExecution } from '../execution/store.ts';
 import type { Database } from '../storage/database.ts';
@@ -14,9 +15,11 @@ import { stepInsert } from './step-rows.ts';
 
 export class DatabaseExecutionStore implements ExecutionStore {
   readonly #db: Database;
+  readonly #clock: Clock;
 
-  constructor(db: Database) {
+  constructor(db: Database, clock: Clock) {
     this.#db = db;
+    this.#clock = clock;
   }
 
   async load(id: string): Promise<StoredExecution | undefined> {
@@ -35,7 +38,8 @@ export class DatabaseExecutionStore implements ExecutionStore {
       );
     }
     await this.#db.transaction(async (tx) => {
-      if ((await insertSteps(tx, [stepInsert(execution, flow)], new Date())).size === 0)
+      const now = new Date(this.#clock.now());
+      if ((await insertSteps(tx, [stepInsert(execution, flow, now)], now)).size === 0)
         throw new Error(`execution ${execution.id} exists already; it cannot be inserted twice`);
       await appendLogs(tx, (options.logs ?? []).map(toNewLog));
     });

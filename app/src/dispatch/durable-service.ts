@@ -15,7 +15,7 @@ import type { InternalStorage } from '../../../protocol/src/internal-storage.ts'
 import type { JobRunner } from '../../../protocol/src/job.ts';
 import { type EngineEvent, type ExecutionState, isFinished } from '../engine/index.ts';
 import { dequeue, KeyedLock, type SerialLock } from '../execution/admission.ts';
-import { type Clock, systemClock } from '../execution/clock.ts';
+import type { Clock } from '../execution/clock.ts';
 import type { Environment } from '../execution/context.ts';
 import type { FlowRepository, KvStore, LogEntry, SecretStore } from '../execution/contract.ts';
 import { newId } from '../execution/ids.ts';
@@ -52,7 +52,7 @@ export interface DurableExecutionDeps {
   kv: KvStore;
   secrets: SecretStore;
   flows: FlowRepository;
-  clock?: Clock;
+  clock: Clock;
   environment?: Environment;
   newId?: () => string;
   random?: () => number;
@@ -113,9 +113,9 @@ export class DurableExecutionService extends ExecutionServiceBase {
       kv: deps.kv,
       secrets: deps.secrets,
       flows: deps.flows,
-      clock: deps.clock ?? systemClock,
+      clock: deps.clock,
       environment: deps.environment ?? {},
-      store: new DatabaseExecutionStore(deps.db),
+      store: new DatabaseExecutionStore(deps.db, deps.clock),
       newId: deps.newId ?? newId,
       random: deps.random ?? Math.random,
       localFileInputs: false,
@@ -125,7 +125,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
     this.#boss = deps.boss;
     this.#signals = deps.signals;
     this.#announcer = new Announcer(deps.db);
-    this.#committer = new StepCommitter(deps.db, deps.boss);
+    this.#committer = new StepCommitter(deps.db, deps.boss, deps.clock);
     this.#expireSeconds = deps.engineJobExpireSeconds ?? 60;
     this.admissionLock = new AdvisoryAdmissionLock(deps.db);
   }
@@ -263,7 +263,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
       this.lives.delete(ex.id);
       if (!isFinished(p.before)) {
         if (this.#finishedHere.size >= MAX_CACHED) this.#finishedHere.clear();
-        this.#finishedHere.set(ex.id, Date.now());
+        this.#finishedHere.set(ex.id, this.deps.clock.now());
         this.#announcer.announce(EXECUTION_FINISHED, ex.id);
         this.finished(ex);
       }
@@ -276,7 +276,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
 
   /** This process's engine worker hears new messages at once, and delayed ones when they are due. */
   #wakeEngine(p: PreparedStep): void {
-    const now = Date.now();
+    const now = this.deps.clock.now();
     // Cancels, and children of a WorkingDirectory whose runner was lost, answer through the engine queue.
     let immediate = p.outbox.cancels.length > 0 || p.outbox.jobs.some((j) => j.job.affinity !== undefined);
     for (const m of p.outbox.messages) {
@@ -301,7 +301,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
 
   async #finishedElsewhere(id: string): Promise<void> {
     if (this.#finishedHere.delete(id)) return;
-    const cutoff = Date.now() - 60_000;
+    const cutoff = this.deps.clock.now() - 60_000;
     for (const [k, at] of this.#finishedHere) if (at < cutoff) this.#finishedHere.delete(k);
     this.#cache.delete(id);
     this.lives.delete(id);

@@ -47,7 +47,10 @@ export class LeaseKeeper {
   }
 
   async start(): Promise<void> {
-    await extendAllLeases(this.#db, new Date(Date.now() + 2 * this.#dispatcher.options.leaseTtlMs));
+    await extendAllLeases(
+      this.#db,
+      new Date(this.#dispatcher.clock.now() + 2 * this.#dispatcher.options.leaseTtlMs),
+    );
     this.#election.start();
   }
 
@@ -62,7 +65,12 @@ export class LeaseKeeper {
   async sweep(): Promise<number> {
     let settled = 0;
     for (;;) {
-      const overdue = await overdueJobs(this.#db, new Date(), this.#graceMs, BATCH);
+      const overdue = await overdueJobs(
+        this.#db,
+        new Date(this.#dispatcher.clock.now()),
+        this.#graceMs,
+        BATCH,
+      );
       for (const job of overdue) {
         if (await this.#dispatcher.settleLost(job, 'lost', this.#dispatcher.lostMessage(job, job.reason)))
           settled++;

@@ -4,11 +4,13 @@ import { type ExecutionState, isFinished } from '../engine/index.ts';
 import type { StepInsert } from '../storage/execution-steps.ts';
 
 /** When the execution finished (its last history entry), for `ended_at`. */
-export function endedAt(ex: ExecutionState): Date | undefined {
-  return isFinished(ex) ? new Date(ex.histories.at(-1)?.at ?? Date.now()) : undefined;
+export function endedAt(ex: ExecutionState, now: Date): Date | undefined {
+  if (!isFinished(ex)) return undefined;
+  const at = ex.histories.at(-1)?.at;
+  return at === undefined ? now : new Date(at);
 }
 
-export function stepInsert(ex: ExecutionState, flow: Flow): StepInsert {
+export function stepInsert(ex: ExecutionState, flow: Flow, now: Date): StepInsert {
   return {
     id: ex.id,
     namespace: ex.namespace,
@@ -20,6 +22,6 @@ export function stepInsert(ex: ExecutionState, flow: Flow): StepInsert {
     parentId: ex.parentId,
     document: ex,
     flow,
-    endedAt: endedAt(ex),
+    endedAt: endedAt(ex, now),
   };
 }

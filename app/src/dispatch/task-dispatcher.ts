@@ -17,6 +17,7 @@ import type {
   ResultRequest,
 } from '../../../protocol/src/runner-protocol.schema.ts';
 import type { EngineEvent, StateName } from '../engine/index.ts';
+import type { Clock } from '../execution/clock.ts';
 import type { LogEntry } from '../execution/contract.ts';
 import { isoDuration } from '../execution/documents.ts';
 import type { Database } from '../storage/database.ts';
@@ -73,6 +74,8 @@ export class TaskDispatcher {
   readonly #signals: ClaimSignals;
   #git: GitAccess | undefined;
   readonly options: DispatcherOptions;
+  /** Where leases, deadlines and log times take the time from (the service's clock). */
+  readonly clock: Clock;
   /** Jobs leased through this replica, for results that come back here. */
   readonly #leasedHere = new Map<string, { executionId: string; taskRunId: string; attempt: number }>();
 
@@ -83,6 +86,7 @@ export class TaskDispatcher {
     signals: ClaimSignals;
     git?: GitAccess | undefined;
     options: DispatcherOptions;
+    clock: Clock;
   }) {
     this.#db = deps.db;
     this.#boss = deps.boss;
@@ -90,6 +94,7 @@ export class TaskDispatcher {
     this.#signals = deps.signals;
     this.#git = deps.git;
     this.options = deps.options;
+    this.clock = deps.clock;
   }
 
   /** Where clone URLs of jobs pinned to a commit come from (the GitHub App, once it is built). */
@@ -107,11 +112,12 @@ export class TaskDispatcher {
     const key = group ?? '';
     await this.#service.ensureTaskQueue(group);
     await this.#service.ensureRunnerQueue(runner.id);
-    const deadline = Date.now() + Math.min(req.waitMs ?? this.options.claimWaitMs, this.options.claimWaitMs);
+    const deadline =
+      this.clock.now() + Math.min(req.waitMs ?? this.options.claimWaitMs, this.options.claimWaitMs);
     for (;;) {
       const since = this.#signals.version(key);
       const leased = await this.#lease(runner, group, req.max, signal);
-      if (leased.length > 0 || signal.aborted || this.#signals.closed || Date.now() >= deadline) {
+      if (leased.length > 0 || signal.aborted || this.#signals.closed || this.clock.now() >= deadline) {
         const finished = signal.aborted ? [] : await takeFinishedAffinities(this.#db, runner.id);
         return {
           jobs: await Promise.all(leased.map((l) => this.#toClaimed(l))),
@@ -119,12 +125,12 @@ export class TaskDispatcher {
           ...(finished.length === 0 ? {} : { finishedWorkingDirectories: finished }),
         };
       }
-      await this.#signals.wait(key, since, deadline - Date.now(), signal);
+      await this.#signals.wait(key, since, deadline - this.clock.now(), signal);
     }
   }
 
   async heartbeat(runner: RunnerIdentity, req: HeartbeatRequest): Promise<HeartbeatResponse> {
-    const expiresAt = new Date(Date.now() + this.options.leaseTtlMs);
+    const expiresAt = new Date(this.clock.now() + this.options.leaseTtlMs);
     const held = await extendLeases(this.#db, runner.id, req.leases, expiresAt);
     const kept = new Set(held.map((h) => h.jobId));
     return {
@@ -226,7 +232,7 @@ export class TaskDispatcher {
   /** The runner is stopping: its leased jobs other than `keep` were never started; they go back to the queue. */
   async returnLeases(runner: RunnerIdentity, keep: readonly string[]): Promise<string[]> {
     const rows = await this.#db.transaction(async (tx) => {
-      const rows = await unleaseTaskJobs(tx, runner.id, keep, new Date());
+      const rows = await unleaseTaskJobs(tx, runner.id, keep, new Date(this.clock.now()));
       for (const row of rows) {
         if (row.state === 'queued') await this.#boss.requeue(tx, row.queue, row.bossId);
         else await this.#boss.cancel(tx, row.queue, row.bossId);
@@ -245,7 +251,7 @@ export class TaskDispatcher {
    * `message` (logged as the task's error line), applied with the lease settled as `to`.
    */
   async settleLost(job: TaskJobRow, to: 'lost' | 'released', message: string): Promise<boolean> {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const event: EngineEvent = {
       type: 'taskResult',
       taskRunId: job.taskRunId,
@@ -278,7 +284,7 @@ export class TaskDispatcher {
    * Returns how many waiting children failed.
    */
   async loseGoneRunners(): Promise<number> {
-    const now = new Date();
+    const now = new Date(this.clock.now());
     const seenBefore = new Date(now.getTime() - this.options.claimWaitMs - this.options.leaseTtlMs - 10_000);
     const { lost, jobs } = await this.#db.transaction(async (tx) => {
       const lost = await loseAffinitiesOfGoneRunners(tx, seenBefore, now);
@@ -324,8 +330,9 @@ export class TaskDispatcher {
     if (reason === 'timeout') {
       return `Task timed out after ${isoDuration(job.timeoutMs ?? 0)} (runner ${job.runnerName} did not stop it)`;
     }
-    const lastHeard = (job.leaseExpiresAt?.getTime() ?? Date.now()) - this.options.leaseTtlMs;
-    return `runner ${job.runnerName} was lost while running task ${job.taskId} (no heartbeat for ${isoDuration(Math.max(0, Date.now() - lastHeard))})`;
+    const now = this.clock.now();
+    const lastHeard = (job.leaseExpiresAt?.getTime() ?? now) - this.options.leaseTtlMs;
+    return `runner ${job.runnerName} was lost while running task ${job.taskId} (no heartbeat for ${isoDuration(Math.max(0, now - lastHeard))})`;
   }
 
   async #lease(
@@ -345,14 +352,14 @@ export class TaskDispatcher {
             mine.length < max ? await this.#boss.fetch<TaskJob>(tx, queue, max - mine.length) : [];
           const fetched = [...mine, ...shared];
           if (fetched.length === 0) return [];
-          const now = new Date();
+          const now = new Date(this.clock.now());
           const rows = await leaseTaskJobs(
             tx,
             fetched.map((j) => j.id),
             {
               runnerId: runner.id,
               runnerName: runner.name,
-              expiresAt: new Date(Date.now() + this.options.leaseTtlMs),
+              expiresAt: new Date(now.getTime() + this.options.leaseTtlMs),
             },
             now,
           );
@@ -414,7 +421,7 @@ export class TaskDispatcher {
     return {
       jobId: row.jobId,
       leaseId: row.leaseId ?? '',
-      leaseExpiresAt: (row.leaseExpiresAt ?? new Date()).toISOString(),
+      leaseExpiresAt: (row.leaseExpiresAt ?? new Date(this.clock.now())).toISOString(),
       job,
       ...(url === undefined ? {} : { git: { url } }),
     };

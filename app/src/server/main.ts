@@ -17,6 +17,7 @@ import { DurableExecutionService } from '../dispatch/durable-service.ts';
 import { EngineWorker } from '../dispatch/engine-worker.ts';
 import { LeaseKeeper } from '../dispatch/lease-keeper.ts';
 import { type GitAccess, TaskDispatcher } from '../dispatch/task-dispatcher.ts';
+import { systemClock } from '../execution/clock.ts';
 import { KvService } from '../kv/kv-service.ts';
 import { type PgBossTaskQueue, startTaskQueue } from '../queue/pg-boss-queue.ts';
 import { buildSecretService, type SecretService } from '../secrets/secret-service.ts';
@@ -102,8 +103,11 @@ export async function createServer(
   const storage = new NamespacedStorage(config);
   const signals = new ClaimSignals();
   const boss = bossJobs(queue);
+  // One clock for the execution service and the runner protocol: leases, deadlines, log times.
+  const clock = systemClock;
   const executions = new DurableExecutionService({
     db,
+    clock,
     queue,
     boss,
     signals,
@@ -123,6 +127,7 @@ export async function createServer(
     signals,
     git: localGitAccess(),
     options: { leaseTtlMs: options.leaseTtlMs, claimWaitMs: options.claimWaitMs },
+    clock,
   });
   const leaseKeeper = new LeaseKeeper(db, dispatcher);
   const engine = new EngineWorker(queue, executions, { concurrency: options.engineConcurrency });
