@@ -201,7 +201,8 @@ export async function runJob(
   try {
     rendered = await renderJob(host, ex, live, cmd);
   } catch (e) {
-    settle({ state: 'FAILED', error: renderFailure(run.taskId, e), retryable: false });
+    // Retryable, as in Kestra: an expression may read what changes between attempts (attemptsCount, KV).
+    settle({ state: 'FAILED', error: renderFailure(run.taskId, e) });
     return;
   }
 

@@ -3,7 +3,6 @@
 import type { Check } from './context.ts';
 import { dagDependencies } from './dag.ts';
 import { expressions } from './expressions.ts';
-import { flowableRetry } from './flowable-retry.ts';
 import { inputDependencies } from './input-dependencies.ts';
 import { pluginDefaults } from './plugin-defaults.ts';
 import { subflowRecursion } from './subflow-recursion.ts';
@@ -20,5 +19,4 @@ export const checks: readonly Check[] = [
   triggers,
   pluginDefaults,
   expressions,
-  flowableRetry,
 ];
