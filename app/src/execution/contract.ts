@@ -54,6 +54,8 @@ export interface ExecutionDocument {
   trigger?: { id: string; type: string; variables?: Record<string, unknown> };
   parentId?: string;
   originalId?: string;
+  /** Kestra's execution metadata: `attemptNumber` is 1, + 1 per restart or new-execution retry. */
+  metadata?: { attemptNumber: number; originalCreatedDate?: string };
   /** The git commit the execution is pinned to, when the flow came from a repository. */
   source?: { repository?: string; sha?: string; path?: string };
 }

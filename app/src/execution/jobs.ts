@@ -118,7 +118,7 @@ export async function renderJob(
   };
 }
 
-/** The failure message of a task whose properties could not be rendered (not retryable). */
+/** The failure message of a task whose properties could not be rendered (retryable, as in Kestra). */
 export function renderFailure(taskId: string, error: unknown): string {
   return `Task '${taskId}': ${(error as Error).message}`;
 }
