@@ -5,7 +5,8 @@
  * result as an engine event. A render failure fails the task without a retry: retrying cannot fix it.
  */
 
-import type { Task } from '../../../flows-schema/src/schema/flow.ts';
+import { WORKING_DIR_TOKEN } from '../../../flows-schema/src/expressions/working-dir.ts';
+import { defaultRegistry, type Task } from '../../../flows-schema/src/schema/flow.ts';
 import type { JobAffinity, JobLog, JobResult, TaskJob } from '../../../runner/src/job.ts';
 import type { Command, ExecutionState, StateName, TaskRun } from '../engine/index.ts';
 import { findTaskRun, indexFlow } from '../engine/index.ts';
@@ -93,6 +94,7 @@ export async function renderJob(
   const entry = indexFlow(live.flow).get(run.taskId)!;
   const services = host.services(ex, live);
   const context = expressionContext(ex, live.flow, run, deps.environment);
+  if (defaultRegistry.get(entry.type)?.workingDirectory === true) context['workingDir'] = WORKING_DIR_TOKEN;
   const properties = await renderProperties(jobProperties(entry.task), context, services);
   let affinity: JobAffinity | undefined;
   if (cmd.workingDirectory !== undefined) {
