@@ -31,6 +31,8 @@ export interface TaskDefinition {
   children?(task: TaskNode): ChildTask[];
   /** Semantic checks specific to the type, beyond its schema. */
   check?(task: TaskNode, ctx: TaskCheckContext): void;
+  /** Deprecated in Kestra: what to use instead (a validation warning says so). */
+  deprecated?: string;
   /** The task runs in a working directory: its properties may use `{{ workingDir }}`. */
   workingDirectory?: boolean;
 }

@@ -32,6 +32,7 @@ import { slackIncomingWebhookTask } from './slack/slack-incoming-webhook/index.t
 import { snowflakeCliTask } from './snowflake/snowflake-cli/index.ts';
 import { concatTask } from './storage/concat/index.ts';
 import { deleteTask } from './storage/delete/index.ts';
+import { localFilesTask } from './storage/local-files/index.ts';
 import { sizeTask } from './storage/size/index.ts';
 import { splitTask } from './storage/split/index.ts';
 import { writeTask } from './storage/write/index.ts';
@@ -51,6 +52,7 @@ const plugins: RunnableTask[] = [
   sizeTask,
   deleteTask,
   splitTask,
+  localFilesTask,
   requestTask,
   downloadTask,
   setTask,

@@ -239,7 +239,8 @@ export const flowableTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.core.flow.WorkingDirectory',
     aliases: old('WorkingDirectory'),
     kind: 'flowable',
-    description: 'Run tasks that share one working directory (files written by one are seen by the next).',
+    description:
+      'Run tasks that share one working directory (files written by one are seen by the next); `outputFiles` globs are uploaded at the end, output `outputFiles`.',
     properties: {
       tasks: TaskList,
       inputFiles: InputFiles.optional(),

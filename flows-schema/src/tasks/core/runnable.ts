@@ -143,6 +143,18 @@ export const runnableTasks: TaskDefinition[] = [
     properties: { uri: UriString, errorOnMissing: z.boolean().optional() },
   },
   {
+    type: core('storage', 'LocalFiles'),
+    aliases: [oldCore('storages', 'LocalFiles')],
+    kind: 'runnable',
+    description:
+      'Deprecated (use `inputFiles`/`outputFiles`): write `inputs` into the working directory, upload files matching the `outputs` globs; output `uris`.',
+    deprecated: 'use the inputFiles and outputFiles properties of WorkingDirectory or of the script task',
+    properties: {
+      inputs: z.union([z.record(z.string(), z.string()), z.string()]).optional(),
+      outputs: z.array(z.string()).optional(),
+    },
+  },
+  {
     type: core('storage', 'Split'),
     aliases: [oldCore('storages', 'Split')],
     kind: 'runnable',

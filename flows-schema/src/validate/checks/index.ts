@@ -2,6 +2,7 @@
 
 import type { Check } from './context.ts';
 import { dagDependencies } from './dag.ts';
+import { deprecatedTasks } from './deprecated-tasks.ts';
 import { expressions } from './expressions.ts';
 import { inputDependencies } from './input-dependencies.ts';
 import { pluginDefaults } from './plugin-defaults.ts';
@@ -19,4 +20,5 @@ export const checks: readonly Check[] = [
   triggers,
   pluginDefaults,
   expressions,
+  deprecatedTasks,
 ];
