@@ -22,6 +22,7 @@ export function signalFlowable(d: Draft, id: string, signal: Signal): void {
     data: run.scope.data ?? {},
     now: d.now,
     childOutputs: (taskId: string) => d.childByKey(id, runKey(taskId, run.value, undefined))?.outputs,
+    childRuns: (taskId: string) => d.children(id).filter((r) => r.taskId === taskId),
   };
   let decision = entry.behaviour.next(ctx, signal);
   if (decision === undefined && signal.kind === 'childrenDone')

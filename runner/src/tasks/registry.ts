@@ -10,6 +10,7 @@ import { returnTask } from './debug/return/index.ts';
 import { exitTask } from './execution/exit/index.ts';
 import { failTask } from './execution/fail/index.ts';
 import { labelsTask } from './execution/labels/index.ts';
+import { forEachItemMergeTask } from './flow/for-each-item-merge/index.ts';
 import { sleepTask } from './flow/sleep/index.ts';
 import { graalvmPythonEvalTask } from './graalvm/python/eval/index.ts';
 import { downloadTask } from './http/download/index.ts';
@@ -44,6 +45,7 @@ const plugins: RunnableTask[] = [
   exitTask,
   labelsTask,
   sleepTask,
+  forEachItemMergeTask,
   returnTask,
   echoTask,
   outputValuesTask,

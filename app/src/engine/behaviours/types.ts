@@ -16,6 +16,8 @@ export interface BehaviourContext {
   now: number;
   /** Outputs of this task run's child run of `taskId` (same loop value), once it has some. */
   childOutputs(taskId: string): Record<string, unknown> | undefined;
+  /** Every child run of `taskId` under this task run, in creation order. */
+  childRuns(taskId: string): TaskRun[];
 }
 
 export type Signal =

@@ -184,7 +184,9 @@ export const flowableTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.core.flow.ForEachItem',
     aliases: old('ForEachItem'),
     kind: 'flowable',
-    description: 'Split a file into batches and start a subflow execution per batch.',
+    description:
+      "Split a file into batches and start a subflow execution per batch (`taskrun.items`, `taskrun.iteration` in its inputs); outputs `numberOfBatches`, `iterations`, and `outputs.<id>_merge.subflowOutputs`, a file of the subflows' outputs.",
+    impliedTaskIds: (t) => [`${t.id}_split`, `${t.id}_items`, `${t.id}_merge`],
     properties: {
       items: z.string(),
       batch: z
@@ -241,6 +243,7 @@ export const flowableTasks: TaskDefinition[] = [
     kind: 'flowable',
     description:
       'Run tasks that share one working directory (files written by one are seen by the next); `outputFiles` globs are uploaded at the end, output `outputFiles`.',
+    impliedTaskIds: (t) => (t['outputFiles'] === undefined ? [] : [`${t.id}_outputFiles`]),
     properties: {
       tasks: TaskList,
       inputFiles: InputFiles.optional(),
