@@ -38,6 +38,8 @@ export interface TaskDefinition {
   impliedTaskIds?(task: TaskNode): string[];
   /** Deprecated in Kestra: what to use instead (a validation warning says so). */
   deprecated?: string;
+  /** A Kestra type Osprey cannot run: why and what to write instead (a validation error says so). */
+  refused?: string;
   /** The task runs in a working directory: its properties may use `{{ workingDir }}`. */
   workingDirectory?: boolean;
 }

@@ -31,6 +31,9 @@ import { shellScriptTask } from './scripts/shell/script/index.ts';
 import { slackExecutionTask } from './slack/slack-execution/index.ts';
 import { slackIncomingWebhookTask } from './slack/slack-incoming-webhook/index.ts';
 import { snowflakeCliTask } from './snowflake/snowflake-cli/index.ts';
+import { stateDeleteTask } from './state/delete/index.ts';
+import { stateGetTask } from './state/get/index.ts';
+import { stateSetTask } from './state/set/index.ts';
 import { concatTask } from './storage/concat/index.ts';
 import { deleteTask } from './storage/delete/index.ts';
 import { localFilesTask } from './storage/local-files/index.ts';
@@ -61,6 +64,9 @@ const plugins: RunnableTask[] = [
   getTask,
   deleteKvTask,
   getKeysTask,
+  stateSetTask,
+  stateGetTask,
+  stateDeleteTask,
   slackIncomingWebhookTask,
   slackExecutionTask,
   createTemplatedTask((type) => taskRegistry.get(type)),

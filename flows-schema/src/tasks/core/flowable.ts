@@ -208,6 +208,21 @@ export const flowableTasks: TaskDefinition[] = [
     },
   },
   {
+    type: 'io.kestra.plugin.core.flow.Template',
+    aliases: old('Template'),
+    kind: 'flowable',
+    description:
+      'Deprecated since Kestra 0.11 and disabled there by default; refused by Osprey, which has no template store: call a Subflow instead.',
+    refused:
+      "io.kestra.plugin.core.flow.Template is deprecated since Kestra 0.11 (disabled by default) and Osprey has no templates to include: move the template's tasks into a flow of their own and call it with type: io.kestra.plugin.core.flow.Subflow (namespace, flowId, inputs); see https://kestra.io/docs/migration-guide/templates",
+    properties: {
+      namespace: z.string(),
+      templateId: z.string(),
+      tenantId: z.string().optional(),
+      args: z.record(z.string(), z.string()).optional(),
+    },
+  },
+  {
     type: 'io.kestra.plugin.core.flow.Pause',
     aliases: old('Pause'),
     kind: 'flowable',

@@ -249,6 +249,28 @@ export const runnableTasks: TaskDefinition[] = [
     description: 'List keys of a namespace (optionally by `prefix`); output `keys`.',
     properties: { prefix: z.string().optional(), namespace: z.string().optional() },
   },
+  ...(['Set', 'Get', 'Delete'] as const).map(
+    (name): TaskDefinition => ({
+      type: core('state', name),
+      aliases: [oldCore('states', name)],
+      kind: 'runnable',
+      description:
+        name === 'Set'
+          ? 'Deprecated (use kv.Set): merge `data` into a state kept in the KV store; outputs `count`, `key`.'
+          : name === 'Get'
+            ? 'Deprecated (use kv.Get): read a state from the KV store; outputs `data`, `count`.'
+            : 'Deprecated (use kv.Delete): delete a state from the KV store; output `deleted`.',
+      deprecated: `use io.kestra.plugin.core.kv.${name} (states are kept in the KV store)`,
+      properties: {
+        name: z.string().optional(),
+        namespace: z.boolean().optional(),
+        taskrunValue: z.boolean().optional(),
+        ...(name === 'Set'
+          ? { data: z.record(z.string(), Json) }
+          : { errorOnMissing: z.boolean().optional() }),
+      },
+    }),
+  ),
   {
     type: core('namespace', 'UploadFiles'),
     kind: 'runnable',
