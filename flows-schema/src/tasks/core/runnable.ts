@@ -27,8 +27,11 @@ export const runnableTasks: TaskDefinition[] = [
     type: core('log', 'Fetch'),
     aliases: [oldCore('log', 'Fetch')],
     kind: 'runnable',
-    description: 'Fetch the logs of an execution into a file.',
+    description:
+      'Fetch the logs of an execution (this one by default) at `level` or above, of `tasksId` only, into a JSON-lines file; outputs `uri`, `size`.',
     properties: {
+      namespace: z.string().optional(),
+      flowId: z.string().optional(),
       executionId: z.string().optional(),
       tasksId: z.array(z.string()).optional(),
       level: LogLevel.optional(),
