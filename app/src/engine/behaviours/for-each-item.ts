@@ -7,6 +7,7 @@
  * outputs, one line per batch in batch order. The task run's outputs give `numberOfBatches` and
  * `iterations` (subflow executions counted by end state).
  */
+import { mapStrings } from '../../../../flows-schema/src/expressions/working-dir.ts';
 import type { Task } from '../../../../flows-schema/src/schema/flow.ts';
 import type { StateName } from '../states.ts';
 import { isPassing } from '../states.ts';
@@ -25,13 +26,8 @@ const ids = (task: Task) => ({
 });
 
 /** A batch run's `taskrun.value` is its URI: `taskrun.items` in the written templates reads it. */
-function batchTemplates<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\btaskrun\.items\b/g, 'taskrun.value') as T;
-  if (Array.isArray(value)) return value.map(batchTemplates) as T;
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, batchTemplates(v)])) as T;
-  return value;
-}
+const batchTemplates = <T>(value: T): T =>
+  mapStrings(value, (text) => text.replace(/\btaskrun\.items\b/g, 'taskrun.value'));
 
 function pick(from: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
