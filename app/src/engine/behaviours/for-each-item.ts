@@ -62,35 +62,34 @@ export const forEachItem: FlowableBehaviour = {
     const id = ids(task);
     if (signal.kind === 'begin') return { kind: 'plan', plan: chain([id.split]), data: { step: 'split' } };
     if (signal.kind !== 'childrenDone') return undefined;
-    if (!isPassing(signal.state)) return { kind: 'end', state: signal.state };
-    if (data['step'] === 'split') {
-      const uris = childOutputs(id.split)?.['uris'];
-      const batches = Array.isArray(uris) ? uris.map(String) : [];
-      if (batches.length === 0)
-        return { kind: 'end', state: 'SUCCESS', outputs: { numberOfBatches: 0, iterations: {} } };
-      return {
-        kind: 'plan',
-        plan: {
-          items: batches.map((value, i) => ({ taskId: id.items, value, iteration: i + 1, after: [] })),
-          concurrency: 0,
-        },
-        data: { step: 'items' },
-        outputs: { numberOfBatches: batches.length },
-      };
-    }
     if (data['step'] === 'items') {
       const runs = childRuns(id.items).sort((a, b) => (a.iteration ?? 0) - (b.iteration ?? 0));
+      const iterations = countStates(runs);
+      if (!isPassing(signal.state)) return { kind: 'end', state: signal.state, outputs: { iterations } };
       return {
         kind: 'plan',
         plan: chain([id.merge]),
         data: { step: 'merge' },
         outputs: {
-          iterations: countStates(runs),
+          iterations,
           iterationOutputs: runs.map((r) => (r.outputs?.['outputs'] ?? {}) as Record<string, unknown>),
         },
       };
     }
-    return { kind: 'end', state: signal.state };
+    if (data['step'] !== 'split' || !isPassing(signal.state)) return { kind: 'end', state: signal.state };
+    const uris = childOutputs(id.split)?.['uris'];
+    const batches = Array.isArray(uris) ? uris.map(String) : [];
+    if (batches.length === 0)
+      return { kind: 'end', state: 'SUCCESS', outputs: { numberOfBatches: 0, iterations: {} } };
+    return {
+      kind: 'plan',
+      plan: {
+        items: batches.map((value, i) => ({ taskId: id.items, value, iteration: i + 1, after: [] })),
+        concurrency: 0,
+      },
+      data: { step: 'items' },
+      outputs: { numberOfBatches: batches.length },
+    };
   },
 };
 
