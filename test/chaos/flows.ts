@@ -49,7 +49,7 @@ export const FLOWS = {
   ]),
   // Fails its first attempt on purpose; the retry policy runs it again.
   flaky: flow('flaky', [
-    mark('flaky', '  ', ['test "{{ taskrun.attemptsCount }}" -ge 2']),
+    mark('flaky', '  ', ['test "{{ taskrun.attemptsCount }}" -ge 1']),
     mark('next', '  '),
   ]),
   parent: flow('parent', [

@@ -6,6 +6,8 @@
  *   # env: NAME=value                    an environment variable the flow needs (SECRET_*)
  *   # inputs: {"id": "value"}            raw inputs of the run
  *   # expect-state: SUCCESS              the execution's end state
+ *   # restart-expect-state: SUCCESS      then restart it (as POST .../restart does) and expect this
+ *                                        end state; the other expectations are of the restarted run
  *   # expect-log: taskId: message        a log line of that task, exactly
  *   # expect-log-count: taskId: N        how many log lines that task wrote
  *   # expect-output: taskId.key = JSON   an output of the task's last run
@@ -85,13 +87,20 @@ describe('kestra corpus', { timeout: 120_000 }, () => {
       if (!runs) return;
       const inputs = JSON.parse(directives(text, 'inputs')[0] ?? '{}') as Record<string, unknown>;
       const started = await service.executions.start({ flow, inputs, source: { path: `flows/${file}` } });
-      const done = await service.executions.waitForTerminal(started.id);
-      const logs = await service.executions.logs(done.id);
+      let done = await service.executions.waitForTerminal(started.id);
+      let logs = await service.executions.logs(done.id);
       const why = () =>
         `\n${done.taskRunList.map((t) => `  ${t.taskId} ${t.state.current}`).join('\n')}\n${logs.map((l) => `  ${l.taskId ?? '-'} ${l.level} ${l.message}`).join('\n')}`;
       const state = directives(text, 'expect-state')[0];
       assert.ok(state, 'the flow states its expected end state');
       assert.equal(done.state.current, state, why());
+      const restarted = directives(text, 'restart-expect-state')[0];
+      if (restarted !== undefined) {
+        await service.executions.restart(done.id);
+        done = await service.executions.waitForTerminal(done.id);
+        logs = await service.executions.logs(done.id);
+        assert.equal(done.state.current, restarted, `after the restart${why()}`);
+      }
       for (const d of directives(text, 'expect-log')) {
         const [taskId, message] = pair(d, ': ');
         assert.ok(messages(logs, taskId).includes(message), `no log '${message}' from ${taskId}${why()}`);

@@ -143,7 +143,8 @@ async function runLocalTask(
       retryable: false,
     }));
   } catch (e) {
-    result = { state: 'FAILED', error: renderFailure(run.taskId, e), retryable: false };
+    // Retryable, as in Kestra: an expression may read what changes between attempts.
+    result = { state: 'FAILED', error: renderFailure(run.taskId, e) };
   }
   await service.advance(ex.id, [
     {

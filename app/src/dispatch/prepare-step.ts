@@ -192,7 +192,7 @@ async function prepareRun(
     outbox.messages.push({ message: { kind: 'localTask', executionId: ex.id, command: c } });
     return undefined;
   }
-  const fail = (error: string): EngineEvent => {
+  const fail = (error: string, retryable: boolean): EngineEvent => {
     logs.push(
       logEntry(ex, run, 'ERROR', live.mask(error), new Date(host.deps.clock.now()).toISOString(), c.attempt),
     );
@@ -202,7 +202,7 @@ async function prepareRun(
       attempt: c.attempt,
       state: 'FAILED',
       error,
-      retryable: false,
+      retryable,
     };
   };
   let rendered: Awaited<ReturnType<typeof renderJob>>;
@@ -210,11 +210,12 @@ async function prepareRun(
     // A WorkingDirectory's folder would be on this machine, not on the runner's.
     rendered = await renderJob(host, ex, live, c);
   } catch (e) {
-    return fail(renderFailure(run.taskId, e));
+    // Retryable, as in Kestra: an expression may read what changes between attempts (attemptsCount, KV).
+    return fail(renderFailure(run.taskId, e), true);
   }
   const group = workerGroupOf(rendered.task);
   if (group !== undefined && !WORKER_GROUP.test(group)) {
-    return fail(`Task '${run.taskId}': workerGroup.key '${group}' is not valid: ${WORKER_GROUP_HINT}`);
+    return fail(`Task '${run.taskId}': workerGroup.key '${group}' is not valid: ${WORKER_GROUP_HINT}`, false);
   }
   const level = String(rendered.task.logLevel ?? 'TRACE');
   outbox.jobs.push({

@@ -3,7 +3,7 @@
  * the only place the engine talks to behaviours: it never looks at a task's type.
  */
 import type { Decision, Signal } from './behaviours/types.ts';
-import type { Draft } from './draft.ts';
+import { type Draft, runKey } from './draft.ts';
 import { driveScope } from './drive.ts';
 import { retryFailed } from './results.ts';
 import { endMain } from './scope.ts';
@@ -16,7 +16,14 @@ export function signalFlowable(d: Draft, id: string, signal: Signal): void {
   if (run === undefined || isTerminal(run.state) || run.scope === undefined) return;
   const entry = d.index.get(run.taskId);
   if (entry?.behaviour === undefined) return;
-  const ctx = { task: entry.task, run, data: run.scope.data ?? {}, now: d.now };
+  const ctx = {
+    task: entry.task,
+    run,
+    data: run.scope.data ?? {},
+    now: d.now,
+    childOutputs: (taskId: string) => d.childByKey(id, runKey(taskId, run.value, undefined))?.outputs,
+    childRuns: (taskId: string) => d.children(id).filter((r) => r.taskId === taskId),
+  };
   let decision = entry.behaviour.next(ctx, signal);
   if (decision === undefined && signal.kind === 'childrenDone')
     decision = { kind: 'end', state: signal.state };

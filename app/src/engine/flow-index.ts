@@ -59,6 +59,7 @@ function build(flow: Flow): FlowIndex {
       const head = child.path[0];
       visit(child.task, head === 'errors' || head === 'finally' ? head : 'main', raw.id);
     }
+    for (const synthetic of behaviour?.syntheticTasks?.(task) ?? []) visit(synthetic, 'main', raw.id);
   };
   const lists = {
     tasks: 'main',

@@ -12,6 +12,7 @@ export { type FlowIndex, type IndexedTask, indexFlow } from './flow-index.ts';
 export { labelValue, mergeLabels } from './labels.ts';
 export { outputsOf, parentsOf, taskStatesOf } from './outputs.ts';
 export { replayExecution } from './replay.ts';
+export { isRestartable } from './restart.ts';
 export { isTerminal, type StateName, TERMINAL, worst } from './states.ts';
 export { step } from './step.ts';
 export { isTruthy } from './truthy.ts';

@@ -36,15 +36,29 @@ export function onTaskResult(d: Draft, ev: TaskResultEvent): void {
   }
   const outputs = ev.outputs !== undefined ? { outputs: ev.outputs } : {};
   if (state === 'FAILED' && retryable && retryFailed(d, run.id, outputs)) return;
-  const policy = policyOf(d, task);
+  const policy = policyOf(d, run.taskId);
   if (state === 'SUCCESS' && run.attempts.length > 1 && policy?.warningOnRetry) state = 'WARNING';
   d.setAttemptState(run.id, ev.state);
   d.setState(run.id, tolerate(state, task), outputs);
   if (ev.exit !== undefined) terminate(d, ev.exit);
 }
 
-function policyOf(d: Draft, task: object) {
-  return compileRetry((task as { retry?: Parameters<typeof compileRetry>[0] }).retry ?? d.flow.retry);
+type Retry = Parameters<typeof compileRetry>[0];
+const retryOf = (task: object | undefined) => (task as { retry?: Retry } | undefined)?.retry;
+
+/**
+ * The retry policy of a task, as Kestra resolves it: the task's own `retry`, else the `retry` of the
+ * nearest enclosing flowable task that has one (a flowable's retry applies to the tasks inside it,
+ * each failed task run retried on its own), else the flow's `retry`.
+ */
+function policyOf(d: Draft, taskId: string) {
+  let entry = d.index.get(taskId);
+  let retry = retryOf(entry?.task);
+  while (retry === undefined && entry?.parentTaskId !== undefined) {
+    entry = d.index.get(entry.parentTaskId);
+    retry = retryOf(entry?.task);
+  }
+  return compileRetry(retry ?? d.flow.retry);
 }
 
 /**
@@ -57,7 +71,7 @@ export function retryFailed(
   outputs: { outputs?: Record<string, unknown> } = {},
 ): boolean {
   const run = d.get(id)!;
-  const policy = policyOf(d, d.index.get(run.taskId)?.task ?? {});
+  const policy = policyOf(d, run.taskId);
   if (policy === undefined) return false;
   if (policy.behavior !== 'RETRY_FAILED_TASK') {
     const delay = nextRetryDelay(policy, d.ex.attemptNumber, d.now, d.now, d.env.random());

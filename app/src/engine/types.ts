@@ -101,7 +101,7 @@ export interface ExecutionState {
   parentId?: string;
   originalId?: string;
   source?: { repository?: string; sha?: string; path?: string };
-  /** 1 for the first execution, n for the n-th CREATE_NEW_EXECUTION retry. */
+  /** 1 for the first execution, + 1 for each CREATE_NEW_EXECUTION retry and each restart (Kestra's `metadata.attemptNumber`). */
   attemptNumber: number;
   root: ScopeMemo;
   /** afterExecution progress; set once the execution is terminal. */

@@ -37,7 +37,8 @@ function taskrunVars(run: TaskRun) {
     id: run.id,
     taskId: run.taskId,
     value: run.value ?? null,
-    attemptsCount: run.attempts.length,
+    // As in Kestra, the attempts made before the one running: 0 on the first try, 3 on the fourth.
+    attemptsCount: run.attempts.filter((a) => a.state !== 'RUNNING').length,
     parentId: run.parentId ?? null,
     startDate: iso(run.histories[0]?.at),
     ...(run.iteration !== undefined ? { iteration: run.iteration } : {}),

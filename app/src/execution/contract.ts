@@ -54,6 +54,8 @@ export interface ExecutionDocument {
   trigger?: { id: string; type: string; variables?: Record<string, unknown> };
   parentId?: string;
   originalId?: string;
+  /** Kestra's execution metadata: `attemptNumber` is 1, + 1 per restart or new-execution retry. */
+  metadata?: { attemptNumber: number; originalCreatedDate?: string };
   /** The git commit the execution is pinned to, when the flow came from a repository. */
   source?: { repository?: string; sha?: string; path?: string };
 }
@@ -124,7 +126,7 @@ export interface ExecutionService {
   kill(id: string): Promise<ExecutionDocument>;
   pause(id: string): Promise<ExecutionDocument>;
   resume(id: string, inputs?: Record<string, unknown>): Promise<ExecutionDocument>;
-  /** Restart a FAILED execution from its failed task runs (a new attempt on each). */
+  /** Restart a FAILED or KILLED execution from its failed task runs (a new attempt on each), in place. */
   restart(id: string): Promise<ExecutionDocument>;
   /** A new execution that re-uses the given one up to `taskRunId` and runs again from there. */
   replay(id: string, taskRunId?: string): Promise<ExecutionDocument>;

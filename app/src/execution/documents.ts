@@ -77,6 +77,12 @@ export function toDocument(ex: ExecutionState): ExecutionDocument {
     ...(ex.trigger !== undefined ? { trigger: ex.trigger } : {}),
     ...(ex.parentId !== undefined ? { parentId: ex.parentId } : {}),
     ...(ex.originalId !== undefined ? { originalId: ex.originalId } : {}),
+    metadata: {
+      attemptNumber: ex.attemptNumber,
+      ...(ex.histories[0] !== undefined
+        ? { originalCreatedDate: new Date(ex.histories[0].at).toISOString() }
+        : {}),
+    },
     ...(ex.source !== undefined ? { source: ex.source } : {}),
   };
   cache.set(ex, doc);

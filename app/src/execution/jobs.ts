@@ -5,7 +5,8 @@
  * result as an engine event. A render failure fails the task without a retry: retrying cannot fix it.
  */
 
-import type { Task } from '../../../flows-schema/src/schema/flow.ts';
+import { WORKING_DIR_TOKEN } from '../../../flows-schema/src/expressions/working-dir.ts';
+import { defaultRegistry, type Task } from '../../../flows-schema/src/schema/flow.ts';
 import type { JobAffinity, JobLog, JobResult, TaskJob } from '../../../protocol/src/job.ts';
 import type { Command, ExecutionState, StateName, TaskRun } from '../engine/index.ts';
 import { findTaskRun, indexFlow } from '../engine/index.ts';
@@ -93,6 +94,7 @@ export async function renderJob(
   const entry = indexFlow(live.flow).get(run.taskId)!;
   const services = host.services(ex, live);
   const context = expressionContext(ex, live.flow, run, deps.environment);
+  if (defaultRegistry.get(entry.type)?.workingDirectory === true) context['workingDir'] = WORKING_DIR_TOKEN;
   const properties = await renderProperties(jobProperties(entry.task), context, services);
   let affinity: JobAffinity | undefined;
   if (cmd.workingDirectory !== undefined) {
@@ -118,7 +120,7 @@ export async function renderJob(
   };
 }
 
-/** The failure message of a task whose properties could not be rendered (not retryable). */
+/** The failure message of a task whose properties could not be rendered (retryable, as in Kestra). */
 export function renderFailure(taskId: string, error: unknown): string {
   return `Task '${taskId}': ${(error as Error).message}`;
 }
@@ -201,7 +203,8 @@ export async function runJob(
   try {
     rendered = await renderJob(host, ex, live, cmd);
   } catch (e) {
-    settle({ state: 'FAILED', error: renderFailure(run.taskId, e), retryable: false });
+    // Retryable, as in Kestra: an expression may read what changes between attempts (attemptsCount, KV).
+    settle({ state: 'FAILED', error: renderFailure(run.taskId, e) });
     return;
   }
 

@@ -1,9 +1,12 @@
 /**
  * Runnable tasks the executor runs itself because they act on executions, not on the outside
- * world: `execution.Resume`. Keyed by canonical type name like the runner's registry.
+ * world: `execution.Resume`, `log.Fetch`. Keyed by canonical type name like the runner's registry.
  */
+
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import type { JobResult } from '../../../protocol/src/job.ts';
 import type { ExecutionState, TaskRun } from '../engine/index.ts';
+import type { ExecutionDocument, LogEntry } from './contract.ts';
 
 export type LocalTaskResult = Omit<JobResult, 'jobId'>;
 
@@ -14,6 +17,9 @@ export type LocalTask = (
 
 export interface ExecutionControl {
   resume(id: string, inputs?: Record<string, unknown>): Promise<unknown>;
+  get(id: string): Promise<ExecutionDocument | undefined>;
+  logs(id: string): Promise<LogEntry[]>;
+  readonly deps: { storage: InternalStorage };
 }
 
 /** `Resume`: resume the given execution (the current one by default, as in Kestra) with `inputs`. */
@@ -37,6 +43,59 @@ function resumeTask(control: ExecutionControl): LocalTask {
   };
 }
 
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
+/**
+ * `log.Fetch`: the logs of an execution (this one by default) at `level` (default INFO) or above,
+ * of the `tasksId` tasks only when given, as a JSON-lines (ION) file; outputs `uri` and `size`.
+ */
+function fetchTask(control: ExecutionControl): LocalTask {
+  return async (props, { execution, run }) => {
+    const target =
+      typeof props['executionId'] === 'string' && props['executionId'] !== ''
+        ? props['executionId']
+        : execution.id;
+    const level = String(props['level'] ?? 'INFO') as (typeof LEVELS)[number];
+    const from = LEVELS.indexOf(level);
+    const tasks = Array.isArray(props['tasksId']) ? props['tasksId'].map(String) : undefined;
+    const doc = target === execution.id ? undefined : await control.get(target);
+    const wrong =
+      target !== execution.id &&
+      (doc === undefined ||
+        (typeof props['namespace'] === 'string' && props['namespace'] !== doc.namespace) ||
+        (typeof props['flowId'] === 'string' && props['flowId'] !== doc.flowId));
+    if (from < 0 || wrong)
+      return {
+        state: 'FAILED',
+        error:
+          from < 0
+            ? `Task '${run.taskId}': level must be one of ${LEVELS.join(', ')}, got '${level}'`
+            : `Task '${run.taskId}': execution ${target} was not found${props['flowId'] === undefined ? '' : ` in flow ${String(props['namespace'] ?? execution.namespace)}.${String(props['flowId'])}`}`,
+        retryable: false,
+      };
+    const rows = (await control.logs(target)).filter(
+      (l) =>
+        LEVELS.indexOf(l.level) >= from &&
+        (tasks === undefined || (l.taskId !== undefined && tasks.includes(l.taskId))),
+    );
+    const uri = await control.deps.storage.put(
+      {
+        namespace: execution.namespace,
+        flowId: execution.flowId,
+        executionId: execution.id,
+        taskId: run.taskId,
+        taskRunId: run.id,
+      },
+      `${run.taskId}.ion`,
+      rows.map((l) => `${JSON.stringify(l)}\n`).join(''),
+    );
+    return { state: 'SUCCESS', outputs: { uri, size: rows.length } };
+  };
+}
+
 export function localTasks(control: ExecutionControl): ReadonlyMap<string, LocalTask> {
-  return new Map([['io.kestra.plugin.core.execution.Resume', resumeTask(control)]]);
+  return new Map([
+    ['io.kestra.plugin.core.execution.Resume', resumeTask(control)],
+    ['io.kestra.plugin.core.log.Fetch', fetchTask(control)],
+  ]);
 }

@@ -16,6 +16,7 @@ import {
   findTaskRun,
   indexFlow,
   isFinished,
+  isRestartable,
   isTerminal,
   replayExecution,
   type StepEnv,
@@ -134,9 +135,9 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
 
   async restart(id: string): Promise<ExecutionDocument> {
     const { execution } = await this.mustLoad(id);
-    if (execution.state !== 'FAILED') {
+    if (!isRestartable(execution.state)) {
       throw new Error(
-        `Execution ${id} is ${execution.state}; only a FAILED execution can be restarted (replay it instead)`,
+        `Execution ${id} is ${execution.state}; only a FAILED or KILLED execution can be restarted (replay it instead)`,
       );
     }
     return toDocument(await this.enqueue(id, { type: 'restart' }));

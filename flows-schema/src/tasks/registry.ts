@@ -31,6 +31,17 @@ export interface TaskDefinition {
   children?(task: TaskNode): ChildTask[];
   /** Semantic checks specific to the type, beyond its schema. */
   check?(task: TaskNode, ctx: TaskCheckContext): void;
+  /**
+   * Ids of the children the engine runs for this task that the flow does not list (ForEachItem's
+   * `<id>_split`, `<id>_items`, `<id>_merge`, as in Kestra): `outputs.<id>` may name them.
+   */
+  impliedTaskIds?(task: TaskNode): string[];
+  /** Deprecated in Kestra: what to use instead (a validation warning says so). */
+  deprecated?: string;
+  /** A Kestra type Osprey cannot run: why and what to write instead (a validation error says so). */
+  refused?: string;
+  /** The task runs in a working directory: its properties may use `{{ workingDir }}`. */
+  workingDirectory?: boolean;
 }
 
 export interface TaskCheckContext {

@@ -19,7 +19,7 @@ export interface ValidationResult {
   source: FlowSource;
 }
 
-const WARNINGS = new Set(['unknown-plugin-default-type', 'deprecated-input-name', 'flowable-retry-ignored']);
+const WARNINGS = new Set(['unknown-plugin-default-type', 'deprecated-input-name', 'deprecated-task-type']);
 
 export function validateFlowSource(text: string, registry: TaskRegistry = defaultRegistry): ValidationResult {
   const source = parseFlowSource(text);

@@ -10,6 +10,7 @@ import { returnTask } from './debug/return/index.ts';
 import { exitTask } from './execution/exit/index.ts';
 import { failTask } from './execution/fail/index.ts';
 import { labelsTask } from './execution/labels/index.ts';
+import { forEachItemMergeTask } from './flow/for-each-item-merge/index.ts';
 import { sleepTask } from './flow/sleep/index.ts';
 import { graalvmPythonEvalTask } from './graalvm/python/eval/index.ts';
 import { downloadTask } from './http/download/index.ts';
@@ -30,8 +31,12 @@ import { shellScriptTask } from './scripts/shell/script/index.ts';
 import { slackExecutionTask } from './slack/slack-execution/index.ts';
 import { slackIncomingWebhookTask } from './slack/slack-incoming-webhook/index.ts';
 import { snowflakeCliTask } from './snowflake/snowflake-cli/index.ts';
+import { stateDeleteTask } from './state/delete/index.ts';
+import { stateGetTask } from './state/get/index.ts';
+import { stateSetTask } from './state/set/index.ts';
 import { concatTask } from './storage/concat/index.ts';
 import { deleteTask } from './storage/delete/index.ts';
+import { localFilesTask } from './storage/local-files/index.ts';
 import { sizeTask } from './storage/size/index.ts';
 import { splitTask } from './storage/split/index.ts';
 import { writeTask } from './storage/write/index.ts';
@@ -43,6 +48,7 @@ const plugins: RunnableTask[] = [
   exitTask,
   labelsTask,
   sleepTask,
+  forEachItemMergeTask,
   returnTask,
   echoTask,
   outputValuesTask,
@@ -51,12 +57,16 @@ const plugins: RunnableTask[] = [
   sizeTask,
   deleteTask,
   splitTask,
+  localFilesTask,
   requestTask,
   downloadTask,
   setTask,
   getTask,
   deleteKvTask,
   getKeysTask,
+  stateSetTask,
+  stateGetTask,
+  stateDeleteTask,
   slackIncomingWebhookTask,
   slackExecutionTask,
   createTemplatedTask((type) => taskRegistry.get(type)),

@@ -8,6 +8,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withWorkingDir } from '../../../flows-schema/src/expressions/working-dir.ts';
 import type { TaskContext } from '../../../protocol/src/task-contract.ts';
 import { TaskFailure } from '../../../protocol/src/task-contract.ts';
 import { confine, prepareParent } from './confine.ts';
@@ -54,6 +55,11 @@ export class Workspace {
       },
       where,
     );
+  }
+
+  /** The task's context with `{{ workingDir }}` (rendered as a token) replaced by this folder's path. */
+  resolve(ctx: TaskContext): TaskContext {
+    return { ...ctx, properties: withWorkingDir(ctx.properties, this.path) };
   }
 
   async dispose(): Promise<void> {

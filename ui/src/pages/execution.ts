@@ -188,7 +188,7 @@ export const executionPage: PageRender = (root, params) => {
       button('Kill', !isTerminal(s), () => api.kill(id)),
       button('Pause', s === 'RUNNING', () => api.control(id, 'pause')),
       button('Resume', s === 'PAUSED', () => api.control(id, 'resume')),
-      button('Restart', s === 'FAILED', () => api.control(id, 'restart')),
+      button('Restart', s === 'FAILED' || s === 'KILLED', () => api.control(id, 'restart')),
       button(
         'Replay',
         isTerminal(s),

@@ -4,6 +4,7 @@
  * should the state move meanwhile, a service refusal is answered the same way.
  */
 
+import { isRestartable } from '../../engine/restart.ts';
 import { isTerminal, type StateName } from '../../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../../execution/contract.ts';
 import { conflict, notFound } from '../errors.ts';
@@ -23,9 +24,9 @@ export const CONTROLS = {
     refusal: (id: string, s: StateName) => `execution ${id} is ${s}; only a PAUSED execution can be resumed`,
   },
   restart: {
-    allowed: (s: StateName) => s === 'FAILED',
+    allowed: isRestartable,
     refusal: (id: string, s: StateName) =>
-      `execution ${id} is ${s}; only a FAILED execution can be restarted (replay a finished one instead)`,
+      `execution ${id} is ${s}; only a FAILED or KILLED execution can be restarted (replay a finished one instead)`,
   },
   replay: {
     allowed: (s: StateName) => isTerminal(s),

@@ -8,6 +8,7 @@ import { dag } from './dag.ts';
 import { eachParallel } from './each-parallel.ts';
 import { eachSequential } from './each-sequential.ts';
 import { forEach } from './for-each.ts';
+import { forEachItem } from './for-each-item.ts';
 import { ifBehaviour } from './if.ts';
 import { parallel } from './parallel.ts';
 import { pause } from './pause.ts';
@@ -25,6 +26,7 @@ const behaviours: readonly FlowableBehaviour[] = [
   ifBehaviour,
   switchBehaviour,
   forEach,
+  forEachItem,
   eachSequential,
   eachParallel,
   dag,

@@ -14,6 +14,10 @@ export interface BehaviourContext {
   /** What the behaviour stored in earlier decisions. */
   data: Record<string, unknown>;
   now: number;
+  /** Outputs of this task run's child run of `taskId` (same loop value), once it has some. */
+  childOutputs(taskId: string): Record<string, unknown> | undefined;
+  /** Every child run of `taskId` under this task run, in creation order. */
+  childRuns(taskId: string): TaskRun[];
 }
 
 export type Signal =
@@ -58,6 +62,11 @@ export interface FlowableBehaviour {
    * child execution). Behaviours with child task runs do not: their children retry themselves.
    */
   readonly retriesWhole?: boolean;
+  /**
+   * Tasks the behaviour runs inside itself that the flow does not list (WorkingDirectory's upload
+   * of its `outputFiles`); they are indexed as its children and planned like written ones.
+   */
+  syntheticTasks?(task: Task): Task[];
   /** Properties rendered in the task run's context before it begins (If.condition, ForEach.values). */
   startProperties?(task: Task): Record<string, unknown> | undefined;
   /**

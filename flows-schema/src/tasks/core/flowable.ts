@@ -184,7 +184,9 @@ export const flowableTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.core.flow.ForEachItem',
     aliases: old('ForEachItem'),
     kind: 'flowable',
-    description: 'Split a file into batches and start a subflow execution per batch.',
+    description:
+      "Split a file into batches and start a subflow execution per batch (`taskrun.items`, `taskrun.iteration` in its inputs); outputs `numberOfBatches`, `iterations`, and `outputs.<id>_merge.subflowOutputs`, a file of the subflows' outputs.",
+    impliedTaskIds: (t) => [`${t.id}_split`, `${t.id}_items`, `${t.id}_merge`],
     properties: {
       items: z.string(),
       batch: z
@@ -203,6 +205,21 @@ export const flowableTasks: TaskDefinition[] = [
       transmitFailed: z.boolean().optional(),
       inheritLabels: z.boolean().optional(),
       revision: z.int().optional(),
+    },
+  },
+  {
+    type: 'io.kestra.plugin.core.flow.Template',
+    aliases: old('Template'),
+    kind: 'flowable',
+    description:
+      'Deprecated since Kestra 0.11 and disabled there by default; refused by Osprey, which has no template store: call a Subflow instead.',
+    refused:
+      "io.kestra.plugin.core.flow.Template is deprecated since Kestra 0.11 (disabled by default) and Osprey has no templates to include: move the template's tasks into a flow of their own and call it with type: io.kestra.plugin.core.flow.Subflow (namespace, flowId, inputs); see https://kestra.io/docs/migration-guide/templates",
+    properties: {
+      namespace: z.string(),
+      templateId: z.string(),
+      tenantId: z.string().optional(),
+      args: z.record(z.string(), z.string()).optional(),
     },
   },
   {
@@ -239,7 +256,9 @@ export const flowableTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.core.flow.WorkingDirectory',
     aliases: old('WorkingDirectory'),
     kind: 'flowable',
-    description: 'Run tasks that share one working directory (files written by one are seen by the next).',
+    description:
+      'Run tasks that share one working directory (files written by one are seen by the next); `outputFiles` globs are uploaded at the end, output `outputFiles`.',
+    impliedTaskIds: (t) => (t['outputFiles'] === undefined ? [] : [`${t.id}_outputFiles`]),
     properties: {
       tasks: TaskList,
       inputFiles: InputFiles.optional(),

@@ -27,8 +27,11 @@ export const runnableTasks: TaskDefinition[] = [
     type: core('log', 'Fetch'),
     aliases: [oldCore('log', 'Fetch')],
     kind: 'runnable',
-    description: 'Fetch the logs of an execution into a file.',
+    description:
+      'Fetch the logs of an execution (this one by default) at `level` or above, of `tasksId` only, into a JSON-lines file; outputs `uri`, `size`.',
     properties: {
+      namespace: z.string().optional(),
+      flowId: z.string().optional(),
       executionId: z.string().optional(),
       tasksId: z.array(z.string()).optional(),
       level: LogLevel.optional(),
@@ -143,6 +146,18 @@ export const runnableTasks: TaskDefinition[] = [
     properties: { uri: UriString, errorOnMissing: z.boolean().optional() },
   },
   {
+    type: core('storage', 'LocalFiles'),
+    aliases: [oldCore('storages', 'LocalFiles')],
+    kind: 'runnable',
+    description:
+      'Deprecated (use `inputFiles`/`outputFiles`): write `inputs` into the working directory, upload files matching the `outputs` globs; output `uris`.',
+    deprecated: 'use the inputFiles and outputFiles properties of WorkingDirectory or of the script task',
+    properties: {
+      inputs: z.union([z.record(z.string(), z.string()), z.string()]).optional(),
+      outputs: z.array(z.string()).optional(),
+    },
+  },
+  {
     type: core('storage', 'Split'),
     aliases: [oldCore('storages', 'Split')],
     kind: 'runnable',
@@ -237,6 +252,28 @@ export const runnableTasks: TaskDefinition[] = [
     description: 'List keys of a namespace (optionally by `prefix`); output `keys`.',
     properties: { prefix: z.string().optional(), namespace: z.string().optional() },
   },
+  ...(['Set', 'Get', 'Delete'] as const).map(
+    (name): TaskDefinition => ({
+      type: core('state', name),
+      aliases: [oldCore('states', name)],
+      kind: 'runnable',
+      description:
+        name === 'Set'
+          ? 'Deprecated (use kv.Set): merge `data` into a state kept in the KV store; outputs `count`, `key`.'
+          : name === 'Get'
+            ? 'Deprecated (use kv.Get): read a state from the KV store; outputs `data`, `count`.'
+            : 'Deprecated (use kv.Delete): delete a state from the KV store; output `deleted`.',
+      deprecated: `use io.kestra.plugin.core.kv.${name} (states are kept in the KV store)`,
+      properties: {
+        name: z.string().optional(),
+        namespace: z.boolean().optional(),
+        taskrunValue: z.boolean().optional(),
+        ...(name === 'Set'
+          ? { data: z.record(z.string(), Json) }
+          : { errorOnMissing: z.boolean().optional() }),
+      },
+    }),
+  ),
   {
     type: core('namespace', 'UploadFiles'),
     kind: 'runnable',

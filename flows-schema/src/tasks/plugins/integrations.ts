@@ -43,6 +43,7 @@ export const integrationTasks: TaskDefinition[] = [
   {
     type: 'io.kestra.plugin.jdbc.duckdb.Query',
     kind: 'runnable',
+    workingDirectory: true,
     description: 'Run SQL on DuckDB with input files in the working directory.',
     properties: {
       sql: z.string(),

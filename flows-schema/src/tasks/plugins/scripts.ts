@@ -36,6 +36,7 @@ export const scriptTasks: TaskDefinition[] = languages.flatMap(({ group, name })
   {
     type: `io.kestra.plugin.scripts.${group}.Commands`,
     kind: 'runnable',
+    workingDirectory: true,
     description: `Run ${name} commands in a working directory with namespace and input files.`,
     properties: {
       commands: StringOrList,
@@ -46,6 +47,7 @@ export const scriptTasks: TaskDefinition[] = languages.flatMap(({ group, name })
   {
     type: `io.kestra.plugin.scripts.${group}.Script`,
     kind: 'runnable',
+    workingDirectory: true,
     description: `Run an inline ${name} script in a working directory with namespace and input files.`,
     properties: {
       script: z.string(),

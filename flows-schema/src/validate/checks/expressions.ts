@@ -26,6 +26,8 @@ function visitStrings(
 
 export const expressions: Check = (ctx) => {
   const taskIds = new Set(ctx.tasks.map((t) => t.task.id).filter((id) => typeof id === 'string'));
+  for (const { task } of ctx.tasks)
+    for (const id of ctx.registry.get(task.type)?.impliedTaskIds?.(task) ?? []) taskIds.add(id);
   const inputIds = new Set(
     list(ctx.doc['inputs'])
       .map(idOf)

@@ -2,8 +2,8 @@
 
 import type { Check } from './context.ts';
 import { dagDependencies } from './dag.ts';
+import { deprecatedTasks } from './deprecated-tasks.ts';
 import { expressions } from './expressions.ts';
-import { flowableRetry } from './flowable-retry.ts';
 import { inputDependencies } from './input-dependencies.ts';
 import { pluginDefaults } from './plugin-defaults.ts';
 import { subflowRecursion } from './subflow-recursion.ts';
@@ -20,5 +20,5 @@ export const checks: readonly Check[] = [
   triggers,
   pluginDefaults,
   expressions,
-  flowableRetry,
+  deprecatedTasks,
 ];

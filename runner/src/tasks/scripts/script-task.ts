@@ -24,8 +24,11 @@ import { checkTaskRunner } from './task-runner.ts';
 
 export interface ScriptRun {
   type: string;
-  /** The commands to run after `beforeCommands`, given the prepared working directory. */
-  commands(workspace: Workspace): Promise<string[]>;
+  /**
+   * The commands to run after `beforeCommands`, given the prepared working directory and the task's
+   * context with `{{ workingDir }}` resolved to it.
+   */
+  commands(workspace: Workspace, ctx: TaskContext): Promise<string[]>;
   /** Variables the plugin adds over the task's `env` (may use the working directory's scratch folder). */
   env?(workspace: Workspace): Record<string, string>;
   /** Make `python` resolve to `python3` when only that exists. */
@@ -43,8 +46,9 @@ export interface ScriptRun {
 const DEFAULT_INTERPRETER = ['/bin/sh', '-c'];
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'zsh', 'ksh', 'ash', 'busybox']);
 
-export async function runScriptTask(ctx: TaskContext, run: ScriptRun): Promise<TaskResult> {
-  const p = propertiesOf(run.type, ctx);
+export async function runScriptTask(given: TaskContext, run: ScriptRun): Promise<TaskResult> {
+  let ctx = given;
+  let p = propertiesOf(run.type, ctx);
   const what = `task '${ctx.run.taskId}'`;
   const logger = run.logger ?? ctx.logger;
   checkTaskRunner(ctx.properties, logger, what);
@@ -64,10 +68,12 @@ export async function runScriptTask(ctx: TaskContext, run: ScriptRun): Promise<T
     inputFiles: p.raw('inputFiles'),
   });
   try {
+    ctx = workspace.resolve(ctx);
+    p = propertiesOf(run.type, ctx);
     const body = [
       ...(failFast && POSIX_SHELLS.has(basename(shell[0] as string)) ? ['set -e'] : []),
       ...stringList(p.raw('beforeCommands'), `${what}: beforeCommands`),
-      ...(await run.commands(workspace)),
+      ...(await run.commands(workspace, ctx)),
     ];
     let env = processEnv({ ...envProperty(p.raw('env'), `${what}: env`), ...run.env?.(workspace) });
     if (run.python) env = await withPythonShim(env, workspace.scratch);
@@ -111,9 +117,9 @@ export function commandsTask(language: ScriptLanguage): RunnableTask {
       runScriptTask(ctx, {
         type,
         python: language === 'python',
-        commands: async () => {
+        commands: async (_workspace, resolved) => {
           const commands = stringList(
-            propertiesOf(type, ctx).required('commands'),
+            propertiesOf(type, resolved).required('commands'),
             `task '${ctx.run.taskId}': commands`,
           );
           if (commands.length === 0)
@@ -144,8 +150,8 @@ export function scriptTask(language: ScriptLanguage): RunnableTask {
       return runScriptTask(ctx, {
         type,
         python: language === 'python',
-        commands: async (workspace) => {
-          const script = propertiesOf(type, ctx).string('script');
+        commands: async (workspace, resolved) => {
+          const script = propertiesOf(type, resolved).string('script');
           if (program === undefined) return [script];
           file = join(workspace.path, `.osprey-script-${randomBytes(6).toString('hex')}${extension}`);
           await writeFile(file, script);

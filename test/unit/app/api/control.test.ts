@@ -96,7 +96,7 @@ describe('execution control', () => {
     const ok = await start(api, 'hello', true);
     const refused = await api.json<Refusal>(`/api/v1/executions/${ok.id}/restart`, { method: 'POST' });
     assert.equal(refused.status, 409);
-    assert.match(refused.body.message, /is SUCCESS; only a FAILED execution can be restarted/);
+    assert.match(refused.body.message, /is SUCCESS; only a FAILED or KILLED execution can be restarted/);
   });
 
   it('replay starts a new execution from a task run; unknown task runs are a 404, unfinished ones a 409', async (t) => {

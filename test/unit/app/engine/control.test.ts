@@ -90,6 +90,81 @@ test('restart re-runs the failed task with a new attempt and keeps what succeede
   );
 });
 
+test('restart counts an execution attempt and labels it system.restarted, as Kestra does', () => {
+  let failing = true;
+  const sim = simulate(threeSteps, {
+    job: (r) => (r.taskId === 'slow_b' && failing ? { state: 'FAILED' } : { state: 'SUCCESS' }),
+  });
+  assert.equal(sim.ex.attemptNumber, 1);
+  failing = false;
+  sim.send({ type: 'restart' });
+  assert.equal(sim.ex.attemptNumber, 2);
+  assert.deepEqual(sim.ex.labels.at(-1), { key: 'system.restarted', value: 'true' });
+  assert.deepEqual(
+    sim.runsOf('par')[0]?.histories.map((h) => h.state),
+    ['CREATED', 'RUNNING', 'FAILED', 'RUNNING'],
+  );
+  assert.equal(sim.stateOf('slow_b'), 'RUNNING');
+  sim.run();
+  assert.equal(sim.ex.state, 'SUCCESS');
+  assert.deepEqual(
+    sim.runsOf('slow_b')[0]?.histories.map((h) => h.state),
+    ['CREATED', 'RUNNING', 'FAILED', 'RESTARTED', 'RUNNING', 'SUCCESS'],
+  );
+});
+
+test('restart of a failure inside a WorkingDirectory runs the whole WorkingDirectory again', () => {
+  const wd = flow(`
+id: wd
+namespace: company.team
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - { id: write, type: io.kestra.plugin.core.log.Log, message: w }
+      - id: seq
+        type: io.kestra.plugin.core.flow.Sequential
+        tasks:
+          - { id: read, type: io.kestra.plugin.core.log.Log, message: r }
+  - { id: after, type: io.kestra.plugin.core.log.Log, message: a }
+`);
+  let failing = true;
+  const sim = simulate(wd, {
+    job: (r) => (r.taskId === 'read' && failing ? { state: 'FAILED' } : { state: 'SUCCESS' }),
+  });
+  assert.equal(sim.ex.state, 'FAILED');
+  const oldWrite = sim.runsOf('write')[0]!.id;
+  failing = false;
+  sim.send({ type: 'restart' });
+  assert.deepEqual(sim.order().slice(0, 1), ['dir']);
+  assert.equal(sim.stateOf('dir'), 'RUNNING');
+  sim.run();
+  assert.equal(sim.ex.state, 'SUCCESS');
+  const write = sim.runsOf('write');
+  assert.equal(write.length, 1);
+  assert.notEqual(write[0]!.id, oldWrite, 'write ran again in a fresh folder');
+  assert.equal(sim.runsOf('read')[0]?.attempts.length, 1);
+  assert.deepEqual(
+    sim.runsOf('dir')[0]?.histories.map((h) => h.state),
+    ['CREATED', 'RUNNING', 'FAILED', 'RESTARTED', 'RUNNING', 'SUCCESS'],
+  );
+  assert.equal(sim.stateOf('after'), 'SUCCESS');
+});
+
+test('a KILLED execution restarts its killed task runs', () => {
+  let hang = true;
+  const sim = simulate(threeSteps, { job: (r) => (hang ? hangSlow(r) : { state: 'SUCCESS' }) });
+  sim.send({ type: 'kill' });
+  sim.run();
+  assert.equal(sim.ex.state, 'KILLED');
+  hang = false;
+  sim.send({ type: 'restart' });
+  sim.run();
+  assert.equal(sim.ex.state, 'SUCCESS');
+  assert.equal(sim.runsOf('slow_a')[0]?.attempts.length, 2);
+  assert.equal(sim.runsOf('one')[0]?.attempts.length, 1);
+});
+
 test('restart is refused for an execution that did not fail', () => {
   const sim = simulate(threeSteps);
   sim.send({ type: 'restart' });

@@ -142,3 +142,127 @@ tasks:
   assert.equal(last.ex.state, 'FAILED');
   assert.equal(last.commands.filter((c) => c.kind === 'retryExecution').length, 0);
 });
+
+/** Kestra's own test flows (core/src/test/resources/flows/valids/retry-flowable*.yaml, RetryCaseTest). */
+const retry = (n: number) => `retry: { type: constant, interval: PT1S, maxAttempt: ${n} }`;
+
+/** A flow whose one flowable (`head` lines under its type) holds `body`; every job fails. */
+function failing(head: string, body: string, top = '') {
+  const f = flow(`
+id: retry-flowable
+namespace: io.kestra.tests
+${top}
+tasks:
+  - id: flowable
+    ${head.replace(/\n/g, '\n    ')}
+${body.replace(/^/gm, '    ')}
+`);
+  return simulate(f, { job: () => ({ state: 'FAILED' }) });
+}
+const FAIL = (id: string) => `- id: ${id}\n  type: io.kestra.plugin.core.execution.Fail`;
+
+test('retry on a Sequential retries its failed child 3 times, attempts on the child (retry-flowable)', () => {
+  const sim = failing(
+    `type: io.kestra.plugin.core.flow.Sequential\n${retry(3)}`,
+    `tasks:\n${FAIL('child').replace(/^/gm, '  ')}`,
+  );
+  assert.equal(sim.ex.state, 'FAILED');
+  assert.deepEqual(sim.order(), ['flowable', 'child']);
+  assert.equal(sim.runsOf('child')[0]?.attempts.length, 3);
+  assert.deepEqual(sim.runsOf('flowable')[0]?.attempts, []);
+  assert.equal(sim.stateOf('flowable'), 'FAILED');
+});
+
+test('a child that passes on a retry lets its flowable go on and succeed', () => {
+  const f = flow(`
+id: retry-flowable-pass
+namespace: io.kestra.tests
+tasks:
+  - id: flowable
+    type: io.kestra.plugin.core.flow.Sequential
+    ${retry(3)}
+    tasks:
+      - id: first
+        type: io.kestra.plugin.core.log.Log
+        message: a
+      - id: second
+        type: io.kestra.plugin.core.log.Log
+        message: b
+`);
+  const sim = simulate(f, {
+    job: (run, attempt) =>
+      run.taskId === 'first' && attempt < 3 ? { state: 'FAILED' } : { state: 'SUCCESS' },
+  });
+  assert.equal(sim.ex.state, 'SUCCESS');
+  assert.deepEqual(
+    sim.runsOf('first')[0]?.attempts.map((a) => a.state),
+    ['FAILED', 'FAILED', 'SUCCESS'],
+  );
+  assert.equal(sim.runsOf('second')[0]?.attempts.length, 1);
+  assert.deepEqual(
+    sim.runsOf('flowable')[0]?.histories.map((h) => h.state),
+    ['CREATED', 'RUNNING', 'SUCCESS'],
+  );
+});
+
+test('the nearest enclosing retry wins, a task’s own retry wins over it, the flow’s comes last', () => {
+  const nested = failing(
+    `type: io.kestra.plugin.core.flow.Sequential\n${retry(2)}`,
+    `tasks:\n  - id: inner\n    type: io.kestra.plugin.core.flow.Sequential\n    ${retry(3)}\n    tasks:\n${FAIL('child').replace(/^/gm, '      ')}`,
+    retry(5),
+  );
+  assert.equal(nested.runsOf('child')[0]?.attempts.length, 3);
+  const own = failing(
+    `type: io.kestra.plugin.core.flow.Sequential\n${retry(3)}`,
+    `tasks:\n${FAIL('own').replace(/^/gm, '  ')}\n    ${retry(4)}`,
+  );
+  assert.equal(own.runsOf('own')[0]?.attempts.length, 4);
+  const flowLevel = failing(
+    'type: io.kestra.plugin.core.flow.Sequential',
+    `tasks:\n${FAIL('child').replace(/^/gm, '  ')}`,
+    retry(2),
+  );
+  assert.equal(flowLevel.runsOf('child')[0]?.attempts.length, 2);
+});
+
+test('retry on a ForEach retries each failed iteration on its own (retry-flowable-parallel)', () => {
+  const sim = failing(
+    `type: io.kestra.plugin.core.flow.ForEach\nconcurrencyLimit: 0\nvalues: [0, 1]\n${retry(3)}`,
+    `tasks:\n${FAIL('child').replace(/^/gm, '  ')}`,
+  );
+  assert.equal(sim.ex.state, 'FAILED');
+  assert.deepEqual(
+    sim.runsOf('child').map((r) => [r.value, r.attempts.length]),
+    [
+      ['0', 3],
+      ['1', 3],
+    ],
+  );
+});
+
+test('retry on If, Switch, Parallel and WorkingDirectory applies to the tasks of the branch that runs', () => {
+  for (const [type, extra, list] of [
+    ['If', 'condition: "true"', 'then'],
+    ['Switch', 'value: a', 'cases:\n  a'],
+    ['Parallel', '', 'tasks'],
+    ['WorkingDirectory', '', 'tasks'],
+  ] as const) {
+    const sim = failing(
+      `type: io.kestra.plugin.core.flow.${type}\n${extra}\n${retry(3)}`,
+      `${list}:\n${FAIL('child').replace(/^/gm, '  ')}`,
+    );
+    assert.equal(sim.runsOf('child')[0]?.attempts.length, 3, type);
+    assert.equal(sim.ex.state, 'FAILED', type);
+  }
+});
+
+test('a flowable that fails by itself is not retried (a Switch without a matching case)', () => {
+  const sim = failing(
+    `type: io.kestra.plugin.core.flow.Switch\nvalue: z\n${retry(3)}`,
+    `cases:\n  a:\n${FAIL('child').replace(/^/gm, '    ')}`,
+  );
+  assert.equal(sim.stateOf('flowable'), 'FAILED');
+  assert.deepEqual(sim.runsOf('flowable')[0]?.attempts, []);
+  assert.equal(sim.runsOf('flowable').length, 1);
+  assert.deepEqual(sim.runsOf('child'), []);
+});

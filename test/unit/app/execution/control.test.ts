@@ -131,7 +131,7 @@ tasks:
   assert.deepEqual(await h.messages(doc.id, 'INFO'), ['once', 'fixed']);
   assert.equal(h.runner.jobsOf('first').length, 1);
   assert.equal(h.runner.jobsOf('flaky')[1]?.run.attempt, 2);
-  await assert.rejects(h.service.restart(doc.id), /only a FAILED execution can be restarted/);
+  await assert.rejects(h.service.restart(doc.id), /only a FAILED or KILLED execution can be restarted/);
 });
 
 test('replay from a task run creates a new execution that re-runs from there', async () => {

@@ -29,14 +29,17 @@ const CHILD = fileURLToPath(new URL('./duckdb-process.ts', import.meta.url));
 
 export const duckdbQueryTask: RunnableTask = {
   type: TYPE,
-  async run(ctx) {
+  async run(given) {
+    const what = `task '${given.run.taskId}'`;
+    const workspace = await prepareWorkspace(given, {
+      inputFiles: propertiesOf(TYPE, given).raw('inputFiles'),
+    });
+    const ctx = workspace.resolve(given);
     const p = propertiesOf(TYPE, ctx);
-    const what = `task '${ctx.run.taskId}'`;
-    const sql = p.string('sql');
-    const fetchType = fetchTypeOf(p);
-    const outputDbFile = p.boolean('outputDbFile', false);
-    const workspace = await prepareWorkspace(ctx, { inputFiles: p.raw('inputFiles') });
     try {
+      const sql = p.string('sql');
+      const fetchType = fetchTypeOf(p);
+      const outputDbFile = p.boolean('outputDbFile', false);
       const database = await databaseFile(ctx, p, workspace, outputDbFile);
       const storePath = join(workspace.scratch, 'result.ion');
       const response = await query(ctx, workspace, {
