@@ -133,34 +133,6 @@ export class SecretService {
   }
 }
 
-/**
- * The `secret()` expression function for one execution: without `namespace=` the execution's
- * namespace with inheritance, with it exactly that namespace. Every value found is registered with
- * the masker before it is returned; a missing secret is an error that says where it was looked for.
- */
-export function secretFunction(
-  secrets: SecretService,
-  executionNamespace: string,
-  masker: SecretMasker,
-): (name: string, namespace: string | undefined) => Promise<string> {
-  return async (name, namespace) => {
-    const value =
-      namespace === undefined
-        ? (await secrets.lookup(executionNamespace, name))?.value
-        : await secrets.get(namespace, name);
-    if (value === undefined) {
-      const where =
-        namespace === undefined ? `namespace ${executionNamespace} or its parents` : `namespace ${namespace}`;
-      throw new SecretError(
-        'NOT_FOUND',
-        `secret ${name} not found in ${where}; create it with \`osprey secrets set ${namespace ?? executionNamespace} ${name}\` or in the backend that serves the namespace`,
-      );
-    }
-    masker.register(value);
-    return value;
-  };
-}
-
 export interface BuildSecretServiceOptions {
   db: Executor;
   /** Needed by `postgres` backends. */
