@@ -1,10 +1,9 @@
 /**
  * Secrets as the rest of Osprey sees them: per-namespace backend selection (team-level
- * isolation), `secret('NAME')` with namespace inheritance, refusals of writes to read-only
- * backends, and the masker every resolved value is registered with.
+ * isolation), lookups with namespace inheritance, refusals of writes to read-only backends.
+ * `secret('NAME')` in expressions is rendered by `execution/render.ts`, which registers every
+ * resolved value with the execution's masker.
  */
-
-import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import { assertNamespace, isUnder, NamespaceError, namespaceChain } from '../kv/namespaces.ts';
 import type { Executor } from '../storage/database.ts';
 import { EnvSecretBackend } from './env-secret-backend.ts';
