@@ -1,6 +1,6 @@
 /**
  * The repository convention as path rules: which files are flows (`<flows>/**\/*.yaml|yml`, hidden
- * folders skipped) and where a namespace's files live (`<namespaceFiles>/<namespace>/files/**`).
+ * folders skipped) and the flow id a file is expected to declare.
  */
 import type { RepoConfig } from '../../../flows-schema/src/repo-config.ts';
 
@@ -26,10 +26,4 @@ export function isFlowPath(path: string, config: Pick<RepoConfig, 'flows'>): boo
 export function flowFileStem(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name.replace(FLOW_FILE, '');
-}
-
-/** The folder holding a namespace's files at any commit, e.g. `namespaces/company.team/files`. */
-export function namespaceFilesFolder(namespace: string, config: Pick<RepoConfig, 'namespaceFiles'>): string {
-  const base = normalizeFolder(config.namespaceFiles);
-  return [base, namespace, 'files'].filter((part) => part !== '').join('/');
 }

@@ -1,6 +1,6 @@
 /**
  * Time for the executor: the current time and one-shot timers at an absolute time. The system clock
- * is the default; tests use `FakeClock` so retries, pauses and SLAs run in virtual time.
+ * is the default; tests use `FakeClock` (test/support/fake-clock.ts) so retries, pauses and SLAs run in virtual time.
  */
 export interface TimerHandle {
   readonly at: number;

@@ -179,18 +179,3 @@ export class KvService implements KvStore {
     return ms;
   }
 }
-
-/**
- * The `kv()` expression function for one execution: no namespace means the execution's namespace
- * with inheritance; an explicit `namespace=` means exactly that namespace.
- */
-export function kvFunction(
-  kv: KvService,
-  executionNamespace: string,
-): (key: string, namespace: string | undefined) => Promise<unknown> {
-  return async (key, namespace) => {
-    const entry =
-      namespace === undefined ? await kv.lookup(executionNamespace, key) : await kv.entry(namespace, key);
-    return entry?.value;
-  };
-}

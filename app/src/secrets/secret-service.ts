@@ -1,10 +1,9 @@
 /**
  * Secrets as the rest of Osprey sees them: per-namespace backend selection (team-level
- * isolation), `secret('NAME')` with namespace inheritance, refusals of writes to read-only
- * backends, and the masker every resolved value is registered with.
+ * isolation), lookups with namespace inheritance, refusals of writes to read-only backends.
+ * `secret('NAME')` in expressions is rendered by `execution/render.ts`, which registers every
+ * resolved value with the execution's masker.
  */
-
-import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import { assertNamespace, isUnder, NamespaceError, namespaceChain } from '../kv/namespaces.ts';
 import type { Executor } from '../storage/database.ts';
 import { EnvSecretBackend } from './env-secret-backend.ts';
@@ -131,34 +130,6 @@ export class SecretService {
     }
     return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
-}
-
-/**
- * The `secret()` expression function for one execution: without `namespace=` the execution's
- * namespace with inheritance, with it exactly that namespace. Every value found is registered with
- * the masker before it is returned; a missing secret is an error that says where it was looked for.
- */
-export function secretFunction(
-  secrets: SecretService,
-  executionNamespace: string,
-  masker: SecretMasker,
-): (name: string, namespace: string | undefined) => Promise<string> {
-  return async (name, namespace) => {
-    const value =
-      namespace === undefined
-        ? (await secrets.lookup(executionNamespace, name))?.value
-        : await secrets.get(namespace, name);
-    if (value === undefined) {
-      const where =
-        namespace === undefined ? `namespace ${executionNamespace} or its parents` : `namespace ${namespace}`;
-      throw new SecretError(
-        'NOT_FOUND',
-        `secret ${name} not found in ${where}; create it with \`osprey secrets set ${namespace ?? executionNamespace} ${name}\` or in the backend that serves the namespace`,
-      );
-    }
-    masker.register(value);
-    return value;
-  };
 }
 
 export interface BuildSecretServiceOptions {

@@ -1,6 +1,6 @@
 /**
  * SQL of the durable engine's steps: an execution is loaded with the flow it is pinned to and its
- * version, and written back under a version check (`updateExecution` of `executions.ts`). A new
+ * version, and written back under a version check (`updateSteps`). A new
  * execution is inserted at most once per id, so a redelivered "create this subflow" finds the child
  * it created before instead of creating a second one.
  */

@@ -1,6 +1,6 @@
 /**
- * SQL of deployed flows, their revisions, repository deploy state and namespace ownership.
- * A new revision is recorded only when the YAML changed (or the flow was removed), as in Kestra.
+ * SQL that reads deployed flows and their revisions, and of namespace ownership. Revisions are
+ * written by `deployments.ts` (`appendRevision`), in the deployment's transaction.
  */
 import type { Executor } from './database.ts';
 import { table } from './identifiers.ts';
@@ -20,74 +20,6 @@ export interface FlowRevisionRow {
 
 const REVISION = `r.namespace, r.flow_id AS "flowId", r.revision, r.repository, r.branch, r.path, r.sha, r.source,
   r.deleted, r.deployed_at AS "deployedAt"`;
-
-export interface DeployFlow {
-  namespace: string;
-  flowId: string;
-  source: string;
-  repository?: string | undefined;
-  branch?: string | undefined;
-  path?: string | undefined;
-  sha?: string | undefined;
-  /** Record the removal of the flow (source is then the last known YAML). */
-  deleted?: boolean | undefined;
-}
-
-/**
- * Records a revision when the flow is new, changed, or removed/restored; otherwise returns the
- * current one with `created: false`. Call inside a transaction: it locks the flow's row.
- */
-export async function deployFlowRevision(
-  ex: Executor,
-  flow: DeployFlow,
-  now: Date,
-): Promise<{ revision: number; created: boolean }> {
-  const deleted = flow.deleted ?? false;
-  const { rows: current } = await ex.query<{ revision: number; deleted: boolean; source: string }>(
-    `SELECT f.revision, f.deleted, r.source FROM ${table(ex, 'flows')} f
-       JOIN ${table(ex, 'flow_revisions')} r USING (namespace, flow_id, revision)
-      WHERE f.namespace = $1 AND f.flow_id = $2 FOR UPDATE OF f`,
-    [flow.namespace, flow.flowId],
-  );
-  const head = current[0];
-  if (head !== undefined && head.deleted === deleted && (deleted || head.source === flow.source)) {
-    return { revision: head.revision, created: false };
-  }
-  if (head === undefined && deleted) return { revision: 0, created: false };
-  const revision = (head?.revision ?? (await lastRevision(ex, flow.namespace, flow.flowId))) + 1;
-  await ex.query(
-    `INSERT INTO ${table(ex, 'flow_revisions')} (namespace, flow_id, revision, repository, branch, path, sha, source, deleted, deployed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      flow.namespace,
-      flow.flowId,
-      revision,
-      flow.repository ?? null,
-      flow.branch ?? null,
-      flow.path ?? null,
-      flow.sha ?? null,
-      flow.source,
-      deleted,
-      now,
-    ],
-  );
-  await ex.query(
-    `INSERT INTO ${table(ex, 'flows')} (namespace, flow_id, revision, deleted, repository, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (namespace, flow_id) DO UPDATE
-       SET revision = EXCLUDED.revision, deleted = EXCLUDED.deleted, repository = EXCLUDED.repository, updated_at = EXCLUDED.updated_at`,
-    [flow.namespace, flow.flowId, revision, deleted, flow.repository ?? null, now],
-  );
-  return { revision, created: true };
-}
-
-async function lastRevision(ex: Executor, namespace: string, flowId: string): Promise<number> {
-  const { rows } = await ex.query<{ max: number | null }>(
-    `SELECT max(revision) AS max FROM ${table(ex, 'flow_revisions')} WHERE namespace = $1 AND flow_id = $2`,
-    [namespace, flowId],
-  );
-  return Number(rows[0]?.max ?? 0);
-}
 
 /** The current revision of a flow (undefined when unknown or removed), or a given revision. */
 export async function getFlowRevision(
@@ -143,33 +75,6 @@ export async function listFlowRevisions(
     [namespace, flowId],
   );
   return rows;
-}
-
-/** The last commit deployed from a repository's branch. */
-export async function getDeployedSha(
-  ex: Executor,
-  repository: string,
-  branch: string,
-): Promise<string | undefined> {
-  const { rows } = await ex.query<{ sha: string }>(
-    `SELECT sha FROM ${table(ex, 'repository_deployments')} WHERE repository = $1 AND branch = $2`,
-    [repository, branch],
-  );
-  return rows[0]?.sha;
-}
-
-export async function setDeployedSha(
-  ex: Executor,
-  repository: string,
-  branch: string,
-  sha: string,
-  now: Date,
-): Promise<void> {
-  await ex.query(
-    `INSERT INTO ${table(ex, 'repository_deployments')} (repository, branch, sha, deployed_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (repository, branch) DO UPDATE SET sha = EXCLUDED.sha, deployed_at = EXCLUDED.deployed_at`,
-    [repository, branch, sha, now],
-  );
 }
 
 /**

@@ -137,16 +137,4 @@ export function describeBackends(title: string, suite: (backend: Backend) => voi
   describe(`${title} [pglite]`, () => suite(pgliteBackend()));
 }
 
-/** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 5000,
-  what = 'condition',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`${what} not met within ${timeoutMs} ms`);
-}
+export { eventually } from '../../support/eventually.ts';

@@ -1,7 +1,7 @@
 /** The KV store on both drivers: inheritance (seed key_value_inheritance), expiry, types. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { KvService, kvFunction } from '../../../app/src/kv/kv-service.ts';
+import { KvService } from '../../../app/src/kv/kv-service.ts';
 import { KvError } from '../../../app/src/kv/kv-values.ts';
 import { describeBackends } from '../helpers/backends.ts';
 
@@ -15,14 +15,13 @@ describeBackends('KV store', (backend) => {
     await kv.set('test', 'test_value', 'from test');
     await kv.set('company', 'shadowed', 'parent');
     await kv.set('company.team', 'shadowed', 'child');
-    const resolve = kvFunction(kv, 'company.team');
-    assert.equal(await resolve('my_key_from_company_namespace', undefined), 'from company');
-    assert.equal(await resolve('test_value', 'test'), 'from test');
-    assert.equal(await resolve('shadowed', undefined), 'child');
+    assert.equal((await kv.lookup('company.team', 'my_key_from_company_namespace'))?.value, 'from company');
+    assert.equal((await kv.entry('test', 'test_value'))?.value, 'from test');
+    assert.equal((await kv.lookup('company.team', 'shadowed'))?.value, 'child');
     // Explicit namespace: no inheritance.
-    assert.equal(await resolve('my_key_from_company_namespace', 'company.team'), undefined);
+    assert.equal(await kv.entry('company.team', 'my_key_from_company_namespace'), undefined);
     // Not visible from a sibling tree.
-    assert.equal(await kvFunction(kv, 'other.team')('my_key_from_company_namespace', undefined), undefined);
+    assert.equal(await kv.lookup('other.team', 'my_key_from_company_namespace'), undefined);
     const found = await kv.lookup('company.team.project', 'my_key_from_company_namespace');
     assert.equal(found?.namespace, 'company');
     // Grandchildren inherit too.

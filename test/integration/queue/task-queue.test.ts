@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { type PgBossTaskQueue, startTaskQueue } from '../../../app/src/queue/pg-boss-queue.ts';
 import type { QueueJob } from '../../../app/src/queue/task-queue.ts';
-import { getExecution, insertExecution } from '../../../app/src/storage/executions.ts';
+import { insertSteps, loadStep } from '../../../app/src/storage/execution-steps.ts';
 import { type Backend, describeBackends, eventually, type TestDatabase } from '../helpers/backends.ts';
 
 async function openQueue(
@@ -21,7 +21,7 @@ async function openQueue(
 }
 
 function execution(id: string) {
-  return { id, namespace: 'company.team', flowId: 'hello', state: 'CREATED', document: { id } };
+  return { id, namespace: 'company.team', flowId: 'hello', state: 'CREATED', document: { id }, flow: {} };
 }
 
 async function queued(queue: PgBossTaskQueue, name: string): Promise<number> {
@@ -33,12 +33,12 @@ describeBackends('task queue', (backend) => {
   it('a job sent in a committed transaction exists with the state change; a rolled-back one does not', async (t) => {
     const { db, queue } = (await openQueue(backend, t)) as TestDatabase & { queue: PgBossTaskQueue };
     await db.transaction(async (tx) => {
-      await insertExecution(tx, execution('e1'), new Date());
+      await insertSteps(tx, [execution('e1')], new Date());
       await queue.send('task', { executionId: 'e1' }, { tx });
     });
     await assert.rejects(
       db.transaction(async (tx) => {
-        await insertExecution(tx, execution('e2'), new Date());
+        await insertSteps(tx, [execution('e2')], new Date());
         const id = await queue.send('task', { executionId: 'e2' }, { tx });
         assert.ok(id !== undefined, 'send returned an id inside the transaction');
         throw new Error('state change refused');
@@ -52,8 +52,8 @@ describeBackends('task queue', (backend) => {
       }),
       /send\(\) was called inside a database transaction without \{ tx \}/,
     );
-    assert.ok((await getExecution(db, 'e1')) !== undefined);
-    assert.equal(await getExecution(db, 'e2'), undefined);
+    assert.ok((await loadStep(db, 'e1')) !== undefined);
+    assert.equal(await loadStep(db, 'e2'), undefined);
     const jobs = await queue.fetch<{ executionId: string }>('task', 10);
     assert.deepEqual(
       jobs.map((j) => j.data.executionId),

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { loadServerConfig } from '../../../app/src/config/server.schema.ts';
 import { createServer } from '../../../app/src/server/main.ts';
-import { deployFlowRevision } from '../../../app/src/storage/flows.ts';
+import { appendRevision } from '../../../app/src/storage/deployments.ts';
 import { describeBackends } from '../helpers/backends.ts';
 import { parseFlow, REGISTRATION_TOKEN, startTestServer } from './support/harness.ts';
 
@@ -140,11 +140,16 @@ tasks:
     await s.runner();
     const { db } = s.server.services;
     await db.transaction((tx) =>
-      deployFlowRevision(
+      appendRevision(
         tx,
         {
           namespace: 'company.child',
           flowId: 'child',
+          repository: 'acme/flows',
+          branch: 'main',
+          path: 'flows/child.yaml',
+          sha: 'c0ffee',
+          deleted: false,
           source: `
 id: child
 namespace: company.child

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { DatabaseExecutionSearch } from '../../../app/src/api/executions/database-execution-search.ts';
 import { createExecution } from '../../../app/src/engine/index.ts';
-import { insertExecution } from '../../../app/src/storage/executions.ts';
+import { insertSteps } from '../../../app/src/storage/execution-steps.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import { describeBackends } from '../helpers/backends.ts';
 
@@ -28,9 +28,9 @@ describeBackends('execution search', (backend) => {
     ];
     for (const [i, [id, namespace, flowId, state]] of rows.entries()) {
       const execution = { ...createExecution(flow(namespace, flowId), { id, now: t0 + i * 1000 }), state };
-      await insertExecution(
+      await insertSteps(
         db,
-        { id, namespace, flowId, state, document: execution },
+        [{ id, namespace, flowId, state, document: execution, flow: flow(namespace, flowId) }],
         new Date(t0 + i * 1000),
       );
     }
@@ -76,9 +76,18 @@ describeBackends('execution search', (backend) => {
         ...createExecution(flow('company.team', flowId), { id, now: t0 + i * 1000 }),
         labels,
       };
-      await insertExecution(
+      await insertSteps(
         db,
-        { id, namespace: 'company.team', flowId, state: 'SUCCESS', document: execution },
+        [
+          {
+            id,
+            namespace: 'company.team',
+            flowId,
+            state: 'SUCCESS',
+            document: execution,
+            flow: flow('company.team', flowId),
+          },
+        ],
         new Date(t0 + i * 1000),
       );
     }

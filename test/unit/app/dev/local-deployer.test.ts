@@ -12,6 +12,7 @@ import {
 } from '../../../../app/src/dev/local-deployer.ts';
 import { createMemoryPorts } from '../../../../app/src/github/memory/index.ts';
 import { DEFAULT_REPO_CONFIG } from '../../../../flows-schema/src/repo-config.ts';
+import { eventually } from '../../../support/eventually.ts';
 
 const flow = (id: string, message: string, extra = '') =>
   `id: ${id}\nnamespace: company.team\ntasks:\n  - id: say\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n${extra}`;
@@ -115,7 +116,7 @@ test('the watcher redeploys once per burst of saves', async () => {
   watcher.start();
   try {
     for (let i = 0; i < 5; i++) writeFileSync(join(root, 'flows/a.yaml'), flow('a', `save ${i}`));
-    await new Promise((r) => setTimeout(r, 120));
+    await eventually(() => runs > 0, 5000, 'the watcher deployed');
     await watcher.idle();
     assert.equal(runs, 1);
     assert.match((await ports.store.latest('company.team', 'a'))?.source ?? '', /save 4/);

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputsRefused } from '../../../../app/src/execution/contract.ts';
-import { FakeClock } from '../../../../app/src/execution/fake-clock.ts';
 import { createLocalExecutionService } from '../../../../app/src/execution/local.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
 import { memoryStorage, parseFlow } from './harness.ts';
 
 const FLOW = parseFlow(`id: upload

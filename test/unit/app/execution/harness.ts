@@ -4,7 +4,6 @@
  */
 import YAML from 'yaml';
 import type { ExecutionDocument, LogEntry } from '../../../../app/src/execution/contract.ts';
-import { FakeClock, flush } from '../../../../app/src/execution/fake-clock.ts';
 import {
   createLocalExecutionService,
   type LocalExecutionService,
@@ -12,6 +11,7 @@ import {
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
 import { Flow as FlowSchema } from '../../../../flows-schema/src/schema/flow.ts';
 import type { InternalStorage } from '../../../../protocol/src/internal-storage.ts';
+import { FakeClock, flush } from '../../../support/fake-clock.ts';
 import { FakeRunner, type Script } from './fake-runner.ts';
 
 export function parseFlow(yaml: string): Flow {

@@ -12,6 +12,7 @@ import {
   parseIsoDuration,
 } from '../../../../app/src/github/reporter/execution-view.ts';
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
+import { eventually } from '../../../support/eventually.ts';
 import { FakeExecutionService, taskRun } from './fakes/fake-execution-service.ts';
 
 type Call = { kind: 'create'; run: NewCheckRun } | { kind: 'update'; id: number; fields: CheckRunFields };
@@ -147,8 +148,15 @@ describe('ExecutionCheckReporter', () => {
       ['create'],
       'not while the first reporter may still send it',
     );
-    await new Promise((r) => setTimeout(r, 1200));
-    await survivor.idle();
+    // Once the doomed reporter's lease (50 ms) ends, the survivor's next look sends the end.
+    await eventually(
+      async () => {
+        await survivor.idle();
+        return writer.calls.length > 1;
+      },
+      5000,
+      'the survivor reported the end',
+    );
     const final = writer.calls.at(-1);
     assert.equal(final?.kind === 'update' ? final.fields.conclusion : undefined, 'failure');
     assert.equal(final?.kind === 'update' ? final.id : undefined, 101, 'the same check run');

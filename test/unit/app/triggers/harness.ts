@@ -5,7 +5,6 @@
  */
 import YAML from 'yaml';
 import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
-import { FakeClock, flush } from '../../../../app/src/execution/fake-clock.ts';
 import {
   createLocalExecutionService,
   type LocalExecutionService,
@@ -18,6 +17,7 @@ import {
 } from '../../../../app/src/triggers/trigger-scheduler.ts';
 import type { TriggerLogger } from '../../../../app/src/triggers/types.ts';
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
+import { FakeClock, flush } from '../../../support/fake-clock.ts';
 import { FakeRunner, type Script } from '../execution/fake-runner.ts';
 import { memoryStorage, parseFlow } from '../execution/harness.ts';
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { test } from 'node:test';
+import { eventually } from '../../../support/eventually.ts';
 import { seedService, transcript } from '../integrations/seed-service.ts';
 
 test('a script’s vars and output files feed the next task; a timeout fails the task and leaves no process behind', async (t) => {
@@ -40,12 +41,14 @@ tasks:
     ),
     transcript(run),
   );
-  // The runner kills the process group asynchronously after the abort; give it a moment.
-  await new Promise((r) => setTimeout(r, 300));
-  const ps = await new Promise<string>((resolve) =>
-    execFile('ps', ['-eo', 'args'], (_e, out) => resolve(out)),
-  );
-  assert.ok(!ps.split('\n').some((l) => l.trim() === 'sleep 29.75'), ps);
+  // The runner kills the process group asynchronously after the abort: wait for it to be gone.
+  const sleeping = async () => {
+    const ps = await new Promise<string>((resolve) =>
+      execFile('ps', ['-eo', 'args'], (_e, out) => resolve(out)),
+    );
+    return ps.split('\n').some((l) => l.trim() === 'sleep 29.75');
+  };
+  await eventually(async () => !(await sleeping()), 5000, "the timed-out task's process group killed");
 });
 
 test('a Docker task runner fails the task with what to change, without retries', async (t) => {

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  flowFileStem,
-  isFlowPath,
-  namespaceFilesFolder,
-} from '../../../../../app/src/deployments/flow-paths.ts';
+import { flowFileStem, isFlowPath } from '../../../../../app/src/deployments/flow-paths.ts';
 import {
   changedPaths,
   flowChangesOf,
@@ -30,12 +26,8 @@ describe('flow paths', () => {
     assert.equal(isFlowPath('.github/workflows/ci.yaml', { flows: '.' }), false);
   });
 
-  it('names the stem and the namespace files folder', () => {
+  it('names the stem', () => {
     assert.equal(flowFileStem('flows/etl/daily.yaml'), 'daily');
-    assert.equal(
-      namespaceFilesFolder('company.team', { namespaceFiles: 'namespaces' }),
-      'namespaces/company.team/files',
-    );
   });
 });
 

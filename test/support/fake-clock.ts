@@ -2,7 +2,7 @@
  * A virtual clock for tests: time moves only when `advance` is called, which fires due timers in
  * order and lets the promise chains they start run before moving on.
  */
-import type { Clock, TimerHandle } from './clock.ts';
+import type { Clock, TimerHandle } from '../../app/src/execution/clock.ts';
 
 interface FakeTimer extends TimerHandle {
   seq: number;

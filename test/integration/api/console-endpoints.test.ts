@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
+import type { ExecutionDocument } from '../../../app/src/execution/contract.ts';
 import { HELLO, openApi, SLOW } from './api-harness.ts';
 import { readEvents } from './sse.ts';
 

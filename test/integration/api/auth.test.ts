@@ -1,7 +1,7 @@
 /** Every API route needs a valid API token: without one the answer is 401 and nothing changes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
+import type { ExecutionDocument } from '../../../app/src/execution/contract.ts';
 import { HELLO, LONG, openApi } from './api-harness.ts';
 
 describe('API authentication', () => {

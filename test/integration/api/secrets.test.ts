@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExecutionDocument, LogEntry } from '../../../../app/src/execution/contract.ts';
+import type { ExecutionDocument, LogEntry } from '../../../app/src/execution/contract.ts';
 import { ENV_SECRET_VALUE, HELLO, openApi, READ_ONLY_NAMESPACE, SECRETIVE } from './api-harness.ts';
 import { readEvents } from './sse.ts';
 

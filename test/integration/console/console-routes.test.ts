@@ -8,8 +8,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { consoleRoutes } from '../../../../app/src/console/console-routes.ts';
-import { consoleSession } from '../../../../app/src/console/console-session.ts';
+import { consoleRoutes } from '../../../app/src/console/console-routes.ts';
+import { consoleSession } from '../../../app/src/console/console-session.ts';
 import { HELLO, openApi } from '../api/api-harness.ts';
 
 function builtApp(): string {

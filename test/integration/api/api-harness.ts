@@ -7,26 +7,23 @@ import { randomBytes } from 'node:crypto';
 import { after } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { Hono } from 'hono';
-import { ExecutionIndex } from '../../../../app/src/api/executions/execution-index.ts';
-import { apiRoutes } from '../../../../app/src/api/index.ts';
-import { TokenService } from '../../../../app/src/auth/token-service.ts';
-import type { ConsoleSession } from '../../../../app/src/console/console-session.ts';
-import { PostgresFlowRevisionStore } from '../../../../app/src/deployments/postgres-flow-revision-store.ts';
-import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
-import {
-  createLocalExecutionService,
-  type LocalExecutionService,
-} from '../../../../app/src/execution/local.ts';
-import { KvService } from '../../../../app/src/kv/kv-service.ts';
-import { parseMasterKey } from '../../../../app/src/secrets/master-key.ts';
-import { buildSecretService, type SecretService } from '../../../../app/src/secrets/secret-service.ts';
-import type { Database } from '../../../../app/src/storage/database.ts';
-import { migrate } from '../../../../app/src/storage/migrate.ts';
-import { wrapPglite } from '../../../../app/src/storage/pglite-database.ts';
-import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
-import { SecretMasker } from '../../../../protocol/src/masking.ts';
-import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
-import { memoryStorage } from '../execution/harness.ts';
+import { ExecutionIndex } from '../../../app/src/api/executions/execution-index.ts';
+import { apiRoutes } from '../../../app/src/api/index.ts';
+import { TokenService } from '../../../app/src/auth/token-service.ts';
+import type { ConsoleSession } from '../../../app/src/console/console-session.ts';
+import { PostgresFlowRevisionStore } from '../../../app/src/deployments/postgres-flow-revision-store.ts';
+import type { ExecutionDocument } from '../../../app/src/execution/contract.ts';
+import { createLocalExecutionService, type LocalExecutionService } from '../../../app/src/execution/local.ts';
+import { KvService } from '../../../app/src/kv/kv-service.ts';
+import { parseMasterKey } from '../../../app/src/secrets/master-key.ts';
+import { buildSecretService, type SecretService } from '../../../app/src/secrets/secret-service.ts';
+import type { Database } from '../../../app/src/storage/database.ts';
+import { migrate } from '../../../app/src/storage/migrate.ts';
+import { wrapPglite } from '../../../app/src/storage/pglite-database.ts';
+import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import { SecretMasker } from '../../../protocol/src/masking.ts';
+import { createEmbeddedRunner } from '../../../runner/src/embedded-runner.ts';
+import { memoryStorage } from '../../unit/app/execution/harness.ts';
 
 let shared: Promise<PGlite> | undefined;
 after(async () => {

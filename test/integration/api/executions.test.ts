@@ -1,7 +1,7 @@
 /** `/api/v1/executions`: start (JSON, form, multipart with files), read, search, wait, and refusals. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
+import type { ExecutionDocument } from '../../../app/src/execution/contract.ts';
 import { HELLO, openApi, SLOW, UPLOAD } from './api-harness.ts';
 
 type Refusal = {

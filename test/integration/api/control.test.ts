@@ -1,7 +1,7 @@
 /** Kill, pause, resume, restart and replay: Kestra's paths, the states they need, 409 otherwise. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
+import type { ExecutionDocument } from '../../../app/src/execution/contract.ts';
 import { APPROVAL, BROKEN, HELLO, LONG, openApi } from './api-harness.ts';
 
 type Refusal = { error: string; message: string; field?: string; problems?: Array<{ input: string }> };

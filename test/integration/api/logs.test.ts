@@ -1,7 +1,7 @@
 /** `/api/v1/logs/{executionId}`: Kestra's filters, and the follow stream that ends with the execution. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ExecutionDocument, LogEntry } from '../../../../app/src/execution/contract.ts';
+import type { ExecutionDocument, LogEntry } from '../../../app/src/execution/contract.ts';
 import { HELLO, openApi, SLOW } from './api-harness.ts';
 import { readEvents } from './sse.ts';
 
