@@ -5,6 +5,7 @@
  * retryable or not), and masks the job's secrets in everything it hands back.
  */
 import type { JobAffinity, JobLog, JobResult, JobRunner, TaskJob } from './job.ts';
+import { logSecrets } from './logger.ts';
 import { createMasker, type Masker } from './masking.ts';
 import type { InternalStorage } from './storage/internal-storage.ts';
 import {
@@ -55,6 +56,7 @@ export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
       await shared?.release(keys);
     },
     async run(job, hooks) {
+      for (const secret of job.secrets) logSecrets.register(secret);
       const mask = createMasker(job.secrets);
       let open = true;
       const log = (level: LogLevel, message: string) => {

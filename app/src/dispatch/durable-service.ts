@@ -12,6 +12,7 @@
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { JobRunner } from '../../../runner/src/job.ts';
+import { logger } from '../../../runner/src/logger.ts';
 import type { InternalStorage } from '../../../runner/src/storage/internal-storage.ts';
 import { type EngineEvent, type ExecutionState, isFinished } from '../engine/index.ts';
 import { dequeue, KeyedLock, type SerialLock } from '../execution/admission.ts';
@@ -41,6 +42,8 @@ import { DatabaseExecutionStore } from './database-execution-store.ts';
 import { type PreparedStep, prepareStep } from './prepare-step.ts';
 import { ENGINE_QUEUE, runnerQueueName, taskQueueName } from './queues.ts';
 import { SerialByKey } from './serial-by-key.ts';
+
+const log = logger('dispatch');
 
 export interface DurableExecutionDeps {
   db: Database;
@@ -141,7 +144,9 @@ export class DurableExecutionService extends ExecutionServiceBase {
     await this.ensureTaskQueue(undefined);
     const finished = await this.#db.listen(EXECUTION_FINISHED, (ids) => {
       for (const id of payloadsOf(ids))
-        this.#finishedElsewhere(id).catch((e: Error) => console.error(`execution ${id}: ${e.message}`));
+        this.#finishedElsewhere(id).catch((e: Error) =>
+          log.error({ err: e, execution: id }, 'finishing an execution ended elsewhere failed'),
+        );
     });
     const engine = await this.#db.listen(ENGINE_READY, () => this.#queue.notify(ENGINE_QUEUE));
     this.#unlisten = async () => {

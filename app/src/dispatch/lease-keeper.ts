@@ -8,10 +8,14 @@
  * At boot every lease is extended: while the app was down, runners could not heartbeat, and one
  * that kept working must not be declared lost for the app's own absence.
  */
+
+import { logger } from '../../../runner/src/logger.ts';
 import { LeaderElection } from '../queue/advisory-lock.ts';
 import type { Database } from '../storage/database.ts';
 import { extendAllLeases, overdueJobs } from '../storage/task-jobs.ts';
 import type { TaskDispatcher } from './task-dispatcher.ts';
+
+const log = logger('lease-keeper');
 
 export interface LeaseKeeperOptions {
   /** How often the leader looks (default: a quarter of the lease TTL, at least 100 ms). */
@@ -38,7 +42,7 @@ export class LeaseKeeper {
     this.#dispatcher = dispatcher;
     this.#intervalMs = options.intervalMs ?? Math.max(100, Math.floor(dispatcher.options.leaseTtlMs / 4));
     this.#graceMs = options.timeoutGraceMs ?? 10_000;
-    this.#onError = options.onError ?? ((e) => console.error(`lease keeper: ${e.message}`));
+    this.#onError = options.onError ?? ((e) => log.error({ err: e }, 'lease keeper failed'));
     this.#election = new LeaderElection(db, 'osprey.lease-keeper', {
       intervalMs: Math.max(this.#intervalMs, 500),
       onElected: (signal) => this.#lead(signal),

@@ -9,6 +9,7 @@ import { render } from '../../../flows-schema/src/expressions/index.ts';
 import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { TaskJob } from '../../../runner/src/job.ts';
+import { logger } from '../../../runner/src/logger.ts';
 import type { ExecutionSummary } from '../../../runner/src/task-contract.ts';
 import {
   type EngineEvent,
@@ -38,6 +39,8 @@ import { logEntry } from './jobs.ts';
 import { addSecret, createLive, type Live } from './live.ts';
 import { type LocalTask, localTasks } from './local-tasks.ts';
 import { servicesFor } from './render.ts';
+
+const log = logger('executor');
 
 export abstract class ExecutionServiceBase implements ExecutionService, ExecutorHost {
   readonly deps: ExecutorDeps;
@@ -194,7 +197,7 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
 
   internalError(id: string, e: Error): void {
     const message = `Internal error in Osprey's executor (please report it): ${e.stack ?? e.message}`;
-    console.error(`execution ${id}: ${message}`);
+    log.error({ err: e, execution: id }, "internal error in Osprey's executor (please report it)");
     this.deps.store
       .load(id)
       .then(

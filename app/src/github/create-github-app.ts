@@ -4,6 +4,7 @@
  * route, the event handlers, the execution launcher and the check-run reporter. Wiring only.
  */
 import { Probot, ProbotOctokit } from 'probot';
+import { type Logger, logger } from '../../../runner/src/logger.ts';
 import type { ExecutionService } from '../execution/contract.ts';
 import { BlobCache } from '../repository/blob-cache.ts';
 import type { GitHubClient } from '../repository/github-client.ts';
@@ -11,7 +12,7 @@ import { repoParams } from '../repository/github-client.ts';
 import { FlowFileCache } from '../repository/read-flows.ts';
 import { handleIssueComment } from './commands/run-command.ts';
 import { type GitHubAppConfig, renderGitUrl } from './config.schema.ts';
-import { type HandlerDeps, type Log, lazyLog } from './deps.ts';
+import type { HandlerDeps, Log } from './deps.ts';
 import { liquidTriggerInputs, type RenderTriggerInputs } from './git-triggers/render-trigger-inputs.ts';
 import { handleCheckRun } from './handlers/check-run.ts';
 import { handleCheckSuite } from './handlers/check-suite.ts';
@@ -76,15 +77,17 @@ export interface GitHubApp {
 export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
   const { config } = options;
   const memory = createMemoryPorts();
+  // Probot logs through Osprey's logger (one format, one redaction); LOG_LEVEL sets its level.
+  const log: Log = logger('github');
+  (log as Logger).level = config.logLevel;
   const probot = new Probot({
+    log: log as Logger,
     appId: config.appId,
     privateKey: config.privateKey,
     secret: config.webhookSecret,
     baseUrl: config.apiUrl,
-    logLevel: config.logLevel,
     ...(options.octokit ? { Octokit: octokitWith(options.octokit) } : {}),
   });
-  const log: Log = lazyLog(() => probot.log);
   const installations = options.installations ?? memory.installations;
   const clients = new InstallationClients(probot, installations);
   const reporter = new ExecutionCheckReporter({

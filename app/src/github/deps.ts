@@ -14,17 +14,6 @@ export interface Log {
   error(fields: object, message?: string): void;
 }
 
-/** Probot creates its logger asynchronously: log through it once it exists, to stderr before. */
-export function lazyLog(current: () => Log | null | undefined): Log {
-  const at = (level: keyof Log) => (fields: object, message?: string) => {
-    const log = current();
-    if (log) log[level](fields, message);
-    else if (level === 'error' || level === 'warn')
-      console.error(`[osprey github] ${level}: ${message ?? ''}`, fields);
-  };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
 export interface HandlerDeps {
   store: FlowRevisionStore;
   ownership: NamespaceOwnership;

@@ -4,7 +4,11 @@
  * `LeaderElection` keeps one long-lived leader (scheduler, SLA monitor) and elects another when
  * the leader's connection dies, the leader stops, or its process disappears.
  */
+
+import { logger } from '../../../runner/src/logger.ts';
 import type { Database, HeldLock } from '../storage/database.ts';
+
+const log = logger('leader-election');
 
 export interface LockWaitOptions {
   /** Give up after this long (default: wait forever). */
@@ -182,6 +186,6 @@ export class LeaderElection {
 
   #report(error: Error): void {
     if (this.#options.onError !== undefined) this.#options.onError(error);
-    else console.error(`leader election '${this.name}': ${error.message}`);
+    else log.error({ err: error, election: this.name }, 'leader election failed');
   }
 }

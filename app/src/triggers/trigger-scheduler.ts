@@ -43,7 +43,6 @@ import { LaunchRefused, launchTriggered } from './launch-triggered.ts';
 import { planSchedule, type ScheduleState } from './plan-schedule.ts';
 import { type Zone, zoneNamed } from './time-zone.ts';
 import {
-  consoleLogger,
   describeKey,
   isActive,
   keyOf,
@@ -52,6 +51,7 @@ import {
   type TriggerKey,
   type TriggerLogger,
   type TriggerStore,
+  triggerLog,
 } from './types.ts';
 
 export interface TriggerSchedulerOptions {
@@ -123,7 +123,7 @@ export class TriggerScheduler {
     this.#flows = options.flows;
     this.#clock = options.clock ?? systemClock;
     this.#db = options.db;
-    this.#log = options.log ?? consoleLogger;
+    this.#log = options.log ?? triggerLog();
     this.#zone = zoneNamed(options.timeZone ?? 'UTC', 'the scheduler time zone');
   }
 

@@ -21,13 +21,7 @@ import { type CompiledWebhook, compileTrigger } from './compile-trigger.ts';
 import { allPass } from './conditions.ts';
 import { LaunchRefused, launchTriggered } from './launch-triggered.ts';
 import { zoneNamed } from './time-zone.ts';
-import {
-  consoleLogger,
-  isActive,
-  type StoredTrigger,
-  type TriggerLogger,
-  type TriggerStore,
-} from './types.ts';
+import { isActive, type StoredTrigger, type TriggerLogger, type TriggerStore, triggerLog } from './types.ts';
 
 export const WEBHOOK_ROUTE = '/api/v1/executions/webhook/:namespace/:flowId/:key';
 export const DEFAULT_MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -56,7 +50,7 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
   const zone = zoneNamed(options.timeZone ?? 'UTC', 'the webhook time zone');
   const now = () => options.clock?.now() ?? Date.now();
-  const log = options.log ?? consoleLogger;
+  const log = options.log ?? triggerLog();
   const compiled = new Map<string, CompiledWebhook>();
 
   routes.on(['GET', 'POST', 'PUT'], WEBHOOK_ROUTE, async (c) => {

@@ -37,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
   let session: Awaited<ReturnType<typeof startDevSession>>;
   try {
     session = await startDevSession({
+      print: (line) => console.log(line),
       ...(parsed.positionals[0] === undefined ? {} : { dir: parsed.positionals[0] }),
       ...(port === undefined ? {} : { port }),
     });

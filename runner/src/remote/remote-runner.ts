@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
 import type { TaskJob } from '../job.ts';
+import { logger } from '../logger.ts';
 import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
@@ -55,6 +56,7 @@ export interface RemoteRunnerOptions {
 
 /** Jobs asked for in one claim at most (the protocol's limit). */
 const MAX_CLAIM = 100;
+const runnerLog = logger('runner');
 
 interface Running {
   lease: LeaseRef;
@@ -96,7 +98,7 @@ export class RemoteRunner {
       namespaceFilesForJobs({
         git: new GitMirrorCache(options.gitCacheDir === undefined ? {} : { cacheDir: options.gitCacheDir }),
       });
-    this.#log = options.log ?? ((m) => console.log(m));
+    this.#log = options.log ?? ((m) => runnerLog.info(m));
     this.#shared = new SharedDirectories(
       options.stateDir === undefined
         ? undefined
