@@ -10,6 +10,7 @@
  * Events of one execution are applied one at a time in this process; across replicas the version
  * check detects a concurrent step, and the step is prepared again from the new state.
  */
+import { LRUCache } from 'lru-cache';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { JobRunner } from '../../../runner/src/job.ts';
 import { logger } from '../../../runner/src/logger.ts';
@@ -101,11 +102,11 @@ export class DurableExecutionService extends ExecutionServiceBase {
   readonly #announcer: Announcer;
   readonly #committer: StepCommitter;
   readonly #serial = new SerialByKey();
-  readonly #cache = new Map<string, Cached>();
+  readonly #cache = new LRUCache<string, Cached>({ max: MAX_CACHED });
   readonly #queues = new Map<string, Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Executions this process saw finish, so their `execution_finished` notification is not handled twice. */
-  readonly #finishedHere = new Map<string, number>();
+  readonly #finishedHere = new LRUCache<string, true>({ max: MAX_CACHED, ttl: 60_000 });
   readonly #expireSeconds: number;
   #unlisten: Unlisten | undefined;
 
@@ -267,14 +268,11 @@ export class DurableExecutionService extends ExecutionServiceBase {
       this.#cache.delete(ex.id);
       this.lives.delete(ex.id);
       if (!isFinished(p.before)) {
-        if (this.#finishedHere.size >= MAX_CACHED) this.#finishedHere.clear();
-        this.#finishedHere.set(ex.id, Date.now());
+        this.#finishedHere.set(ex.id, true);
         this.#announcer.announce(EXECUTION_FINISHED, ex.id);
         this.finished(ex);
       }
     } else {
-      this.#cache.delete(ex.id);
-      if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(ex.id, { state: ex, flow, version });
     }
   }
@@ -306,8 +304,6 @@ export class DurableExecutionService extends ExecutionServiceBase {
 
   async #finishedElsewhere(id: string): Promise<void> {
     if (this.#finishedHere.delete(id)) return;
-    const cutoff = Date.now() - 60_000;
-    for (const [k, at] of this.#finishedHere) if (at < cutoff) this.#finishedHere.delete(k);
     this.#cache.delete(id);
     this.lives.delete(id);
     const stored = await this.load(id);

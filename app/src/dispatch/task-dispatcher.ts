@@ -5,6 +5,7 @@
  * transaction that settles the lease, so a repeated submission changes nothing. Every method checks
  * that the runner holds the lease it names; none of them changes anything otherwise.
  */
+import { LRUCache } from 'lru-cache';
 import type { TaskJob } from '../../../runner/src/job.ts';
 import type {
   ClaimedJob,
@@ -74,7 +75,9 @@ export class TaskDispatcher {
   #git: GitAccess | undefined;
   readonly options: DispatcherOptions;
   /** Jobs leased through this replica, for results that come back here. */
-  readonly #leasedHere = new Map<string, { executionId: string; taskRunId: string; attempt: number }>();
+  readonly #leasedHere = new LRUCache<string, { executionId: string; taskRunId: string; attempt: number }>({
+    max: MAX_REMEMBERED,
+  });
 
   constructor(deps: {
     db: Database;
@@ -390,7 +393,6 @@ export class TaskDispatcher {
           return rows.map((row) => ({ row, job: byBoss.get(row.bossId) as TaskJob }));
         })
         .then((leased) => {
-          if (this.#leasedHere.size > MAX_REMEMBERED) this.#leasedHere.clear();
           for (const { row } of leased)
             this.#leasedHere.set(row.jobId, {
               executionId: row.executionId,

@@ -12,8 +12,10 @@
  * A call repeated with the same `Idempotency-Key` header (or GitHub's `X-GitHub-Delivery`, which a
  * redelivery keeps) starts nothing new: it answers with the execution the first call started.
  */
+
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../execution/clock.ts';
 import type { ExecutionDocument, ExecutionService, FlowRepository } from '../execution/contract.ts';
 import { idOf } from '../execution/ids.ts';
@@ -51,7 +53,7 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono {
   const zone = zoneNamed(options.timeZone ?? 'UTC', 'the webhook time zone');
   const now = () => options.clock?.now() ?? Date.now();
   const log = options.log ?? triggerLog();
-  const compiled = new Map<string, CompiledWebhook>();
+  const compiled = new LRUCache<string, CompiledWebhook>({ max: 1000 });
 
   routes.on(['GET', 'POST', 'PUT'], WEBHOOK_ROUTE, async (c) => {
     const { namespace, flowId, key } = c.req.param();
@@ -82,7 +84,6 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono {
     let webhook = compiled.get(cacheKey);
     if (webhook === undefined) {
       webhook = compileTrigger(trigger.definition, { namespace, flowId, timeZone: zone }) as CompiledWebhook;
-      if (compiled.size > 1000) compiled.clear();
       compiled.set(cacheKey, webhook);
     }
     const context = { trigger: variables, flow: { namespace, id: flowId } };
