@@ -16,11 +16,12 @@ import type { JobRunner } from '../../../runner/src/job.ts';
 import { logger } from '../../../runner/src/logger.ts';
 import type { InternalStorage } from '../../../runner/src/storage/internal-storage.ts';
 import { type EngineEvent, type ExecutionState, isFinished } from '../engine/index.ts';
-import { dequeue, KeyedLock, type SerialLock } from '../execution/admission.ts';
+import { dequeue, type SerialLock } from '../execution/admission.ts';
 import { type Clock, systemClock } from '../execution/clock.ts';
 import type { Environment } from '../execution/context.ts';
 import type { FlowRepository, KvStore, LogEntry, SecretStore } from '../execution/contract.ts';
 import { newId } from '../execution/ids.ts';
+import { SerialByKey } from '../execution/serial-by-key.ts';
 import { ExecutionServiceBase } from '../execution/service-base.ts';
 import { withAdvisoryLock } from '../queue/advisory-lock.ts';
 import type { TaskQueue } from '../queue/task-queue.ts';
@@ -42,7 +43,6 @@ import {
 import { DatabaseExecutionStore } from './database-execution-store.ts';
 import { type PreparedStep, prepareStep } from './prepare-step.ts';
 import { ENGINE_QUEUE, runnerQueueName, taskQueueName } from './queues.ts';
-import { SerialByKey } from './serial-by-key.ts';
 
 const log = logger('dispatch');
 
@@ -319,7 +319,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
  */
 class AdvisoryAdmissionLock implements SerialLock {
   readonly #db: Database;
-  readonly #local = new KeyedLock();
+  readonly #local = new SerialByKey();
 
   constructor(db: Database) {
     this.#db = db;

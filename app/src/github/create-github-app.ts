@@ -6,6 +6,7 @@
 import { Probot, ProbotOctokit } from 'probot';
 import { type Logger, logger } from '../../../runner/src/logger.ts';
 import type { ExecutionService } from '../execution/contract.ts';
+import { SerialByKey } from '../execution/serial-by-key.ts';
 import { BlobCache } from '../repository/blob-cache.ts';
 import type { GitHubClient } from '../repository/github-client.ts';
 import { repoParams } from '../repository/github-client.ts';
@@ -18,7 +19,6 @@ import { handleCheckRun } from './handlers/check-run.ts';
 import { handleCheckSuite } from './handlers/check-suite.ts';
 import { handlePullRequest } from './handlers/pull-request.ts';
 import { handlePush } from './handlers/push.ts';
-import { KeyedSerial } from './keyed-serial.ts';
 import { createExecutionLauncher } from './launch/execution-launcher.ts';
 import { createMemoryPorts } from './memory/index.ts';
 import type {
@@ -112,7 +112,7 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     executions: options.executions,
     blobs: new BlobCache(),
     flowFiles: new FlowFileCache(),
-    serial: new KeyedSerial(),
+    serial: new SerialByKey(),
     renderInputs: options.renderInputs ?? liquidTriggerInputs(),
     log,
   };

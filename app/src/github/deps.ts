@@ -1,9 +1,9 @@
 /** What the webhook handlers share: the ports, the caches and the logger, built once by `createGitHubApp`. */
 import type { ExecutionService } from '../execution/contract.ts';
+import type { SerialByKey } from '../execution/serial-by-key.ts';
 import type { BlobCache } from '../repository/blob-cache.ts';
 import type { FlowFileCache } from '../repository/read-flows.ts';
 import type { RenderTriggerInputs } from './git-triggers/render-trigger-inputs.ts';
-import type { KeyedSerial } from './keyed-serial.ts';
 import type { ExecutionLauncher, FlowRevisionStore, NamespaceOwnership, TriggerRegistry } from './ports.ts';
 
 /** The logging Osprey's GitHub code does (pino's object-then-message form; Probot's logger fits). */
@@ -22,7 +22,7 @@ export interface HandlerDeps {
   executions: ExecutionService;
   blobs: BlobCache;
   flowFiles: FlowFileCache;
-  serial: KeyedSerial;
+  serial: SerialByKey;
   renderInputs: RenderTriggerInputs;
   log: Log;
 }

@@ -83,19 +83,36 @@ const CRON_MACROS = new Set([
   '@hourly',
 ]);
 
+/**
+ * The one cron compile, for validation and for the scheduler alike (so what validates is what
+ * runs): 5 fields, 6 with `withSeconds`, or a macro (`@daily`), in `timeZone` (default UTC).
+ * Throws a message that names the problem.
+ */
+export function compileCron(expr: string, withSeconds = false, timeZone?: string): Cron {
+  const trimmed = expr.trim();
+  const macro = CRON_MACROS.has(trimmed.toLowerCase());
+  if (!macro) {
+    const fields = trimmed.split(/\s+/).length;
+    const expected = withSeconds ? 6 : 5;
+    if (fields !== expected) {
+      throw new Error(
+        withSeconds
+          ? `expected 6 fields (seconds minutes hours day-of-month month day-of-week) with withSeconds: true, found ${fields}`
+          : `expected 5 fields (minutes hours day-of-month month day-of-week), found ${fields}; set withSeconds: true for a seconds field`,
+      );
+    }
+  }
+  return new Cron(macro ? trimmed.toLowerCase() : trimmed, {
+    paused: true,
+    ...(timeZone === undefined ? {} : { timezone: timeZone }),
+    mode: macro ? 'auto' : withSeconds ? '6-part' : '5-part',
+  });
+}
+
 /** Why a cron expression is invalid, or undefined when it is valid. */
 export function cronProblem(expr: string, withSeconds = false): string | undefined {
-  const trimmed = expr.trim();
-  if (CRON_MACROS.has(trimmed.toLowerCase())) return undefined;
-  const fields = trimmed.split(/\s+/).length;
-  const expected = withSeconds ? 6 : 5;
-  if (fields !== expected) {
-    return withSeconds
-      ? `expected 6 fields (seconds minutes hours day-of-month month day-of-week) with withSeconds: true, found ${fields}`
-      : `expected 5 fields (minutes hours day-of-month month day-of-week), found ${fields}; set withSeconds: true for a seconds field`;
-  }
   try {
-    new Cron(trimmed, { paused: true, legacyMode: true });
+    compileCron(expr, withSeconds);
     return undefined;
   } catch (e) {
     return (e as Error).message;

@@ -4,6 +4,7 @@
  * → cancelled), title, and the allow-listed fields the `execution` summary template sees.
  */
 import type { StateName } from '../../../../flows-schema/src/schema/primitives.ts';
+import { isTerminal } from '../../engine/states.ts';
 import type { ExecutionDocument, LogEntry, StateDocument } from '../../execution/contract.ts';
 import type { CheckConclusion, CheckStatus } from '../checks/check-runs.ts';
 
@@ -17,10 +18,6 @@ const CONCLUSIONS: Partial<Record<StateName, CheckConclusion>> = {
   SKIPPED: 'skipped',
   RETRIED: 'neutral',
 };
-
-export function isTerminal(state: StateName): boolean {
-  return CONCLUSIONS[state] !== undefined;
-}
 
 export function checkStatusOf(state: StateName): CheckStatus {
   if (QUEUED.has(state)) return 'queued';
