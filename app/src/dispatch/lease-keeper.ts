@@ -10,7 +10,7 @@
  */
 
 import { logger } from '../../../runner/src/logger.ts';
-import { LeaderElection } from '../queue/advisory-lock.ts';
+import { ElectedInterval } from '../queue/advisory-lock.ts';
 import type { Database } from '../storage/database.ts';
 import { extendAllLeases, overdueJobs } from '../storage/task-jobs.ts';
 import type { TaskDispatcher } from './task-dispatcher.ts';
@@ -33,9 +33,7 @@ export class LeaseKeeper {
   readonly #intervalMs: number;
   readonly #graceMs: number;
   readonly #onError: (error: Error) => void;
-  readonly #election: LeaderElection;
-  #timer: NodeJS.Timeout | undefined;
-  #sweeping: Promise<void> | undefined;
+  readonly #election: ElectedInterval;
 
   constructor(db: Database, dispatcher: TaskDispatcher, options: LeaseKeeperOptions = {}) {
     this.#db = db;
@@ -43,9 +41,10 @@ export class LeaseKeeper {
     this.#intervalMs = options.intervalMs ?? Math.max(100, Math.floor(dispatcher.options.leaseTtlMs / 4));
     this.#graceMs = options.timeoutGraceMs ?? 10_000;
     this.#onError = options.onError ?? ((e) => log.error({ err: e }, 'lease keeper failed'));
-    this.#election = new LeaderElection(db, 'osprey.lease-keeper', {
-      intervalMs: Math.max(this.#intervalMs, 500),
-      onElected: (signal) => this.#lead(signal),
+    this.#election = new ElectedInterval(db, 'osprey.lease-keeper', {
+      intervalMs: this.#intervalMs,
+      electionIntervalMs: Math.max(this.#intervalMs, 500),
+      work: () => this.sweep(),
       onError: this.#onError,
     });
   }
@@ -56,10 +55,7 @@ export class LeaseKeeper {
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     await this.#election.stop();
-    await this.#sweeping;
   }
 
   /** One pass: every overdue lease gets its result. Returns how many were settled. */
@@ -74,19 +70,5 @@ export class LeaseKeeper {
       if (overdue.length < BATCH) break;
     }
     return settled + (await this.#dispatcher.loseGoneRunners());
-  }
-
-  #lead(signal: AbortSignal): void {
-    const tick = () => {
-      if (signal.aborted) return;
-      this.#sweeping = this.sweep()
-        .then(() => undefined, this.#onError)
-        .finally(() => {
-          this.#sweeping = undefined;
-          if (!signal.aborted) this.#timer = setTimeout(tick, this.#intervalMs);
-        });
-    };
-    signal.addEventListener('abort', () => clearTimeout(this.#timer), { once: true });
-    tick();
   }
 }

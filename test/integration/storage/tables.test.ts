@@ -179,7 +179,7 @@ describeBackends('storage tables', (backend) => {
     assert.equal(await countUnfinished(db, 'company', 'etl'), 1);
 
     await appendLogs(db, [{ executionId: 'e2', level: 'INFO', message: 'kept until purge', ts: at(5) }]);
-    assert.equal(await purgeExecutions(db, at(21)), 1);
+    assert.deepEqual(await purgeExecutions(db, at(21)), [{ id: 'e2', namespace: 'company', flowId: 'etl' }]);
     assert.equal(await getExecution(db, 'e2'), undefined);
     assert.deepEqual(await executionLogs(db, 'e2'), [], 'logs of a purged execution are deleted with it');
   });
