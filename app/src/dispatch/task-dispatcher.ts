@@ -5,7 +5,9 @@
  * transaction that settles the lease, so a repeated submission changes nothing. Every method checks
  * that the runner holds the lease it names; none of them changes anything otherwise.
  */
+
 import { LRUCache } from 'lru-cache';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { TaskJob } from '../../../runner/src/job.ts';
 import type {
   ClaimedJob,
@@ -19,7 +21,6 @@ import type {
 } from '../../../runner/src/remote/protocol.schema.ts';
 import type { EngineEvent, StateName } from '../engine/index.ts';
 import type { LogEntry } from '../execution/contract.ts';
-import { isoDuration } from '../execution/documents.ts';
 import type { Database } from '../storage/database.ts';
 import {
   loseAffinitiesOfGoneRunners,

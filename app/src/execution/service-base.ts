@@ -5,9 +5,11 @@
  * Subclasses decide how an event is applied: in this process (`LocalExecutionService`, `osprey run`)
  * or durably, in a database transaction (`app/src/dispatch`, `osprey server`).
  */
+
 import { render } from '../../../flows-schema/src/expressions/index.ts';
 import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { TaskJob } from '../../../runner/src/job.ts';
 import { logger } from '../../../runner/src/logger.ts';
 import type { ExecutionSummary } from '../../../runner/src/task-contract.ts';
@@ -32,7 +34,7 @@ import {
   type StartRequest,
 } from './contract.ts';
 import type { ExecutorDeps } from './deps.ts';
-import { isoDuration, toDocument } from './documents.ts';
+import { toDocument } from './documents.ts';
 import type { CreateOptions, ExecutorHost } from './host.ts';
 import { inputValue, parseInputs } from './inputs/parse-inputs.ts';
 import { logEntry } from './jobs.ts';

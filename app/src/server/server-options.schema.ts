@@ -3,8 +3,9 @@
  * runner protocol is tuned. Read once from the environment at boot; every bad value is reported
  * with its variable. Tests shorten leases through the same variables.
  */
+
 import { z } from 'zod';
-import { parseDuration } from '../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 
 function ms(variable: string, fallback: number, min: number, max: number) {
   return z.preprocess(

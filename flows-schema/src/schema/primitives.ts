@@ -4,6 +4,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { parseDuration } from '../time.ts';
 
 const EXPRESSION = /\{\{|\{%/;
 
@@ -49,19 +50,6 @@ export const Namespace = z
   .regex(/^[a-z0-9][a-z0-9._-]*$/, {
     message: 'a namespace is lower-case letters, digits, "_", "-" and "." (e.g. company.team)',
   });
-
-const DURATION =
-  /^-?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
-
-/** Milliseconds of an ISO-8601 duration (`PT30S`, `PT1H30M`, `P1D`, `PT0.5S`); undefined if invalid. */
-export function parseDuration(text: string): number | undefined {
-  const m = DURATION.exec(text.trim());
-  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) return undefined;
-  const [, d, h, min, s] = m;
-  const n = (v: string | undefined) => (v === undefined ? 0 : Number(v));
-  const ms = ((n(d) * 24 + n(h)) * 60 + n(min)) * 60_000 + n(s) * 1000;
-  return text.trim().startsWith('-') ? -ms : ms;
-}
 
 export const Duration = z
   .string()

@@ -12,7 +12,8 @@
  */
 
 import { join } from 'node:path';
-import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
+import { createEmbeddedRunner } from '../embedded-runner.ts';
 import type { TaskJob } from '../job.ts';
 import { logger } from '../logger.ts';
 import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';

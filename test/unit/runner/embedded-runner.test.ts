@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import { createEmbeddedRunner, isoDuration } from '../../../runner/src/embedded-runner.ts';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
+import { createEmbeddedRunner } from '../../../runner/src/embedded-runner.ts';
 import type { JobLog, TaskJob } from '../../../runner/src/job.ts';
 import { LocalFolderStorage } from '../../../runner/src/storage/local-storage.ts';
 import { InternalError, type RunnableTask, TaskFailure } from '../../../runner/src/task-contract.ts';
