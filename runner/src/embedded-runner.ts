@@ -4,10 +4,12 @@
  * and the caller's kill signal, maps every failure to a FAILED result (the one place that decides
  * retryable or not), and masks the job's secrets in everything it hands back.
  */
-
+import { isoDuration } from '../../flows-schema/src/time.ts';
 import type { InternalStorage } from '../../protocol/src/internal-storage.ts';
 import type { JobAffinity, JobLog, JobResult, JobRunner, TaskJob } from '../../protocol/src/job.ts';
+import { logSecrets } from '../../protocol/src/logger.ts';
 import { createMasker, type Masker } from '../../protocol/src/masking.ts';
+
 import {
   type ExecutionSummary,
   InternalError,
@@ -56,6 +58,7 @@ export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
       await shared?.release(keys);
     },
     async run(job, hooks) {
+      for (const secret of job.secrets) logSecrets.register(secret);
       const mask = createMasker(job.secrets);
       let open = true;
       const log = (level: LogLevel, message: string) => {
@@ -204,13 +207,4 @@ function toResult(
       return failed(`task '${job.run.taskId}' (${job.type}) failed: ${message}`, true);
     }
   }
-}
-
-/** `PT5S`, `PT0.25S`, `PT1M30S`, `PT2H` — the form Kestra prints durations in. */
-export function isoDuration(ms: number): string {
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  const parts = `${h > 0 ? `${h}H` : ''}${m > 0 ? `${m}M` : ''}${s > 0 || (h === 0 && m === 0) ? `${Number(s.toFixed(3))}S` : ''}`;
-  return `PT${parts}`;
 }

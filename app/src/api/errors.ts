@@ -6,10 +6,13 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { logger } from '../../../protocol/src/logger.ts';
 import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import { InputsRefused } from '../execution/contract.ts';
 import { KvError } from '../kv/kv-values.ts';
 import { SecretError } from '../secrets/secret-backend.ts';
+
+const log = logger('api');
 
 export const API_ERROR_STATUS = {
   invalid_request: 400,
@@ -111,7 +114,7 @@ export function apiErrorHandler(masker: SecretMasker | undefined): ErrorHandler 
     const known = translate(error);
     if (known !== undefined) return sendError(c, known, masker);
     const shown = masker === undefined ? error : masker.maskError(error);
-    console.error(`osprey api: ${c.req.method} ${c.req.path} failed: ${shown.stack ?? shown.message}`);
+    log.error({ err: shown, method: c.req.method, path: c.req.path }, 'api request failed');
     return sendError(
       c,
       new ApiError(

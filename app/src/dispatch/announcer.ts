@@ -6,7 +6,11 @@
  * no flush, and the listener still only hears of data that is committed. If the process dies in
  * between, listeners on other replicas find the work at their next look (a long-poll's end).
  */
+
+import { logger } from '../../../protocol/src/logger.ts';
 import type { Database } from '../storage/database.ts';
+
+const log = logger('dispatch');
 
 /** Payloads are joined with a comma up to this size (Postgres allows 8000 bytes). */
 const MAX_PAYLOAD = 7000;
@@ -40,7 +44,7 @@ export class Announcer {
       for (const payload of batches([...payloads])) {
         this.#db
           .notify(channel, payload)
-          .catch((e: Error) => console.error(`notify ${channel}: ${e.message}`));
+          .catch((e: Error) => log.error({ err: e, channel }, 'notify failed'));
       }
     }
   }

@@ -10,15 +10,18 @@
  * Events of one execution are applied one at a time in this process; across replicas the version
  * check detects a concurrent step, and the step is prepared again from the new state.
  */
+import { LRUCache } from 'lru-cache';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import type { JobRunner } from '../../../protocol/src/job.ts';
+import { logger } from '../../../protocol/src/logger.ts';
 import { type EngineEvent, type ExecutionState, isFinished } from '../engine/index.ts';
-import { dequeue, KeyedLock, type SerialLock } from '../execution/admission.ts';
+import { dequeue, type SerialLock } from '../execution/admission.ts';
 import type { Clock } from '../execution/clock.ts';
 import type { Environment } from '../execution/context.ts';
 import type { FlowRepository, KvStore, LogEntry, SecretStore } from '../execution/contract.ts';
 import { newId } from '../execution/ids.ts';
+import { SerialByKey } from '../execution/serial-by-key.ts';
 import { ExecutionServiceBase } from '../execution/service-base.ts';
 import { withAdvisoryLock } from '../queue/advisory-lock.ts';
 import type { TaskQueue } from '../queue/task-queue.ts';
@@ -40,7 +43,8 @@ import {
 import { DatabaseExecutionStore } from './database-execution-store.ts';
 import { type PreparedStep, prepareStep } from './prepare-step.ts';
 import { ENGINE_QUEUE, runnerQueueName, taskQueueName } from './queues.ts';
-import { SerialByKey } from './serial-by-key.ts';
+
+const log = logger('dispatch');
 
 export interface DurableExecutionDeps {
   db: Database;
@@ -98,11 +102,11 @@ export class DurableExecutionService extends ExecutionServiceBase {
   readonly #announcer: Announcer;
   readonly #committer: StepCommitter;
   readonly #serial = new SerialByKey();
-  readonly #cache = new Map<string, Cached>();
+  readonly #cache = new LRUCache<string, Cached>({ max: MAX_CACHED });
   readonly #queues = new Map<string, Promise<void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Executions this process saw finish, so their `execution_finished` notification is not handled twice. */
-  readonly #finishedHere = new Map<string, number>();
+  readonly #finishedHere = new LRUCache<string, true>({ max: MAX_CACHED, ttl: 60_000 });
   readonly #expireSeconds: number;
   #unlisten: Unlisten | undefined;
 
@@ -141,7 +145,9 @@ export class DurableExecutionService extends ExecutionServiceBase {
     await this.ensureTaskQueue(undefined);
     const finished = await this.#db.listen(EXECUTION_FINISHED, (ids) => {
       for (const id of payloadsOf(ids))
-        this.#finishedElsewhere(id).catch((e: Error) => console.error(`execution ${id}: ${e.message}`));
+        this.#finishedElsewhere(id).catch((e: Error) =>
+          log.error({ err: e, execution: id }, 'finishing an execution ended elsewhere failed'),
+        );
     });
     const engine = await this.#db.listen(ENGINE_READY, () => this.#queue.notify(ENGINE_QUEUE));
     this.#unlisten = async () => {
@@ -262,14 +268,11 @@ export class DurableExecutionService extends ExecutionServiceBase {
       this.#cache.delete(ex.id);
       this.lives.delete(ex.id);
       if (!isFinished(p.before)) {
-        if (this.#finishedHere.size >= MAX_CACHED) this.#finishedHere.clear();
-        this.#finishedHere.set(ex.id, this.deps.clock.now());
+        this.#finishedHere.set(ex.id, true);
         this.#announcer.announce(EXECUTION_FINISHED, ex.id);
         this.finished(ex);
       }
     } else {
-      this.#cache.delete(ex.id);
-      if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value as string);
       this.#cache.set(ex.id, { state: ex, flow, version });
     }
   }
@@ -301,8 +304,6 @@ export class DurableExecutionService extends ExecutionServiceBase {
 
   async #finishedElsewhere(id: string): Promise<void> {
     if (this.#finishedHere.delete(id)) return;
-    const cutoff = this.deps.clock.now() - 60_000;
-    for (const [k, at] of this.#finishedHere) if (at < cutoff) this.#finishedHere.delete(k);
     this.#cache.delete(id);
     this.lives.delete(id);
     const stored = await this.load(id);
@@ -318,7 +319,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
  */
 class AdvisoryAdmissionLock implements SerialLock {
   readonly #db: Database;
-  readonly #local = new KeyedLock();
+  readonly #local = new SerialByKey();
 
   constructor(db: Database) {
     this.#db = db;

@@ -4,6 +4,8 @@
  * executions, the app's own tasks, parents to notify, queued executions to start). Each message is
  * applied with the shared executor helpers; a failure leaves the message to pg-boss's retries.
  */
+
+import { logger } from '../../../protocol/src/logger.ts';
 import { findTaskRun, isTerminal } from '../engine/index.ts';
 import { retryAsNewExecution } from '../execution/carry-out.ts';
 import type { CreateOptions } from '../execution/host.ts';
@@ -14,6 +16,8 @@ import type { TaskQueue } from '../queue/task-queue.ts';
 import type { DurableExecutionService } from './durable-service.ts';
 import type { EngineMessage } from './engine-messages.ts';
 import { ENGINE_QUEUE } from './queues.ts';
+
+const log = logger('engine-queue');
 
 export interface EngineWorkerOptions {
   /** Messages fetched at once (default 10). */
@@ -43,7 +47,8 @@ export class EngineWorker {
       async (jobs) => {
         const results = await Promise.allSettled(jobs.map((j) => applyEngineMessage(this.#service, j.data)));
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-        for (const f of failed) console.error(`engine queue: ${(f.reason as Error).stack ?? f.reason}`);
+        for (const f of failed)
+          log.error({ err: f.reason }, 'engine queue message failed; the batch is retried');
         // The batch is retried; the messages that were applied are safe to apply again.
         if (failed.length > 0) throw failed[0]?.reason;
       },

@@ -8,10 +8,14 @@
  * At boot every lease is extended: while the app was down, runners could not heartbeat, and one
  * that kept working must not be declared lost for the app's own absence.
  */
-import { LeaderElection } from '../queue/advisory-lock.ts';
+
+import { logger } from '../../../protocol/src/logger.ts';
+import { ElectedInterval } from '../queue/advisory-lock.ts';
 import type { Database } from '../storage/database.ts';
 import { extendAllLeases, overdueJobs } from '../storage/task-jobs.ts';
 import type { TaskDispatcher } from './task-dispatcher.ts';
+
+const log = logger('lease-keeper');
 
 export interface LeaseKeeperOptions {
   /** How often the leader looks (default: a quarter of the lease TTL, at least 100 ms). */
@@ -29,19 +33,18 @@ export class LeaseKeeper {
   readonly #intervalMs: number;
   readonly #graceMs: number;
   readonly #onError: (error: Error) => void;
-  readonly #election: LeaderElection;
-  #timer: NodeJS.Timeout | undefined;
-  #sweeping: Promise<void> | undefined;
+  readonly #election: ElectedInterval;
 
   constructor(db: Database, dispatcher: TaskDispatcher, options: LeaseKeeperOptions = {}) {
     this.#db = db;
     this.#dispatcher = dispatcher;
     this.#intervalMs = options.intervalMs ?? Math.max(100, Math.floor(dispatcher.options.leaseTtlMs / 4));
     this.#graceMs = options.timeoutGraceMs ?? 10_000;
-    this.#onError = options.onError ?? ((e) => console.error(`lease keeper: ${e.message}`));
-    this.#election = new LeaderElection(db, 'osprey.lease-keeper', {
-      intervalMs: Math.max(this.#intervalMs, 500),
-      onElected: (signal) => this.#lead(signal),
+    this.#onError = options.onError ?? ((e) => log.error({ err: e }, 'lease keeper failed'));
+    this.#election = new ElectedInterval(db, 'osprey.lease-keeper', {
+      intervalMs: this.#intervalMs,
+      electionIntervalMs: Math.max(this.#intervalMs, 500),
+      work: () => this.sweep(),
       onError: this.#onError,
     });
   }
@@ -55,10 +58,7 @@ export class LeaseKeeper {
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     await this.#election.stop();
-    await this.#sweeping;
   }
 
   /** One pass: every overdue lease gets its result. Returns how many were settled. */
@@ -78,19 +78,5 @@ export class LeaseKeeper {
       if (overdue.length < BATCH) break;
     }
     return settled + (await this.#dispatcher.loseGoneRunners());
-  }
-
-  #lead(signal: AbortSignal): void {
-    const tick = () => {
-      if (signal.aborted) return;
-      this.#sweeping = this.sweep()
-        .then(() => undefined, this.#onError)
-        .finally(() => {
-          this.#sweeping = undefined;
-          if (!signal.aborted) this.#timer = setTimeout(tick, this.#intervalMs);
-        });
-    };
-    signal.addEventListener('abort', () => clearTimeout(this.#timer), { once: true });
-    tick();
   }
 }

@@ -5,6 +5,9 @@
  * transaction that settles the lease, so a repeated submission changes nothing. Every method checks
  * that the runner holds the lease it names; none of them changes anything otherwise.
  */
+
+import { LRUCache } from 'lru-cache';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { TaskJob } from '../../../protocol/src/job.ts';
 import type {
   ClaimedJob,
@@ -19,7 +22,6 @@ import type {
 import type { EngineEvent, StateName } from '../engine/index.ts';
 import type { Clock } from '../execution/clock.ts';
 import type { LogEntry } from '../execution/contract.ts';
-import { isoDuration } from '../execution/documents.ts';
 import type { Database } from '../storage/database.ts';
 import {
   loseAffinitiesOfGoneRunners,
@@ -77,7 +79,9 @@ export class TaskDispatcher {
   /** Where leases, deadlines and log times take the time from (the service's clock). */
   readonly clock: Clock;
   /** Jobs leased through this replica, for results that come back here. */
-  readonly #leasedHere = new Map<string, { executionId: string; taskRunId: string; attempt: number }>();
+  readonly #leasedHere = new LRUCache<string, { executionId: string; taskRunId: string; attempt: number }>({
+    max: MAX_REMEMBERED,
+  });
 
   constructor(deps: {
     db: Database;
@@ -397,7 +401,6 @@ export class TaskDispatcher {
           return rows.map((row) => ({ row, job: byBoss.get(row.bossId) as TaskJob }));
         })
         .then((leased) => {
-          if (this.#leasedHere.size > MAX_REMEMBERED) this.#leasedHere.clear();
           for (const { row } of leased)
             this.#leasedHere.set(row.jobId, {
               executionId: row.executionId,

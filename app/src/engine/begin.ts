@@ -3,7 +3,7 @@
  * `timeout`, a flowable's start properties) through one `render` command; literal values skip that
  * round trip, which keeps a plain task at one engine step.
  */
-import { parseDuration } from '../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 import { applyDecision, signalFlowable } from './decide.ts';
 import type { Draft } from './draft.ts';
 import { tolerate } from './states.ts';

@@ -3,8 +3,9 @@
  * attempt, the first one included; `maxDuration` bounds the time from the first attempt to the
  * start of the next. Without either limit Osprey stops after 100 attempts rather than loop forever.
  */
-import { parseDuration } from '../../../flows-schema/src/schema/primitives.ts';
+
 import type { Retry } from '../../../flows-schema/src/schema/retry.ts';
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 
 export interface RetryPolicy {
   maxAttempts: number;

@@ -3,8 +3,10 @@
  * when it ends. A breach adds the SLA's labels and logs a warning; FAIL and CANCEL then end the
  * execution (running task runs are killed, remaining tasks never start), NONE does nothing more.
  */
+
 import type { Sla } from '../../../flows-schema/src/schema/flow.ts';
-import { labelList, parseDuration } from '../../../flows-schema/src/schema/primitives.ts';
+import { labelList } from '../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 import type { Draft } from './draft.ts';
 import { mergeLabels } from './labels.ts';
 import type { StateName } from './states.ts';

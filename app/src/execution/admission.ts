@@ -32,20 +32,6 @@ export interface SerialLock {
   run<T>(key: string, fn: () => Promise<T>): Promise<T>;
 }
 
-/** Serialises async work per key (one flow's admissions). */
-export class KeyedLock implements SerialLock {
-  readonly #tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const next = (this.#tails.get(key) ?? Promise.resolve()).then(fn);
-    this.#tails.set(
-      key,
-      next.catch(() => undefined),
-    );
-    return next;
-  }
-}
-
 const flowKey = (flow: Flow) => `${flow.namespace}/${flow.id}`;
 
 /** Counts against the limit: started and not finished (queued ones wait outside it). */

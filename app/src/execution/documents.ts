@@ -2,6 +2,7 @@
  * The engine's execution state as the REST-shaped `ExecutionDocument` of the contract (ISO dates,
  * Kestra's field names). Engine bookkeeping (scopes, timers) stays out of the document.
  */
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { ExecutionState, History, TaskRun } from '../engine/index.ts';
 import { isTerminal } from '../engine/index.ts';
 import type { ExecutionDocument, StateDocument, TaskRunDocument } from './contract.ts';
@@ -14,15 +15,6 @@ const cache = new WeakMap<ExecutionState, ExecutionDocument>();
  * would otherwise spend its time re-printing dates).
  */
 const runCache = new WeakMap<TaskRun, TaskRunDocument>();
-
-/** `PT1.234S`, `PT2M3S`, `PT1H` — the form Kestra prints durations in. */
-export function isoDuration(ms: number): string {
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = (ms % 60_000) / 1000;
-  const secs = s > 0 || (h === 0 && m === 0) ? `${Number(s.toFixed(3))}S` : '';
-  return `PT${h > 0 ? `${h}H` : ''}${m > 0 ? `${m}M` : ''}${secs}`;
-}
 
 function stateDocument(histories: readonly History[], current: History['state']): StateDocument {
   const start = histories[0]?.at;

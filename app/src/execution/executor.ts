@@ -6,15 +6,16 @@
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import { type EngineEvent, type ExecutionState, isFinished, isTerminal, step } from '../engine/index.ts';
-import { dequeue, KeyedLock } from './admission.ts';
+import { dequeue } from './admission.ts';
 import { carryOut } from './carry-out.ts';
 import { logEntry } from './jobs.ts';
 import type { Live } from './live.ts';
+import { SerialByKey } from './serial-by-key.ts';
 import { ExecutionServiceBase } from './service-base.ts';
 import { notifyParent } from './subflows.ts';
 
 export class LocalExecutionService extends ExecutionServiceBase {
-  protected readonly admissionLock = new KeyedLock();
+  protected readonly admissionLock = new SerialByKey();
 
   enqueue(id: string, event: EngineEvent): Promise<ExecutionState> {
     const live = this.lives.get(id);

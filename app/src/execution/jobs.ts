@@ -7,13 +7,13 @@
 
 import { WORKING_DIR_TOKEN } from '../../../flows-schema/src/expressions/working-dir.ts';
 import { defaultRegistry, type Task } from '../../../flows-schema/src/schema/flow.ts';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { JobAffinity, JobLog, JobResult, TaskJob } from '../../../protocol/src/job.ts';
 import type { Command, ExecutionState, StateName, TaskRun } from '../engine/index.ts';
 import { findTaskRun, indexFlow } from '../engine/index.ts';
 import { expressionContext } from './context.ts';
 import type { LogEntry } from './contract.ts';
 import type { ExecutorDeps } from './deps.ts';
-import { isoDuration } from './documents.ts';
 import type { ExecutorHost } from './host.ts';
 import type { Live } from './live.ts';
 import { renderProperties } from './render.ts';

@@ -4,6 +4,7 @@
  * survive a restart: timers are in the state, jobs are retried, masks are rebuilt on render.
  */
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { logSecrets } from '../../../protocol/src/logger.ts';
 import { createMasker, type Masker } from '../../../protocol/src/masking.ts';
 import type { ExecutionState } from '../engine/index.ts';
 import type { TimerHandle } from './clock.ts';
@@ -38,5 +39,6 @@ export function createLive(flow: Flow): Live {
 export function addSecret(live: Live, value: string): void {
   if (value === '' || live.secrets.has(value)) return;
   live.secrets.add(value);
+  logSecrets.register(value);
   live.mask = createMasker([...live.secrets]);
 }

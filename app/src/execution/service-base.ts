@@ -5,10 +5,13 @@
  * Subclasses decide how an event is applied: in this process (`LocalExecutionService`, `osprey run`)
  * or durably, in a database transaction (`app/src/dispatch`, `osprey server`).
  */
+
 import { render } from '../../../flows-schema/src/expressions/index.ts';
 import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { TaskJob } from '../../../protocol/src/job.ts';
+import { logger } from '../../../protocol/src/logger.ts';
 import type { ExecutionSummary } from '../../../protocol/src/task-contract.ts';
 import {
   type EngineEvent,
@@ -32,13 +35,15 @@ import {
   type StartRequest,
 } from './contract.ts';
 import type { ExecutorDeps } from './deps.ts';
-import { isoDuration, toDocument } from './documents.ts';
+import { toDocument } from './documents.ts';
 import type { CreateOptions, ExecutorHost } from './host.ts';
 import { inputValue, parseInputs } from './inputs/parse-inputs.ts';
 import { logEntry } from './jobs.ts';
 import { addSecret, createLive, type Live } from './live.ts';
 import { type LocalTask, localTasks } from './local-tasks.ts';
 import { servicesFor } from './render.ts';
+
+const log = logger('executor');
 
 export abstract class ExecutionServiceBase implements ExecutionService, ExecutorHost {
   readonly deps: ExecutorDeps;
@@ -195,7 +200,7 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
 
   internalError(id: string, e: Error): void {
     const message = `Internal error in Osprey's executor (please report it): ${e.stack ?? e.message}`;
-    console.error(`execution ${id}: ${message}`);
+    log.error({ err: e, execution: id }, "internal error in Osprey's executor (please report it)");
     this.deps.store
       .load(id)
       .then(

@@ -4,17 +4,18 @@
  * route, the event handlers, the execution launcher and the check-run reporter. Wiring only.
  */
 import { Probot, ProbotOctokit } from 'probot';
+import { type Logger, logger } from '../../../protocol/src/logger.ts';
 import type { FlowRevisionStore, NamespaceOwnership, TriggerRegistry } from '../deployments/ports.ts';
 import type { ExecutionService } from '../execution/contract.ts';
+import { SerialByKey } from '../execution/serial-by-key.ts';
 import { handleIssueComment } from './commands/run-command.ts';
 import { type GitHubAppConfig, renderGitUrl } from './config.schema.ts';
-import { type HandlerDeps, type Log, lazyLog } from './deps.ts';
+import type { HandlerDeps, Log } from './deps.ts';
 import { liquidTriggerInputs, type RenderTriggerInputs } from './git-triggers/render-trigger-inputs.ts';
 import { handleCheckRun } from './handlers/check-run.ts';
 import { handleCheckSuite } from './handlers/check-suite.ts';
 import { handlePullRequest } from './handlers/pull-request.ts';
 import { handlePush } from './handlers/push.ts';
-import { KeyedSerial } from './keyed-serial.ts';
 import { createExecutionLauncher } from './launch/execution-launcher.ts';
 import type { CheckRunLinks, DeliveryLog, ExecutionLauncher, InstallationIndex } from './ports.ts';
 import { DeliveryReconciler } from './redeliver.ts';
@@ -70,15 +71,17 @@ export interface GitHubApp {
 
 export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
   const { config } = options;
+  // Probot logs through Osprey's logger (one format, one redaction); LOG_LEVEL sets its level.
+  const log: Log = logger('github');
+  (log as Logger).level = config.logLevel;
   const probot = new Probot({
+    log: log as Logger,
     appId: config.appId,
     privateKey: config.privateKey,
     secret: config.webhookSecret,
     baseUrl: config.apiUrl,
-    logLevel: config.logLevel,
     ...(options.octokit ? { Octokit: octokitWith(options.octokit) } : {}),
   });
-  const log: Log = lazyLog(() => probot.log);
   const installations = options.installations;
   const clients = new InstallationClients(probot, installations);
   const reporter = new ExecutionCheckReporter({
@@ -103,7 +106,7 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     executions: options.executions,
     blobs: new BlobCache(),
     flowFiles: new FlowFileCache(),
-    serial: new KeyedSerial(),
+    serial: new SerialByKey(),
     renderInputs: options.renderInputs ?? liquidTriggerInputs(),
     log,
   };

@@ -2,8 +2,8 @@
 
 import type { FlowRevisionStore, NamespaceOwnership, TriggerRegistry } from '../deployments/ports.ts';
 import type { ExecutionService } from '../execution/contract.ts';
+import type { SerialByKey } from '../execution/serial-by-key.ts';
 import type { RenderTriggerInputs } from './git-triggers/render-trigger-inputs.ts';
-import type { KeyedSerial } from './keyed-serial.ts';
 import type { ExecutionLauncher } from './ports.ts';
 import type { BlobCache } from './repository/blob-cache.ts';
 import type { FlowFileCache } from './repository/read-flows.ts';
@@ -16,17 +16,6 @@ export interface Log {
   error(fields: object, message?: string): void;
 }
 
-/** Probot creates its logger asynchronously: log through it once it exists, to stderr before. */
-export function lazyLog(current: () => Log | null | undefined): Log {
-  const at = (level: keyof Log) => (fields: object, message?: string) => {
-    const log = current();
-    if (log) log[level](fields, message);
-    else if (level === 'error' || level === 'warn')
-      console.error(`[osprey github] ${level}: ${message ?? ''}`, fields);
-  };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
 export interface HandlerDeps {
   store: FlowRevisionStore;
   ownership: NamespaceOwnership;
@@ -35,7 +24,7 @@ export interface HandlerDeps {
   executions: ExecutionService;
   blobs: BlobCache;
   flowFiles: FlowFileCache;
-  serial: KeyedSerial;
+  serial: SerialByKey;
   renderInputs: RenderTriggerInputs;
   log: Log;
 }

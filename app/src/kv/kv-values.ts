@@ -15,6 +15,7 @@
  *
  * Without an explicit type it is inferred: string, number, boolean, Date → DATETIME, else JSON.
  */
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 
 export const KV_TYPES = ['STRING', 'NUMBER', 'BOOLEAN', 'DATETIME', 'DATE', 'DURATION', 'JSON'] as const;
 export type KvType = (typeof KV_TYPES)[number];
@@ -135,18 +136,8 @@ export function toKvValue(key: string, type: KvType, value: unknown): unknown {
   }
 }
 
-/** Milliseconds of an ISO-8601 duration with days or smaller units (TTLs); undefined if invalid. */
+/** A TTL: a non-negative ISO-8601 duration, in whole milliseconds; undefined if invalid. */
 export function durationToMs(text: string): number | undefined {
-  const m =
-    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?=\d)(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-      text.toUpperCase(),
-    );
-  if (m === null || text.toUpperCase() === 'P') return undefined;
-  const [d, h, min, s] = [m[1], m[2], m[3], m[4]].map((x) => Number(x ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-  ];
-  return Math.round(((d * 24 + h) * 60 + min) * 60_000 + s * 1000);
+  const ms = parseDuration(text);
+  return ms === undefined || ms < 0 ? undefined : Math.round(ms);
 }

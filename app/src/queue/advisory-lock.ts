@@ -4,7 +4,11 @@
  * `LeaderElection` keeps one long-lived leader (scheduler, SLA monitor) and elects another when
  * the leader's connection dies, the leader stops, or its process disappears.
  */
+
+import { logger } from '../../../protocol/src/logger.ts';
 import type { Database, HeldLock } from '../storage/database.ts';
+
+const log = logger('leader-election');
 
 export interface LockWaitOptions {
   /** Give up after this long (default: wait forever). */
@@ -182,6 +186,61 @@ export class LeaderElection {
 
   #report(error: Error): void {
     if (this.#options.onError !== undefined) this.#options.onError(error);
-    else console.error(`leader election '${this.name}': ${error.message}`);
+    else log.error({ err: error, election: this.name }, 'leader election failed');
+  }
+}
+
+export interface ElectedIntervalOptions {
+  /** Time between runs of `work` on the leader. */
+  intervalMs: number;
+  /** How often a follower tries to take over (default: `intervalMs`, within 500 ms … 10 s). */
+  electionIntervalMs?: number;
+  work: () => Promise<unknown>;
+  onError: (error: Error) => void;
+}
+
+/**
+ * Periodic work that one replica does at a time (sweeps, purges): the elected leader runs `work` at
+ * once and then `intervalMs` after each run ends, until it loses leadership or stops.
+ */
+export class ElectedInterval {
+  readonly #options: ElectedIntervalOptions;
+  readonly #election: LeaderElection;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(db: Database, name: string, options: ElectedIntervalOptions) {
+    this.#options = options;
+    this.#election = new LeaderElection(db, name, {
+      intervalMs: options.electionIntervalMs ?? Math.min(Math.max(options.intervalMs, 500), 10_000),
+      onElected: (signal) => this.#lead(signal),
+      onError: options.onError,
+    });
+  }
+
+  start(): void {
+    this.#election.start();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#election.stop();
+    await this.#running;
+  }
+
+  #lead(signal: AbortSignal): void {
+    const tick = () => {
+      if (signal.aborted) return;
+      this.#running = this.#options
+        .work()
+        .then(() => undefined, this.#options.onError)
+        .finally(() => {
+          this.#running = undefined;
+          if (!signal.aborted) this.#timer = setTimeout(tick, this.#options.intervalMs);
+        });
+    };
+    signal.addEventListener('abort', () => clearTimeout(this.#timer), { once: true });
+    tick();
   }
 }

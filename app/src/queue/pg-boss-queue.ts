@@ -5,9 +5,12 @@
  * 1-second backstop, which is also how a retried job is picked up.
  */
 import { type SendOptions as BossSendOptions, PgBoss } from 'pg-boss';
+import { logger } from '../../../protocol/src/logger.ts';
 import type { Database, Executor } from '../storage/database.ts';
 import { pgBossExecutor } from '../storage/pg-boss-executor.ts';
 import type { QueueJob, QueueOptions, SendOptions, TaskQueue, WorkOptions } from './task-queue.ts';
+
+const log = logger('pg-boss');
 
 export interface StartQueueOptions {
   /** Schema of pg-boss's tables (default `<db.schema>_pgboss`). */
@@ -50,7 +53,7 @@ export async function startTaskQueue(
           max: options.maxConnections ?? 10,
         })
       : new PgBoss({ ...common, db: db.pgBoss.db, backend: 'pglite' });
-  const onError = options.onError ?? ((e: Error) => console.error(`pg-boss: ${e.message}`));
+  const onError = options.onError ?? ((e: Error) => log.error({ err: e }, 'pg-boss error'));
   boss.on('error', onError);
   await boss.start();
   return new PgBossTaskQueue(boss, db, {

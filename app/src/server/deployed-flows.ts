@@ -2,6 +2,7 @@
  * Subflows of the server are looked up among deployed flows: the current revision of
  * `namespace.flowId` in the database, parsed once per revision.
  */
+import { LRUCache } from 'lru-cache';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { FlowRepository } from '../execution/contract.ts';
@@ -12,7 +13,7 @@ const KEEP = 500;
 
 export class DeployedFlows implements FlowRepository {
   readonly #db: Executor;
-  readonly #parsed = new Map<string, Flow | undefined>();
+  readonly #parsed = new LRUCache<string, { flow: Flow | undefined }>({ max: KEEP });
 
   constructor(db: Executor) {
     this.#db = db;
@@ -22,11 +23,12 @@ export class DeployedFlows implements FlowRepository {
     const row = await getFlowRevision(this.#db, namespace, flowId);
     if (row === undefined || row.deleted) return undefined;
     const key = `${namespace}\u0000${flowId}\u0000${row.revision}`;
-    if (!this.#parsed.has(key)) {
+    let parsed = this.#parsed.get(key);
+    if (parsed === undefined) {
       const { flow } = validateFlowSource(row.source);
-      if (this.#parsed.size >= KEEP) this.#parsed.delete(this.#parsed.keys().next().value as string);
-      this.#parsed.set(key, flow === undefined ? undefined : { ...flow, revision: row.revision });
+      parsed = { flow: flow === undefined ? undefined : { ...flow, revision: row.revision } };
+      this.#parsed.set(key, parsed);
     }
-    return this.#parsed.get(key);
+    return parsed.flow;
   }
 }

@@ -50,6 +50,13 @@ export class LocalFolderStorage implements InternalStorage {
     return uri;
   }
 
+  /** Deletes every file of an execution (retention); a folder already gone is fine. */
+  async deleteExecution(scope: Pick<StorageScope, 'namespace' | 'flowId' | 'executionId'>): Promise<void> {
+    const segments = [...scope.namespace.split('.'), scope.flowId, 'executions', scope.executionId];
+    for (const s of segments) checkSegment(segments.join('/'), s);
+    await rm(resolve(this.#base, ...segments), { recursive: true, force: true });
+  }
+
   async get(uri: string): Promise<Buffer> {
     try {
       return await readFile(this.localPath(uri));

@@ -1,7 +1,7 @@
 /**
  * `createServer(config)`: the objects of `osprey server`, wired once — the database (Postgres from
  * `DATABASE_URL`, else PGlite in `<OSPREY_DATA_DIR>/pglite`), migrations, the pg-boss queue, the
- * durable execution service and its engine worker, the runner protocol with its lease keeper, and
+ * durable execution service and its engine worker, the runner protocol with its lease keeper, the retention purger, and
  * the `app` hono instance with `/health` and `/api/v1/runners`. The REST API and the GitHub App
  * mount their routes into `app` (after this, so the runner routes keep their own authentication)
  * and use `services`. Nothing here decides anything; it builds and connects.
@@ -20,6 +20,7 @@ import { type GitAccess, TaskDispatcher } from '../dispatch/task-dispatcher.ts';
 import { systemClock } from '../execution/clock.ts';
 import { KvService } from '../kv/kv-service.ts';
 import { type PgBossTaskQueue, startTaskQueue } from '../queue/pg-boss-queue.ts';
+import { RetentionPurger } from '../retention/retention-purger.ts';
 import { buildSecretService, type SecretService } from '../secrets/secret-service.ts';
 import { type Database, openDatabase } from '../storage/database.ts';
 import { migrate } from '../storage/migrate.ts';
@@ -69,6 +70,7 @@ const DEFAULTS: ServerOptions = {
   claimWaitMs: 25_000,
   maxUploadBytes: 1024 ** 3,
   engineConcurrency: 2,
+  retention: { executionsMs: undefined, logsMs: undefined, intervalMs: 3_600_000 },
 };
 
 export async function createServer(
@@ -131,6 +133,7 @@ export async function createServer(
   });
   const leaseKeeper = new LeaseKeeper(db, dispatcher);
   const engine = new EngineWorker(queue, executions, { concurrency: options.engineConcurrency });
+  const retention = new RetentionPurger(db, storage, options.retention);
 
   const app = new Hono();
   app.get('/health', (c) => c.json({ status: 'UP' }));
@@ -155,6 +158,7 @@ export async function createServer(
         await signals.listen(db);
         await leaseKeeper.start();
         await engine.start();
+        retention.start();
       }
       const port = overrides.port ?? config.port;
       const address = await new Promise<AddressInfo>((resolve, reject) => {
@@ -168,6 +172,7 @@ export async function createServer(
       // Long-polls return at once; then no new request is taken and the open ones finish.
       await signals.close();
       if (http !== undefined) await closeHttp(http, overrides.drainMs ?? 1000);
+      await retention.stop();
       await engine.stop();
       await leaseKeeper.stop();
       await executions.close();

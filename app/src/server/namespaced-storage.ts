@@ -34,6 +34,10 @@ export class NamespacedStorage implements InternalStorage {
   delete(uri: string): Promise<boolean> {
     return this.#forUri(uri).delete(uri);
   }
+  /** Deletes every file of an execution, in its namespace's folder (retention). */
+  deleteExecution(scope: Pick<StorageScope, 'namespace' | 'flowId' | 'executionId'>): Promise<void> {
+    return this.#for(scope.namespace).deleteExecution(scope);
+  }
   localPath(uri: string): string {
     return this.#forUri(uri).localPath(uri);
   }

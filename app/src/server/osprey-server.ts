@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import { logSecrets } from '../../../protocol/src/logger.ts';
 import { SecretMasker } from '../../../protocol/src/masking.ts';
 import { DatabaseExecutionSearch } from '../api/executions/database-execution-search.ts';
 import { apiRoutes } from '../api/index.ts';
@@ -41,6 +42,16 @@ export async function createOspreyServer(
 ): Promise<OspreyServerParts> {
   const github = env['APP_ID'] ? loadGitHubAppConfig(env) : undefined;
   const { localConsole, ...serverOptions } = options;
+  // The server's own credentials are masked in every log line, like the secrets executions resolve.
+  for (const value of [
+    config.runnerToken,
+    config.apiToken,
+    config.sessionSecret,
+    config.databaseUrl === undefined ? undefined : decodeURIComponent(new URL(config.databaseUrl).password),
+    github?.privateKey,
+    github?.webhookSecret,
+  ])
+    if (value) logSecrets.register(value);
   const server = await createServer(config, serverOptions);
   const { db, executions, kv, secrets, tokens } = server.services;
   const flows = new DeployedFlows(db);

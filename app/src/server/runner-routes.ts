@@ -8,6 +8,7 @@ import { Readable, Transform } from 'node:stream';
 import { type Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
+import { logger } from '../../../protocol/src/logger.ts';
 import {
   ClaimRequest,
   describeIssues,
@@ -27,6 +28,8 @@ import type { TokenService } from '../auth/token-service.ts';
 import type { DurableExecutionService } from '../dispatch/durable-service.ts';
 import type { LeaseCheck, RunnerIdentity, TaskDispatcher } from '../dispatch/task-dispatcher.ts';
 import { runnerAuth } from './runner-auth.ts';
+
+const log = logger('runner-protocol');
 
 export interface RunnerRoutesDeps {
   tokens: TokenService;
@@ -77,7 +80,7 @@ export function runnerRoutes(deps: RunnerRoutesDeps): Hono<Env> {
 
   app.onError((e, c) => {
     if (e instanceof BadRequest) return c.json({ error: 'invalid_request', message: e.message }, 400);
-    console.error(`runner protocol: ${c.req.method} ${c.req.path}: ${e.stack ?? e.message}`);
+    log.error({ err: e, method: c.req.method, path: c.req.path }, 'runner protocol request failed');
     return c.json({ error: 'internal', message: `the server failed: ${e.message}; the runner retries` }, 500);
   });
 

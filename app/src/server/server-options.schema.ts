@@ -3,7 +3,9 @@
  * runner protocol is tuned. Read once from the environment at boot; every bad value is reported
  * with its variable. Tests shorten leases through the same variables.
  */
+
 import { z } from 'zod';
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 
 function ms(variable: string, fallback: number, min: number, max: number) {
   return z.preprocess(
@@ -15,6 +17,27 @@ function ms(variable: string, fallback: number, min: number, max: number) {
       .refine((n) => n >= min && n <= max, `${variable} must be between ${min} and ${max} milliseconds`)
       .optional()
       .transform((v) => v ?? fallback),
+  );
+}
+
+/** A retention: an ISO-8601 duration (`P30D`), unset to keep forever; milliseconds. */
+function retention(variable: string) {
+  return z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .string()
+      .transform((text, ctx) => {
+        const ms = parseDuration(text);
+        if (ms === undefined || ms <= 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${variable} must be a positive ISO-8601 duration such as P30D or PT12H, got '${text}'; unset it to keep forever`,
+          });
+          return z.NEVER;
+        }
+        return ms;
+      })
+      .optional(),
   );
 }
 
@@ -50,6 +73,9 @@ export const ServerOptionsEnv = z
         .optional()
         .transform((v) => v ?? 2),
     ),
+    OSPREY_RETENTION_EXECUTIONS: retention('OSPREY_RETENTION_EXECUTIONS'),
+    OSPREY_RETENTION_LOGS: retention('OSPREY_RETENTION_LOGS'),
+    OSPREY_RETENTION_INTERVAL_MS: ms('OSPREY_RETENTION_INTERVAL_MS', 3_600_000, 1000, 7 * 86_400_000),
   })
   .transform((e) => ({
     host: e.OSPREY_HOST ?? '0.0.0.0',
@@ -57,6 +83,11 @@ export const ServerOptionsEnv = z
     claimWaitMs: e.OSPREY_CLAIM_WAIT_MS,
     maxUploadBytes: e.OSPREY_MAX_UPLOAD_BYTES,
     engineConcurrency: e.OSPREY_ENGINE_CONCURRENCY,
+    retention: {
+      executionsMs: e.OSPREY_RETENTION_EXECUTIONS,
+      logsMs: e.OSPREY_RETENTION_LOGS,
+      intervalMs: e.OSPREY_RETENTION_INTERVAL_MS,
+    },
   }));
 export type ServerOptions = z.output<typeof ServerOptionsEnv>;
 

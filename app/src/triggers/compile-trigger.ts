@@ -3,9 +3,11 @@
  * conditions, preconditions and windows. Compiling is also how registration refuses what Osprey
  * cannot evaluate: `compileTrigger` throws a message naming the trigger and the property.
  */
+
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { labelList, parseDuration } from '../../../flows-schema/src/schema/primitives.ts';
+import { labelList } from '../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 import type { Condition } from '../../../flows-schema/src/triggers/conditions.ts';
 import {
   type FlowTrigger,

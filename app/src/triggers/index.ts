@@ -15,13 +15,13 @@ export { LaunchRefused } from './launch-triggered.ts';
 export { MemoryTriggerStore } from './memory-trigger-store.ts';
 export { TriggerScheduler, type TriggerSchedulerOptions } from './trigger-scheduler.ts';
 export {
-  consoleLogger,
   isActive,
   type StoredTrigger,
   type TriggerKey,
   type TriggerKind,
   type TriggerLogger,
   type TriggerStore,
+  triggerLog,
 } from './types.ts';
 export {
   DEFAULT_MAX_WEBHOOK_BODY_BYTES,

@@ -14,7 +14,8 @@
 
 import { localToInstant } from '../../../flows-schema/src/expressions/date-zone.ts';
 import { checkTemplate, render } from '../../../flows-schema/src/expressions/index.ts';
-import { labelList, parseDuration } from '../../../flows-schema/src/schema/primitives.ts';
+import { labelList } from '../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../flows-schema/src/time.ts';
 import type { Preconditions } from '../../../flows-schema/src/triggers/triggers.ts';
 import { isTruthy } from '../engine/truthy.ts';
 import type { ExecutionDocument } from '../execution/contract.ts';

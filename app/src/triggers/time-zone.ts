@@ -1,8 +1,9 @@
 /**
- * Calendar arithmetic for triggers in IANA time zones (Intl underneath, via the expression
+ * Calendar arithmetic for triggers in IANA time zones (Luxon underneath, via the expression
  * library's zone helpers): trigger dates printed as ISO with their offset, local midnights and
  * times of day for daily windows, and dates read back from strings.
  */
+import { DateTime } from 'luxon';
 import {
   type Fields,
   fieldsAt,
@@ -31,16 +32,10 @@ export function fieldsIn(instant: number, zone: Zone): Fields {
   return fieldsAt(instant, zone);
 }
 
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
 /** `2025-03-30T03:00:00+02:00` (`Z` when the offset is zero), as Kestra prints zoned dates. */
 export function isoAt(instant: number, zone: Zone): string {
-  const f = fieldsAt(instant, zone);
-  const ms = f.millisecond === 0 ? '' : `.${pad(f.millisecond, 3)}`;
-  const abs = Math.abs(f.offset);
-  const offset =
-    f.offset === 0 ? 'Z' : `${f.offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-  return `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}T${pad(f.hour)}:${pad(f.minute)}:${pad(f.second)}${ms}${offset}`;
+  const text = DateTime.fromMillis(instant, { zone: zone.luxon }).toISO({ suppressMilliseconds: true }) ?? '';
+  return text.replace(/[+-]00:00$/, 'Z');
 }
 
 /** The instant of local midnight of the day containing `instant`. */

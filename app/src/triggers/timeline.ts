@@ -6,8 +6,8 @@
  * gap runs at the first valid time after the gap and runs once when the time repeats in autumn;
  * interval jobs (`0 * * * *`) skip the missing hour and run on both occurrences of the repeated one.
  */
-import { Cron } from 'croner';
-import { cronProblem } from '../../../flows-schema/src/schema/primitives.ts';
+import type { Cron } from 'croner';
+import { compileCron } from '../../../flows-schema/src/schema/primitives.ts';
 import type { Zone } from './time-zone.ts';
 
 export interface Timeline {
@@ -17,18 +17,14 @@ export interface Timeline {
   previous(before: number): number | undefined;
 }
 
-const MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
-
 /** Parses a Schedule cron (5 fields, 6 with `withSeconds`, or a macro) in `zone`; throws a message naming it. */
 export function cronTimeline(expression: string, withSeconds: boolean, zone: Zone): Timeline {
-  const problem = cronProblem(expression, withSeconds);
-  if (problem !== undefined) throw new Error(`invalid cron '${expression}': ${problem}`);
-  const trimmed = expression.trim();
-  const cron = new Cron(MACROS.has(trimmed.toLowerCase()) ? trimmed.toLowerCase() : trimmed, {
-    paused: true,
-    timezone: zone.intlId,
-    mode: MACROS.has(trimmed.toLowerCase()) ? 'auto' : withSeconds ? '6-part' : '5-part',
-  });
+  let cron: Cron;
+  try {
+    cron = compileCron(expression, withSeconds, zone.intlId);
+  } catch (e) {
+    throw new Error(`invalid cron '${expression}': ${(e as Error).message}`);
+  }
   return {
     next(after) {
       return cron.nextRun(new Date(after))?.getTime();

@@ -15,7 +15,9 @@
  * lease ends, and starting an id that exists returns that execution. So a crash at any point neither
  * loses nor repeats a start.
  */
+
 import { AsyncResource } from 'node:async_hooks';
+import { LRUCache } from 'lru-cache';
 import { isTerminal } from '../engine/states.ts';
 import { type Clock, systemClock, type TimerHandle } from '../execution/clock.ts';
 import {
@@ -43,7 +45,6 @@ import { LaunchRefused, launchTriggered } from './launch-triggered.ts';
 import { planSchedule, type ScheduleState } from './plan-schedule.ts';
 import { type Zone, zoneNamed } from './time-zone.ts';
 import {
-  consoleLogger,
   describeKey,
   isActive,
   keyOf,
@@ -52,6 +53,7 @@ import {
   type TriggerKey,
   type TriggerLogger,
   type TriggerStore,
+  triggerLog,
 } from './types.ts';
 
 export interface TriggerSchedulerOptions {
@@ -94,8 +96,8 @@ export class TriggerScheduler {
   readonly #log: TriggerLogger;
   readonly #zone: Zone;
   readonly #options: TriggerSchedulerOptions;
-  readonly #compiled = new Map<string, CompiledTrigger>();
-  readonly #recent = new Set<string>();
+  readonly #compiled = new LRUCache<string, CompiledTrigger>({ max: 10_000 });
+  readonly #recent = new LRUCache<string, true>({ max: RECENT_LIMIT });
   #scope: AsyncResource | undefined;
   #election: LeaderElection | undefined;
   #unsubscribe: (() => void) | undefined;
@@ -123,7 +125,7 @@ export class TriggerScheduler {
     this.#flows = options.flows;
     this.#clock = options.clock ?? systemClock;
     this.#db = options.db;
-    this.#log = options.log ?? consoleLogger;
+    this.#log = options.log ?? triggerLog();
     this.#zone = zoneNamed(options.timeZone ?? 'UTC', 'the scheduler time zone');
   }
 
@@ -308,8 +310,7 @@ export class TriggerScheduler {
     if (!this.#running || !isTerminal(ex.state.current)) return;
     const transition = transitionOf(ex);
     if (this.#recent.has(transition)) return;
-    this.#recent.add(transition);
-    if (this.#recent.size > RECENT_LIMIT) this.#recent.delete(this.#recent.values().next().value as string);
+    this.#recent.set(transition, true);
     this.#enqueueEvent(() => this.#onTerminal(ex));
   }
 
@@ -397,7 +398,6 @@ export class TriggerScheduler {
         flowId: t.flowId,
         timeZone: this.#zone,
       });
-      if (this.#compiled.size > 10_000) this.#compiled.clear();
       this.#compiled.set(key, compiled);
     }
     return compiled;

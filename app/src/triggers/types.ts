@@ -4,6 +4,7 @@
  * depend on (Postgres/PGlite in production, memory in tests).
  */
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
+import { logger } from '../../../protocol/src/logger.ts';
 import type { DeployedFlowRef, TriggerRegistry } from '../deployments/ports.ts';
 import type { Label } from '../execution/contract.ts';
 
@@ -135,11 +136,10 @@ export interface TriggerLogger {
   error(message: string): void;
 }
 
-export const consoleLogger: TriggerLogger = {
-  info: (m) => console.log(`[triggers] ${m}`),
-  warn: (m) => console.warn(`[triggers] ${m}`),
-  error: (m) => console.error(`[triggers] ${m}`),
-};
+/** The default: the process's logger. */
+export function triggerLog(): TriggerLogger {
+  return logger('triggers');
+}
 
 export function keyOf(t: TriggerKey): TriggerKey {
   return { namespace: t.namespace, flowId: t.flowId, triggerId: t.triggerId };

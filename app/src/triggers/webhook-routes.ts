@@ -12,8 +12,10 @@
  * A call repeated with the same `Idempotency-Key` header (or GitHub's `X-GitHub-Delivery`, which a
  * redelivery keeps) starts nothing new: it answers with the execution the first call started.
  */
+
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { LRUCache } from 'lru-cache';
 import type { Clock } from '../execution/clock.ts';
 import type { ExecutionDocument, ExecutionService, FlowRepository } from '../execution/contract.ts';
 import { idOf } from '../execution/ids.ts';
@@ -21,13 +23,7 @@ import { type CompiledWebhook, compileTrigger } from './compile-trigger.ts';
 import { allPass } from './conditions.ts';
 import { LaunchRefused, launchTriggered } from './launch-triggered.ts';
 import { zoneNamed } from './time-zone.ts';
-import {
-  consoleLogger,
-  isActive,
-  type StoredTrigger,
-  type TriggerLogger,
-  type TriggerStore,
-} from './types.ts';
+import { isActive, type StoredTrigger, type TriggerLogger, type TriggerStore, triggerLog } from './types.ts';
 
 export const WEBHOOK_ROUTE = '/api/v1/executions/webhook/:namespace/:flowId/:key';
 export const DEFAULT_MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
@@ -56,8 +52,8 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
   const zone = zoneNamed(options.timeZone ?? 'UTC', 'the webhook time zone');
   const now = () => options.clock?.now() ?? Date.now();
-  const log = options.log ?? consoleLogger;
-  const compiled = new Map<string, CompiledWebhook>();
+  const log = options.log ?? triggerLog();
+  const compiled = new LRUCache<string, CompiledWebhook>({ max: 1000 });
 
   routes.on(['GET', 'POST', 'PUT'], WEBHOOK_ROUTE, async (c) => {
     const { namespace, flowId, key } = c.req.param();
@@ -88,7 +84,6 @@ export function webhookRoutes(options: WebhookRouteOptions): Hono {
     let webhook = compiled.get(cacheKey);
     if (webhook === undefined) {
       webhook = compileTrigger(trigger.definition, { namespace, flowId, timeZone: zone }) as CompiledWebhook;
-      if (compiled.size > 1000) compiled.clear();
       compiled.set(cacheKey, webhook);
     }
     const context = { trigger: variables, flow: { namespace, id: flowId } };

@@ -1,43 +1,28 @@
 /**
  * `osprey dev [dir] [--port N]`: server + runner + embedded database on a local repository, its
- * flows deployed on start and on every change. This file parses arguments and handles signals;
+ * flows deployed on start and on every change. This file declares the command line and handles signals;
  * `./dev/dev-session.ts` does the work.
  */
-import { parseArgs } from 'node:util';
 import { ConfigError } from '../../../app/src/config/server.schema.ts';
+import { Command, exitWith, parsePort } from '../program.ts';
 import { startDevSession } from './dev/dev-session.ts';
 
-const HELP = `Usage: osprey dev [dir] [--port N]
+export function command(): Command {
+  return new Command('dev')
+    .description(
+      `Runs Osprey on the repository containing dir (default: the current folder): the server with the embedded database in <repo>/.osprey, a runner in the same process, and the flows folder deployed now and on every change. Prints the URL and an API token. Ctrl-C stops it.`,
+    )
+    .argument('[dir]', 'a folder inside the repository')
+    .option('--port <N>', 'listen on this port (default: PORT, else 8080; 0 picks a free one)', parsePort)
+    .action(exitWith((dir: string | undefined, options: { port?: number }) => dev(dir, options.port)));
+}
 
-Runs Osprey on the repository containing dir (default: the current folder): the server with the
-embedded database in <repo>/.osprey, a runner in the same process, and the flows folder deployed
-now and on every change. Prints the URL and an API token. Ctrl-C stops it.
-
-Options:
-  --port N      listen on this port (default: PORT, else 8080; 0 picks a free one)
-  -h, --help    show this help`;
-
-export async function main(argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (e) {
-    console.error(`osprey dev: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const port = parsed.values.port === undefined ? undefined : Number(parsed.values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-    console.error(`osprey dev: --port must be a port number, got '${parsed.values.port}'`);
-    return 2;
-  }
+async function dev(dir: string | undefined, port: number | undefined): Promise<number> {
   let session: Awaited<ReturnType<typeof startDevSession>>;
   try {
     session = await startDevSession({
-      ...(parsed.positionals[0] === undefined ? {} : { dir: parsed.positionals[0] }),
+      print: (line) => console.log(line),
+      ...(dir === undefined ? {} : { dir }),
       ...(port === undefined ? {} : { port }),
     });
   } catch (e) {
@@ -61,12 +46,4 @@ export async function main(argv: string[]): Promise<number> {
   console.log('osprey dev: stopping');
   await session.stop();
   return 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
 }

@@ -1,6 +1,11 @@
-/** The static list of sub-commands. Each module exports `main(argv): Promise<number>` (the exit code). */
+/**
+ * The static list of sub-commands. Each module exports `command()`: its commander definition
+ * (arguments, options, help) whose action sets the exit code. Modules load on demand.
+ */
+import type { Command as CommanderCommand } from 'commander';
+
 export interface CommandModule {
-  main(argv: string[]): Promise<number>;
+  command(): CommanderCommand;
 }
 
 export interface Command {

@@ -2,6 +2,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Command, exitWith } from '../program.ts';
 
 const TEMPLATE = fileURLToPath(new URL('../../../templates/demo/', import.meta.url));
 
@@ -10,18 +11,15 @@ function isLocalState(path: string): boolean {
   return rel === '.osprey' || rel.startsWith(`.osprey${sep}`);
 }
 
-export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(
-      'Usage: osprey init [dir]\n\nCreates a flow repository (flows/, namespaces/) in dir (default: the current folder).',
-    );
-    return 0;
-  }
-  if (argv.length > 1) {
-    console.error('osprey init: give at most one folder');
-    return 2;
-  }
-  const target = resolve(argv[0] ?? '.');
+export function command(): Command {
+  return new Command('init')
+    .description('Creates a flow repository (flows/, namespaces/) in dir (default: the current folder).')
+    .argument('[dir]', 'a new or empty folder')
+    .action(exitWith((dir: string | undefined) => init(dir)));
+}
+
+async function init(dir: string | undefined): Promise<number> {
+  const target = resolve(dir ?? '.');
   if (existsSync(target) && readdirSync(target).filter((f) => f !== '.git').length > 0) {
     console.error(`osprey init: ${target} is not empty; choose a new or empty folder`);
     return 2;
@@ -37,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   ])
     console.log(`  ${join(target, f)}`);
   console.log(
-    `\nNext: cd ${argv[0] ?? '.'} && npx osprey validate && npx osprey run flows/company/team/hello_world.yaml`,
+    `\nNext: cd ${dir ?? '.'} && npx osprey validate && npx osprey run flows/company/team/hello_world.yaml`,
   );
   return 0;
 }

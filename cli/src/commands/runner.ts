@@ -1,57 +1,61 @@
 /**
  * `osprey runner --server URL --token T [--worker-group g] [--concurrency n]`: a remote runner.
- * This file parses the command line and handles signals; `runner/src/remote/` does the work.
+ * This file declares the command line and handles signals; `runner/src/remote/` does the work.
  */
-import { parseArgs } from 'node:util';
 import { RemoteRunner } from '../../../runner/src/remote/remote-runner.ts';
 import { runnerOptions } from '../../../runner/src/remote/runner-options.schema.ts';
+import { Command, usageError } from '../program.ts';
 
-const HELP = `Usage: osprey runner --server URL --token TOKEN [options]
+interface RunnerFlagValues {
+  server?: string;
+  token?: string;
+  workerGroup?: string;
+  concurrency?: string;
+  name?: string;
+  stateDir?: string;
+  grace?: string;
+  gitCache?: string;
+}
 
-Runs tasks for an Osprey server: registers with the registration token (once; the credential is
-saved in the state folder), long-polls the server for jobs, runs them here, streams their logs and
-posts their results. SIGTERM or Ctrl-C: stop claiming, let running tasks finish (--grace), exit 0.
-
-Options:
-  --server URL          the Osprey server (or OSPREY_SERVER)
-  --token TOKEN         a registration token (or OSPREY_RUNNER_TOKEN); not needed once registered
-  --worker-group KEY    run tasks with workerGroup.key KEY (default: tasks without a worker group)
-  --concurrency N       tasks run at once (default 4)
-  --name NAME           this runner's name (default: the host name)
-  --state-dir DIR       where the credential is saved (default ~/.local/state/osprey/runner)
-  --grace SECONDS       how long running tasks may finish after SIGTERM (default 30)
-  --git-cache DIR       git mirrors for namespace files (default ~/.cache/osprey/git)
-  -h, --help            show this help
-
-See docs/runners.md.`;
-
-export async function main(argv: string[]): Promise<number> {
-  let options: ReturnType<typeof runnerOptions>;
-  try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        server: { type: 'string' },
-        token: { type: 'string' },
-        'worker-group': { type: 'string' },
-        concurrency: { type: 'string' },
-        name: { type: 'string' },
-        'state-dir': { type: 'string' },
-        grace: { type: 'string' },
-        'git-cache': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+export function command(): Command {
+  return new Command('runner')
+    .usage('--server URL --token TOKEN [options]')
+    .description(
+      `Runs tasks for an Osprey server: registers with the registration token (once; the credential is saved in the state folder), long-polls the server for jobs, runs them here, streams their logs and posts their results. SIGTERM or Ctrl-C: stop claiming, let running tasks finish (--grace), exit 0.`,
+    )
+    .option('--server <URL>', 'the Osprey server (or OSPREY_SERVER)')
+    .option('--token <TOKEN>', 'a registration token (or OSPREY_RUNNER_TOKEN); not needed once registered')
+    .option(
+      '--worker-group <KEY>',
+      'run tasks with workerGroup.key KEY (default: tasks without a worker group)',
+    )
+    .option('--concurrency <N>', 'tasks run at once (default 4)')
+    .option('--name <NAME>', "this runner's name (default: the host name)")
+    .option('--state-dir <DIR>', 'where the credential is saved (default ~/.local/state/osprey/runner)')
+    .option('--grace <SECONDS>', 'how long running tasks may finish after SIGTERM (default 30)')
+    .option('--git-cache <DIR>', 'git mirrors for namespace files (default ~/.cache/osprey/git)')
+    .addHelpText('after', '\nSee docs/runners.md.')
+    .action(async (values: RunnerFlagValues, cmd: Command) => {
+      let options: ReturnType<typeof runnerOptions>;
+      try {
+        options = runnerOptions({
+          server: values.server,
+          token: values.token,
+          'worker-group': values.workerGroup,
+          concurrency: values.concurrency,
+          name: values.name,
+          'state-dir': values.stateDir,
+          grace: values.grace,
+          'git-cache': values.gitCache,
+        });
+      } catch (e) {
+        usageError(cmd, (e as Error).message);
+      }
+      process.exitCode = await run(options);
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    const { help: _help, ...flags } = values;
-    options = runnerOptions(flags);
-  } catch (e) {
-    console.error(`osprey runner: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+}
+
+async function run(options: ReturnType<typeof runnerOptions>): Promise<number> {
   const runner = new RemoteRunner(options);
   try {
     await runner.start();

@@ -1,41 +1,25 @@
 /**
  * `osprey server`: the API, engine workers and runner protocol of Osprey on one process; start as
- * many as needed on one Postgres. This file reads the configuration and handles signals;
+ * many as needed on one Postgres. This file declares the command line, reads the configuration and handles signals;
  * `app/src/server/main.ts` builds the server.
  */
-import { parseArgs } from 'node:util';
 import { ConfigError, loadServerConfig } from '../../../app/src/config/server.schema.ts';
 import { GitHubAppConfigError } from '../../../app/src/github/config.schema.ts';
 import { createOspreyServer } from '../../../app/src/server/osprey-server.ts';
 import { loadServerOptions } from '../../../app/src/server/server-options.schema.ts';
+import { Command, exitWith } from '../program.ts';
 
-const HELP = `Usage: osprey server [--port N] [--host ADDRESS]
+export function command(): Command {
+  return new Command('server')
+    .description(
+      `Runs the Osprey server. Configuration comes from the environment (docs/configuration.md, docs/runners.md): DATABASE_URL selects Postgres, else the embedded database lives in OSPREY_DATA_DIR (default .osprey); OSPREY_RUNNER_TOKEN lets runners register. SIGTERM or Ctrl-C stops it; running executions continue when it starts again.`,
+    )
+    .option('--port <N>', 'listen on this port (default: PORT, else 8080)')
+    .option('--host <address>', 'listen on this address (default: OSPREY_HOST, else 0.0.0.0)')
+    .action(exitWith((values: { port?: string; host?: string }) => server(values)));
+}
 
-Runs the Osprey server. Configuration comes from the environment (docs/configuration.md,
-docs/runners.md): DATABASE_URL selects Postgres, else the embedded database lives in
-OSPREY_DATA_DIR (default .osprey); OSPREY_RUNNER_TOKEN lets runners register.
-SIGTERM or Ctrl-C stops it; running executions continue when it starts again.
-
-Options:
-  --port N           listen on this port (default: PORT, else 8080)
-  --host ADDRESS     listen on this address (default: OSPREY_HOST, else 0.0.0.0)
-  -h, --help         show this help`;
-
-export async function main(argv: string[]): Promise<number> {
-  let values: { port?: string | undefined; host?: string | undefined; help?: boolean | undefined };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (e) {
-    console.error(`osprey server: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+async function server(values: { port?: string; host?: string }): Promise<number> {
   const env = {
     ...process.env,
     ...(values.port === undefined ? {} : { PORT: values.port }),
@@ -50,9 +34,9 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`osprey server: ${e instanceof ConfigError ? e.message : (e as Error).message}`);
     return 2;
   }
-  let server: Awaited<ReturnType<typeof createOspreyServer>>;
+  let running: Awaited<ReturnType<typeof createOspreyServer>>;
   try {
-    server = await createOspreyServer(config, options, env);
+    running = await createOspreyServer(config, options, env);
   } catch (e) {
     if (e instanceof GitHubAppConfigError) {
       console.error(`osprey server: ${e.message}`);
@@ -60,12 +44,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const url = await server.start();
+  const url = await running.start();
   console.log(`Osprey server listening on ${url}`);
   console.log(`  Web console ${url}/ui/ (sign in with an API token; docs/console.md)`);
   console.log(`  REST API ${url}/api/v1 (docs/api.md)   runners ${url}/api/v1/runners (docs/runners.md)`);
   console.log(
-    server.github
+    running.github
       ? `  GitHub App ${config.publicUrl ?? url}/api/github/webhooks`
       : '  GitHub App not configured (APP_ID unset; docs/github-app.md)',
   );
@@ -79,6 +63,6 @@ export async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
-  await server.stop();
+  await running.stop();
   return 0;
 }

@@ -1,34 +1,25 @@
 /** `osprey validate [paths...] [--format text|json]`: exit 0 when valid, 1 on any error, 2 on bad usage. */
-import { parseArgs } from 'node:util';
 import { collectFlowFiles, openRepository } from '../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
+import { Command, exitWith, Option } from '../program.ts';
 import { validateFiles } from '../validate-files.ts';
 
-const HELP = `Usage: osprey validate [paths...] [--format text|json]
+export function command(): Command {
+  return new Command('validate')
+    .description(
+      `Validates flow files (files or folders; default: the repository's flows folder, flows/**). Prints file:line:col: message for each problem and a summary.`,
+    )
+    .argument('[paths...]', 'flow files or folders')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addHelpText('after', '\nExit code: 0 valid, 1 any error, 2 bad usage or no flow file found.')
+    .action(
+      exitWith((paths: string[], options: { format: 'text' | 'json' }) => validate(paths, options.format)),
+    );
+}
 
-Validates flow files (files or folders; default: the repository's flows folder, flows/**).
-Prints file:line:col: message for each problem and a summary.
-Exit code: 0 valid, 1 any error, 2 bad usage or no flow file found.`;
-
-export async function main(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (e) {
-    console.error(`osprey validate: ${(e as Error).message}\n\n${HELP}`);
-    return 2;
-  }
-  if (args.values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const format = args.values.format ?? 'text';
-  if (format !== 'text' && format !== 'json') {
-    console.error(`osprey validate: --format must be text or json, got '${format}'`);
-    return 2;
-  }
-  const repository = args.positionals.length > 0 ? undefined : openRepository();
-  const paths = repository ? [repository.flowsDir] : args.positionals;
+async function validate(positionals: string[], format: 'text' | 'json'): Promise<number> {
+  const repository = positionals.length > 0 ? undefined : openRepository();
+  const paths = repository ? [repository.flowsDir] : positionals;
   const { files, missing } = collectFlowFiles(paths);
   if (repository && missing.length > 0) {
     console.error(
@@ -58,12 +49,4 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   return report.errors > 0 ? 1 : 0;
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
 }

@@ -3,7 +3,8 @@
  * `yyyy-MM-dd'T'HH:mm:ssXXX`) and Kestra's named formats (`iso`, `iso_sec`, `sql`, ...).
  * Compiled patterns are cached.
  */
-import { type Fields, fieldsAt, utcMillis, type Zone } from './date-zone.ts';
+import { DateTime, Info } from 'luxon';
+import { type Fields, fieldsAt, type Zone } from './date-zone.ts';
 import { EvaluationError } from './errors.ts';
 
 export type Piece = { readonly literal: string } | { readonly letter: string; readonly count: number };
@@ -51,19 +52,12 @@ function namesFor(locale: string | undefined): Names {
   } catch {
     throw new EvaluationError(`unknown locale '${locale}': use a tag like 'fr' or 'de-CH'`);
   }
-  const part = (options: Intl.DateTimeFormatOptions, ms: number): string =>
-    new Intl.DateTimeFormat(tag, { ...options, timeZone: 'UTC' }).format(ms);
-  const monthMs = (m: number): number => Date.UTC(2021, m, 15);
-  const dayMs = (d: number): number => Date.UTC(2021, 1, d + 1); // 2021-02-01 is a Monday
   const names: Names = {
-    months: ENGLISH.months.map((_, m) => part({ month: 'long' }, monthMs(m))),
-    monthsShort: ENGLISH.months.map((_, m) => part({ month: 'short' }, monthMs(m))),
-    days: ENGLISH.days.map((_, d) => part({ weekday: 'long' }, dayMs(d))),
-    daysShort: ENGLISH.days.map((_, d) => part({ weekday: 'short' }, dayMs(d))),
-    ampm: [
-      part({ hour: 'numeric', hour12: true }, Date.UTC(2021, 0, 1, 9)).replace(/[\d\s]/g, '') || 'AM',
-      part({ hour: 'numeric', hour12: true }, Date.UTC(2021, 0, 1, 21)).replace(/[\d\s]/g, '') || 'PM',
-    ],
+    months: Info.months('long', { locale: tag }),
+    monthsShort: Info.months('short', { locale: tag }),
+    days: Info.weekdays('long', { locale: tag }),
+    daysShort: Info.weekdays('short', { locale: tag }),
+    ampm: [...Info.meridiems({ locale: tag })] as [string, string],
   };
   if (localeNames.size > 100) localeNames.clear();
   localeNames.set(locale, names);
@@ -127,21 +121,15 @@ function offsetText(minutes: number, colon: boolean, minutesMode: 'always' | 'no
 }
 
 function isoWeek(f: Fields): { year: number; week: number } {
-  const date = utcMillis(f.year, f.month, f.day, 0, 0, 0, 0);
-  const thursday = date + (4 - f.weekday) * 86400000;
-  const year = new Date(thursday).getUTCFullYear();
-  const week = Math.floor((thursday - utcMillis(year, 1, 1, 0, 0, 0, 0)) / 86400000 / 7) + 1;
-  return { year, week };
+  const d = DateTime.utc(f.year, f.month, f.day);
+  return { year: d.weekYear, week: d.weekNumber };
 }
 
 function zoneName(f: Fields, zone: Zone, style: 'short' | 'long'): string {
   if (!zone.region) return zone.id === 'UTC' ? 'UTC' : zone.id;
   if (zone.intlId === 'UTC' || zone.intlId === 'GMT' || zone.intlId === 'UT') return zone.id;
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone.intlId,
-    timeZoneName: style,
-  }).formatToParts(f.instant);
-  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zone.id;
+  const d = DateTime.fromMillis(f.instant, { zone: zone.luxon, locale: 'en-US' });
+  return (style === 'short' ? d.offsetNameShort : d.offsetNameLong) ?? zone.id;
 }
 
 function text(count: number, full: string, short: string): string {

@@ -1,8 +1,12 @@
 /**
- * Time zones and calendar fields for the date filters, on top of Intl (no date library needed).
+ * Time zones and calendar fields for the date filters, on Luxon (through `../time.ts`): zone
+ * offsets, local fields, local date-times to instants (a time in a DST gap shifted forward, as java.time does)
+ * and calendar arithmetic.
  * Inputs are read as Kestra reads them: ISO-8601 strings (zoned, local date-time or date),
  * Date objects, or epoch numbers.
  */
+import { DateTime, type Zone as LuxonZone } from 'luxon';
+import { fixedOffsetZone, luxonZone } from '../time.ts';
 import { EvaluationError } from './errors.ts';
 import { typeName } from './values.ts';
 
@@ -15,6 +19,8 @@ export interface Zone {
   readonly intlId: string;
   /** UTC offset in minutes at the instant. */
   offsetAt(ms: number): number;
+  /** The Luxon zone the arithmetic runs in. */
+  readonly luxon: LuxonZone;
 }
 
 export interface Fields {
@@ -39,7 +45,7 @@ function fixedZone(id: string, minutes: number, region: boolean): Zone {
     minutes === 0
       ? 'UTC'
       : `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  return { id, region, intlId, offsetAt: () => minutes };
+  return { id, region, intlId, offsetAt: () => minutes, luxon: fixedOffsetZone(minutes) };
 }
 
 /** Dates print in UTC unless a `timeZone` is given (Kestra uses the server zone; servers run in UTC). */
@@ -49,44 +55,13 @@ const zones = new Map<string, Zone>();
 const FIXED = /^(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$/;
 
 function regionZone(id: string): Zone {
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: id,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  } catch {
+  const zone = luxonZone(id);
+  if (zone === undefined) {
     throw new EvaluationError(
       `unknown time zone '${id}': use an IANA name like 'Europe/Paris' or an offset like '+02:00'`,
     );
   }
-  return {
-    id,
-    region: true,
-    intlId: id,
-    offsetAt(ms: number): number {
-      const parts: Record<string, number> = {};
-      for (const part of format.formatToParts(ms)) {
-        if (part.type !== 'literal') parts[part.type] = Number(part.value);
-      }
-      const local = utcMillis(
-        parts['year']!,
-        parts['month']!,
-        parts['day']!,
-        parts['hour']!,
-        parts['minute']!,
-        parts['second']!,
-        0,
-      );
-      return Math.round((local - Math.floor(ms / 1000) * 1000) / 60000);
-    },
-  };
+  return { id, region: true, intlId: id, luxon: zone, offsetAt: (ms) => zone.offset(ms) };
 }
 
 /** Resolves a Java-style zone id; `undefined` means UTC. */
@@ -124,22 +99,18 @@ export function utcMillis(
 }
 
 export function fieldsAt(instant: number, zone: Zone): Fields {
-  const offset = zone.offsetAt(instant);
-  const d = new Date(instant + offset * 60000);
-  const year = d.getUTCFullYear();
-  const startOfYear = utcMillis(year, 1, 1, 0, 0, 0, 0);
-  const startOfDay = utcMillis(year, d.getUTCMonth() + 1, d.getUTCDate(), 0, 0, 0, 0);
+  const d = DateTime.fromMillis(instant, { zone: zone.luxon });
   return {
-    year,
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    millisecond: d.getUTCMilliseconds(),
-    weekday: d.getUTCDay() === 0 ? 7 : d.getUTCDay(),
-    dayOfYear: Math.round((startOfDay - startOfYear) / 86400000) + 1,
-    offset,
+    year: d.year,
+    month: d.month,
+    day: d.day,
+    hour: d.hour,
+    minute: d.minute,
+    second: d.second,
+    millisecond: d.millisecond,
+    weekday: d.weekday,
+    dayOfYear: d.ordinal,
+    offset: d.offset,
     instant,
   };
 }
@@ -155,16 +126,13 @@ export function localToInstant(
   second = 0,
   ms = 0,
 ): number {
-  const local = utcMillis(year, month, day, hour, minute, second, ms);
-  const first = zone.offsetAt(local);
-  const guess = local - first * 60000;
-  const second2 = zone.offsetAt(guess);
-  return second2 === first ? guess : local - second2 * 60000;
+  // Out-of-range fields roll over (day 32 is the 1st of the next month), as callers count on.
+  const local = DateTime.fromMillis(utcMillis(year, month, day, hour, minute, second, ms), { zone: 'utc' });
+  return local.setZone(zone.luxon, { keepLocalTime: true }).toMillis();
 }
 
 function daysInMonth(year: number, month: number): number {
-  // Day 0 of the next month is the last day of this one.
-  return new Date(utcMillis(year, month + 1, 0, 0, 0, 0, 0)).getUTCDate();
+  return DateTime.utc(year, month).daysInMonth ?? 31;
 }
 
 export function checkDate(
@@ -281,22 +249,9 @@ export function addToInstant(instant: number, amount: number, unit: string, zone
     const units = [...Object.keys(TIME_UNITS), ...Object.keys(DATE_UNITS)].join(', ');
     throw new EvaluationError(`unknown date unit '${unit}': use one of ${units}`);
   }
-  const f = fieldsAt(instant, zone);
-  const months = f.year * 12 + (f.month - 1) + amount * calendar[1];
-  const year = Math.floor(months / 12);
-  const month = (((months % 12) + 12) % 12) + 1;
-  const lastDay = new Date(utcMillis(year, month + 1, 0, 0, 0, 0, 0)).getUTCDate();
-  const day = Math.min(f.day, lastDay);
-  const base = utcMillis(year, month, day, 0, 0, 0, 0) + amount * calendar[0] * 86400000;
-  const d = new Date(base);
-  return localToInstant(
-    zone,
-    d.getUTCFullYear(),
-    d.getUTCMonth() + 1,
-    d.getUTCDate(),
-    f.hour,
-    f.minute,
-    f.second,
-    f.millisecond,
-  );
+  // Months first, clamped to the month's last day, then days at the same local time, as java.time.
+  return DateTime.fromMillis(instant, { zone: zone.luxon })
+    .plus({ months: amount * calendar[1] })
+    .plus({ days: amount * calendar[0] })
+    .toMillis();
 }

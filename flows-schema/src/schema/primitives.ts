@@ -4,6 +4,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { parseDuration } from '../time.ts';
 
 const EXPRESSION = /\{\{|\{%/;
 
@@ -50,19 +51,6 @@ export const Namespace = z
     message: 'a namespace is lower-case letters, digits, "_", "-" and "." (e.g. company.team)',
   });
 
-const DURATION =
-  /^-?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i;
-
-/** Milliseconds of an ISO-8601 duration (`PT30S`, `PT1H30M`, `P1D`, `PT0.5S`); undefined if invalid. */
-export function parseDuration(text: string): number | undefined {
-  const m = DURATION.exec(text.trim());
-  if (!m || text.trim().toUpperCase() === 'P' || /T$/i.test(text.trim())) return undefined;
-  const [, d, h, min, s] = m;
-  const n = (v: string | undefined) => (v === undefined ? 0 : Number(v));
-  const ms = ((n(d) * 24 + n(h)) * 60 + n(min)) * 60_000 + n(s) * 1000;
-  return text.trim().startsWith('-') ? -ms : ms;
-}
-
 export const Duration = z
   .string()
   .refine((v) => parseDuration(v) !== undefined, {
@@ -83,19 +71,36 @@ const CRON_MACROS = new Set([
   '@hourly',
 ]);
 
+/**
+ * The one cron compile, for validation and for the scheduler alike (so what validates is what
+ * runs): 5 fields, 6 with `withSeconds`, or a macro (`@daily`), in `timeZone` (default UTC).
+ * Throws a message that names the problem.
+ */
+export function compileCron(expr: string, withSeconds = false, timeZone?: string): Cron {
+  const trimmed = expr.trim();
+  const macro = CRON_MACROS.has(trimmed.toLowerCase());
+  if (!macro) {
+    const fields = trimmed.split(/\s+/).length;
+    const expected = withSeconds ? 6 : 5;
+    if (fields !== expected) {
+      throw new Error(
+        withSeconds
+          ? `expected 6 fields (seconds minutes hours day-of-month month day-of-week) with withSeconds: true, found ${fields}`
+          : `expected 5 fields (minutes hours day-of-month month day-of-week), found ${fields}; set withSeconds: true for a seconds field`,
+      );
+    }
+  }
+  return new Cron(macro ? trimmed.toLowerCase() : trimmed, {
+    paused: true,
+    ...(timeZone === undefined ? {} : { timezone: timeZone }),
+    mode: macro ? 'auto' : withSeconds ? '6-part' : '5-part',
+  });
+}
+
 /** Why a cron expression is invalid, or undefined when it is valid. */
 export function cronProblem(expr: string, withSeconds = false): string | undefined {
-  const trimmed = expr.trim();
-  if (CRON_MACROS.has(trimmed.toLowerCase())) return undefined;
-  const fields = trimmed.split(/\s+/).length;
-  const expected = withSeconds ? 6 : 5;
-  if (fields !== expected) {
-    return withSeconds
-      ? `expected 6 fields (seconds minutes hours day-of-month month day-of-week) with withSeconds: true, found ${fields}`
-      : `expected 5 fields (minutes hours day-of-month month day-of-week), found ${fields}; set withSeconds: true for a seconds field`;
-  }
   try {
-    new Cron(trimmed, { paused: true, legacyMode: true });
+    compileCron(expr, withSeconds);
     return undefined;
   } catch (e) {
     return (e as Error).message;

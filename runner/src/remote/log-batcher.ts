@@ -4,6 +4,9 @@
  * before the task run ends. A batch the app cannot take is retried; lines are kept in order.
  */
 import type { JobLog } from '../../../protocol/src/job.ts';
+import { logger } from '../../../protocol/src/logger.ts';
+
+const log = logger('runner');
 
 export interface LogBatcherOptions {
   intervalMs?: number;
@@ -49,7 +52,7 @@ export class LogBatcher {
     this.#flushing = this.#flushing.then(() =>
       this.#send(lines).then(
         () => undefined,
-        (e: Error) => console.error(`runner: ${lines.length} log line(s) could not be sent: ${e.message}`),
+        (e: Error) => log.warn({ err: e, lines: lines.length }, 'log lines could not be sent to the server'),
       ),
     );
   }

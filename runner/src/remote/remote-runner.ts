@@ -12,10 +12,12 @@
  */
 
 import { join } from 'node:path';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { TaskJob } from '../../../protocol/src/job.ts';
+import { logger } from '../../../protocol/src/logger.ts';
 import type { ClaimedJob, LeaseRef } from '../../../protocol/src/runner-protocol.schema.ts';
 import type { ExecutionSummary, KvStore, RunnableTask } from '../../../protocol/src/task-contract.ts';
-import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
+import { createEmbeddedRunner } from '../embedded-runner.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
 import { SharedDirectories } from '../workspace/shared-directories.ts';
@@ -55,6 +57,7 @@ export interface RemoteRunnerOptions {
 
 /** Jobs asked for in one claim at most (the protocol's limit). */
 const MAX_CLAIM = 100;
+const runnerLog = logger('runner');
 
 interface Running {
   lease: LeaseRef;
@@ -96,7 +99,7 @@ export class RemoteRunner {
       namespaceFilesForJobs({
         git: new GitMirrorCache(options.gitCacheDir === undefined ? {} : { cacheDir: options.gitCacheDir }),
       });
-    this.#log = options.log ?? ((m) => console.log(m));
+    this.#log = options.log ?? ((m) => runnerLog.info(m));
     this.#shared = new SharedDirectories(
       options.stateDir === undefined
         ? undefined

@@ -90,7 +90,7 @@ describeBackends('storage tables', (backend) => {
     });
     await insertSteps(db, [row('e1'), row('e2', at(20)), row('e3', at(30))], at(0));
     await appendLogs(db, [{ executionId: 'e2', level: 'INFO', message: 'kept until purge', ts: at(5) }]);
-    assert.equal(await purgeExecutions(db, at(21)), 1);
+    assert.deepEqual(await purgeExecutions(db, at(21)), [{ id: 'e2', namespace: 'company', flowId: 'etl' }]);
     assert.equal(await loadStep(db, 'e2'), undefined);
     assert.ok((await loadStep(db, 'e1')) !== undefined, 'an unfinished execution stays');
     assert.ok((await loadStep(db, 'e3')) !== undefined, 'one ended after the cutoff stays');

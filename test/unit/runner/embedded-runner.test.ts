@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { LocalFolderStorage } from '../../../app/src/server/local-folder-storage.ts';
+import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { JobLog, TaskJob } from '../../../protocol/src/job.ts';
 import { InternalError, type RunnableTask, TaskFailure } from '../../../protocol/src/task-contract.ts';
-import { createEmbeddedRunner, isoDuration } from '../../../runner/src/embedded-runner.ts';
+import { createEmbeddedRunner } from '../../../runner/src/embedded-runner.ts';
 import { taskRegistry } from '../../../runner/src/tasks/registry.ts';
 import { MemoryKv, tempDir } from './helpers.ts';
 

@@ -3,16 +3,16 @@
  * changes while it listens and keeps the newest `capacity` of them. For `osprey dev` and tests; a
  * durable server answers searches from its database instead.
  */
+import { LRUCache } from 'lru-cache';
 import type { ExecutionDocument, ExecutionService } from '../../execution/contract.ts';
 import type { ExecutionPage, ExecutionQuery, ExecutionSearch } from '../deps.ts';
 
 export class ExecutionIndex implements ExecutionSearch {
-  readonly #byId = new Map<string, ExecutionDocument>();
-  readonly #capacity: number;
+  readonly #byId: LRUCache<string, ExecutionDocument>;
   readonly #unsubscribe: () => void;
 
   constructor(executions: Pick<ExecutionService, 'subscribe'>, options: { capacity?: number } = {}) {
-    this.#capacity = options.capacity ?? 10_000;
+    this.#byId = new LRUCache({ max: options.capacity ?? 10_000 });
     this.#unsubscribe = executions.subscribe(({ execution }) => this.#record(execution));
   }
 
@@ -39,10 +39,6 @@ export class ExecutionIndex implements ExecutionSearch {
 
   #record(execution: ExecutionDocument): void {
     this.#byId.set(execution.id, execution);
-    if (this.#byId.size > this.#capacity) {
-      const oldest = this.#byId.keys().next().value;
-      if (oldest !== undefined) this.#byId.delete(oldest);
-    }
   }
 }
 

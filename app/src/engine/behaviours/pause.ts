@@ -4,7 +4,7 @@
  * `behavior` decides: RESUME by default, WARN, FAIL or CANCEL), or until `timeout` passes (FAILED).
  * Its deprecated `tasks` run after the resume.
  */
-import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
 import { chain, enabledIds } from './lists.ts';
 import type { Decision, FlowableBehaviour } from './types.ts';
 

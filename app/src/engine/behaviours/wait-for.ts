@@ -4,7 +4,7 @@
  * FAILED when `failOnMaxReached`, else SUCCESS). Each round's task runs carry its `iteration`; the
  * latest round's outputs win in `outputs.<child>`. `outputs.<waitFor>.iterationCount` counts rounds.
  */
-import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
 import { isTruthy } from '../truthy.ts';
 import { chain, enabledIds, intOr } from './lists.ts';
 import type { BehaviourContext, Decision, FlowableBehaviour, Signal } from './types.ts';

@@ -3,9 +3,10 @@
  * value or a message saying what was expected out. Constraints (min, max, validator, values) are
  * checked here, so every refusal names the rule that failed.
  */
+
 import YAML from 'yaml';
 import type { Input, InputTypeName } from '../../../../flows-schema/src/schema/inputs.ts';
-import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
 
 export type Parsed = { value: unknown } | { problem: string };
 

@@ -22,6 +22,9 @@ export interface PostgresDeliveryLogOptions {
   now?: () => number;
 }
 
+/** How long a claimed delivery id stays taken by default; retention purges rows older than this. */
+export const DELIVERY_TTL_MS = 24 * 60 * 60 * 1000;
+
 export class PostgresDeliveryLog implements DeliveryLog {
   readonly #db: Executor;
   readonly #ttlMs: number;
@@ -29,7 +32,7 @@ export class PostgresDeliveryLog implements DeliveryLog {
 
   constructor(db: Executor, options: PostgresDeliveryLogOptions = {}) {
     this.#db = db;
-    this.#ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
+    this.#ttlMs = options.ttlMs ?? DELIVERY_TTL_MS;
     this.#now = options.now ?? Date.now;
   }
 

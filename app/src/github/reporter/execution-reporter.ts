@@ -10,6 +10,7 @@
  * by the next replica with something to report once its lease ended.
  */
 import { randomUUID } from 'node:crypto';
+import { isTerminal } from '../../engine/states.ts';
 import type { ExecutionDocument, ExecutionService, LogEntry } from '../../execution/contract.ts';
 import { type CheckRunFields, EXECUTION_CHECK_PREFIX, RERUN_ACTION } from '../checks/check-runs.ts';
 import { renderSummary } from '../checks/render-summary.ts';
@@ -22,7 +23,6 @@ import {
   endedAt,
   executionTitle,
   executionView,
-  isTerminal,
   startedAt,
 } from './execution-view.ts';
 

@@ -4,6 +4,8 @@
  * → cancelled), title, and the allow-listed fields the `execution` summary template sees.
  */
 import type { StateName } from '../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
+import { isTerminal } from '../../engine/states.ts';
 import type { ExecutionDocument, LogEntry, StateDocument } from '../../execution/contract.ts';
 import type { CheckConclusion, CheckStatus } from '../checks/check-runs.ts';
 
@@ -17,10 +19,6 @@ const CONCLUSIONS: Partial<Record<StateName, CheckConclusion>> = {
   SKIPPED: 'skipped',
   RETRIED: 'neutral',
 };
-
-export function isTerminal(state: StateName): boolean {
-  return CONCLUSIONS[state] !== undefined;
-}
 
 export function checkStatusOf(state: StateName): CheckStatus {
   if (QUEUED.has(state)) return 'queued';
@@ -105,24 +103,13 @@ export function endedAt(state: StateDocument): string | undefined {
 
 function durationMs(state: StateDocument, now: number): number | undefined {
   if (state.duration !== undefined) {
-    const ms = parseIsoDuration(state.duration);
+    const ms = parseDuration(state.duration);
     if (ms !== undefined) return ms;
   }
   const start = startedAt(state);
   if (start === undefined) return undefined;
   const end = endedAt(state);
   return (end !== undefined ? Date.parse(end) : now) - Date.parse(start);
-}
-
-/** `PT1M2.5S` → 62 500. Days and hours too; years and months are not used for durations here. */
-export function parseIsoDuration(text: string): number | undefined {
-  const m =
-    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-      text,
-    );
-  if (m === null) return undefined;
-  const [, d = '0', h = '0', min = '0', s = '0'] = m;
-  return ((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000 + Number(s) * 1000;
 }
 
 export function formatDuration(ms: number | undefined): string {

@@ -2,6 +2,7 @@
  * Flow files of a commit, read through the API and validated. Validation results are cached by blob
  * SHA (same bytes, same result), so a push that touches one flow re-validates one flow.
  */
+import { LRUCache } from 'lru-cache';
 import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
 import { type FlowFile, toFlowFile } from '../../deployments/flow-file.ts';
 import { isFlowPath } from '../../deployments/flow-paths.ts';
@@ -9,11 +10,10 @@ import { mapLimit } from './map-limit.ts';
 import type { RepositoryReader, TreeFile } from './repository-reader.ts';
 
 export class FlowFileCache {
-  readonly #max: number;
-  readonly #entries = new Map<string, FlowFile>();
+  readonly #entries: LRUCache<string, FlowFile>;
 
   constructor(maxEntries = 2000) {
-    this.#max = maxEntries;
+    this.#entries = new LRUCache({ max: maxEntries });
   }
 
   /** The validated file, from cache when the same blob was seen at the same path. */
@@ -24,10 +24,6 @@ export class FlowFileCache {
     return text().then((t) => {
       const file = toFlowFile(path, blobSha, t);
       this.#entries.set(key, file);
-      if (this.#entries.size > this.#max) {
-        const oldest = this.#entries.keys().next().value;
-        if (oldest !== undefined) this.#entries.delete(oldest);
-      }
       return file;
     });
   }

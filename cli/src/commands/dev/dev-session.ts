@@ -26,8 +26,8 @@ export interface DevSessionOptions {
   /** 0 picks a free port (default: PORT, else 8080). */
   port?: number;
   env?: Record<string, string | undefined>;
-  /** Where messages go (default: console.log). */
-  print?: (line: string) => void;
+  /** Where messages for the person at the terminal go (the CLI prints them). */
+  print: (line: string) => void;
   runnerConcurrency?: number;
   watch?: boolean;
 }
@@ -43,8 +43,8 @@ export interface DevSession {
   stop(): Promise<void>;
 }
 
-export async function startDevSession(options: DevSessionOptions = {}): Promise<DevSession> {
-  const print = options.print ?? ((line: string) => console.log(line));
+export async function startDevSession(options: DevSessionOptions): Promise<DevSession> {
+  const { print } = options;
   const repository = openRepository(options.dir);
   const env = { ...(options.env ?? process.env) };
   env['OSPREY_DATA_DIR'] ??= join(repository.root, '.osprey');

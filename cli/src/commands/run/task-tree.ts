@@ -2,6 +2,7 @@
  * The task runs of an execution as an indented tree (children under the task run that started
  * them, loop values shown), with state and duration: what both progress views print.
  */
+import { TERMINAL as ENGINE_TERMINAL } from '../../../../app/src/engine/states.ts';
 import type {
   ExecutionDocument,
   StateDocument,
@@ -58,15 +59,8 @@ export function elapsed(state: StateDocument, now: number): number | undefined {
   return Math.max(0, (end === undefined ? now : Date.parse(end)) - Date.parse(started));
 }
 
-export const TERMINAL = new Set([
-  'SUCCESS',
-  'WARNING',
-  'FAILED',
-  'KILLED',
-  'CANCELLED',
-  'SKIPPED',
-  'RETRIED',
-]);
+/** The engine's terminal states, for state names read as text (documents, API answers). */
+export const TERMINAL: ReadonlySet<string> = ENGINE_TERMINAL;
 
 /** `0.12s`, `3.4s`, `1m05s`, `2h03m`. */
 export function formatElapsed(ms: number | undefined): string {

@@ -1,5 +1,5 @@
 /** Kestra's `options` block of the HTTP tasks (and the deprecated top-level `allowFailed`). */
-import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
 import type { PropertyReader } from './properties.ts';
 
 export interface HttpOptions {

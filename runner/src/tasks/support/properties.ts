@@ -3,7 +3,7 @@
  * expression (`errorOnMissing: "{{ inputs.strict }}"`) arrives as a string: readers coerce the
  * string forms Kestra accepts and fail with a message naming the property, the task and the fix.
  */
-import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
 import { TaskFailure } from '../../../../protocol/src/task-contract.ts';
 
 export class PropertyReader {

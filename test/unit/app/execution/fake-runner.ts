@@ -5,7 +5,7 @@
  */
 
 import type { Clock } from '../../../../app/src/execution/clock.ts';
-import { parseDuration } from '../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
 import type { JobLog, JobResult, JobRunner, TaskJob } from '../../../../protocol/src/job.ts';
 
 type Hooks = { onLog(log: JobLog): void; signal: AbortSignal };

@@ -9,9 +9,9 @@ import {
   checkStatusOf,
   conclusionOf,
   formatDuration,
-  parseIsoDuration,
 } from '../../../../app/src/github/reporter/execution-view.ts';
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
+import { parseDuration } from '../../../../flows-schema/src/time.ts';
 import { eventually } from '../../../support/eventually.ts';
 import { FakeExecutionService, taskRun } from './fakes/fake-execution-service.ts';
 
@@ -85,8 +85,8 @@ describe('execution check-run states', () => {
   });
 
   it('reads and writes durations', () => {
-    assert.equal(parseIsoDuration('PT1M2.5S'), 62_500);
-    assert.equal(parseIsoDuration('P1DT1H'), 90_000_000);
+    assert.equal(parseDuration('PT1M2.5S'), 62_500);
+    assert.equal(parseDuration('P1DT1H'), 90_000_000);
     assert.equal(formatDuration(450), '450ms');
     assert.equal(formatDuration(62_500), '1m 3s');
     assert.equal(formatDuration(3_700_000), '1h 1m');

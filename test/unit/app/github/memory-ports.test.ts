@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryFlowRevisionStore } from '../../../../app/src/deployments/memory-flow-revision-store.ts';
 import { MemoryNamespaceOwnership } from '../../../../app/src/deployments/memory-namespace-ownership.ts';
-import { KeyedSerial } from '../../../../app/src/github/keyed-serial.ts';
+import { SerialByKey } from '../../../../app/src/execution/serial-by-key.ts';
 import { MemoryDeliveryLog } from '../../../../app/src/github/memory/memory-delivery-log.ts';
 
 const upsert = (flowId: string, source = `id: ${flowId}`) => ({
@@ -101,9 +101,9 @@ describe('MemoryDeliveryLog', () => {
   });
 });
 
-describe('KeyedSerial', () => {
+describe('SerialByKey', () => {
   it('runs tasks of one key one at a time in order, other keys concurrently, and survives failures', async () => {
-    const serial = new KeyedSerial();
+    const serial = new SerialByKey();
     const events: string[] = [];
     const task =
       (name: string, ms: number, fail = false) =>

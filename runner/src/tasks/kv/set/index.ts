@@ -3,7 +3,7 @@
  * default). `overwrite` (true) refuses to replace an existing key when false; `ttl` expires the
  * pair; `kvType` converts a rendered string into a NUMBER, BOOLEAN or JSON value.
  */
-import { parseDuration } from '../../../../../flows-schema/src/schema/primitives.ts';
+import { parseDuration } from '../../../../../flows-schema/src/time.ts';
 import { type RunnableTask, TaskFailure } from '../../../../../protocol/src/task-contract.ts';
 import { kvKey, kvNamespace } from '../../support/kv.ts';
 import { type PropertyReader, propertiesOf } from '../../support/properties.ts';

@@ -1,6 +1,8 @@
 /**
- * Runs async work one at a time per key, forgetting a key once its work is done (keys are
- * execution ids: unbounded, unlike the flow keys of the executor's `KeyedLock`).
+ * The one keyed serial queue: runs async work one at a time per key, in arrival order, different
+ * keys concurrently; a failure does not stop the work queued after it. A key is forgotten once its
+ * work is done, so unbounded keys (execution ids, repository branches) cost nothing when idle.
+ * Used for one flow's admissions, one execution's engine steps, one branch's deployments.
  */
 export class SerialByKey {
   readonly #tails = new Map<string, Promise<unknown>>();
