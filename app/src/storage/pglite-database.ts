@@ -55,7 +55,7 @@ export async function openPglite(options: PgliteOptions): Promise<Database> {
   });
 }
 
-/** An in-memory PGlite (tests, `osprey run`): nothing on disk, no lock needed. */
+/** An in-memory PGlite (benchmarks): nothing on disk, no lock needed. */
 export async function openMemoryPglite(schema: string): Promise<Database> {
   assertSchemaName(schema);
   const pglite = await PGlite.create({ postgresqlconf: POSTGRESQL_CONF });
