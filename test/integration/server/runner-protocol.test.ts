@@ -204,6 +204,59 @@ describeBackends('runner protocol', (backend) => {
     assert.equal(logs.filter((l) => l.message === 'working').length, 1);
   });
 
+  it('protocol 2: stores the log lines sent with a result and answers its claim with the next task, once', async (t) => {
+    const s = await startTestServer(backend, t);
+    const client = await s.register();
+    const ex = await s.start(TWO_TASKS);
+    const claimAnswer = await client.claim({ max: 1, waitMs: 3000 });
+    assert.equal(claimAnswer.protocol, 2, 'the server tells its protocol version');
+    const first = claimAnswer.jobs[0];
+    assert.ok(first !== undefined);
+    const line = { level: 'INFO' as const, message: 'working', timestamp: new Date().toISOString() };
+    const result = { state: 'SUCCESS' as const, outputs: { value: 'one' } };
+    const res = await client.results([{ ...first, result, logs: [line] }], { max: 1 });
+    assert.deepEqual(res.results, [{ jobId: first.jobId, status: 'applied' }]);
+    assert.equal(res.jobs?.length, 1, 'the next task came with the answer');
+    const second = res.jobs?.[0];
+    assert.equal(second?.job.run.taskId, 'second');
+    assert.equal(second?.job.properties['format'], 'one two');
+    // A retried request (its answer lost) changes nothing and leases nothing more.
+    const after = await s.snapshot();
+    const again = await client.results([{ ...first, result, logs: [line] }], { max: 1 });
+    assert.deepEqual(again.results, [{ jobId: first.jobId, status: 'duplicate' }]);
+    assert.deepEqual(again.jobs, []);
+    assert.equal(await s.snapshot(), after, 'the repeat changed nothing');
+    // The next task is leased to this runner: its result is taken under the lease from the answer.
+    const end = await client.results(
+      [{ ...second!, result: { state: 'SUCCESS', outputs: { value: 'x' } } }],
+      {
+        max: 1,
+      },
+    );
+    assert.deepEqual(end.results, [{ jobId: second!.jobId, status: 'applied' }]);
+    assert.deepEqual(end.jobs, []);
+    assert.equal((await s.waitFor(ex.id)).state.current, 'SUCCESS');
+    const logs = await s.server.services.executions.logs(ex.id);
+    assert.equal(logs.filter((l) => l.message === 'working').length, 1, 'the line was stored once');
+    assert.equal(logs.find((l) => l.message === 'working')?.taskId, 'first');
+  });
+
+  it('protocol 2: a refused field names itself, so a runner can fall back to protocol 1', async (t) => {
+    const s = await startTestServer(backend, t);
+    const client = await s.register();
+    await s.start(ONE_TASK);
+    const job = await claimOne(client);
+    const r = await raw(
+      s.url,
+      'POST',
+      '/results',
+      { results: [{ jobId: job.jobId, leaseId: job.leaseId, result: { state: 'SUCCESS' }, logz: [] }] },
+      client.credential,
+    );
+    assert.equal(r.status, 400);
+    assert.match(r.body.message ?? '', /results\.0: Unrecognized key: "logz"/);
+  });
+
   it('declares a runner lost when its lease expires, then retries the task per its policy', async (t) => {
     const s = await startTestServer(backend, t, { leaseTtlMs: 400 });
     const client = await s.register('silent');
