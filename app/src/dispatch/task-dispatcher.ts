@@ -191,7 +191,15 @@ export class TaskDispatcher {
         };
       }),
     );
-    return { results, ...(req.claim === undefined ? {} : { jobs: claimed.flat() }) };
+    if (req.claim === undefined) return { results };
+    // A runner holding WorkingDirectory folders hears which ended (a busy one seldom long-polls).
+    const finished =
+      req.claim.holdsDirectories === false ? [] : await takeFinishedAffinities(this.#db, runner.id);
+    return {
+      results,
+      jobs: claimed.flat(),
+      ...(finished.length === 0 ? {} : { finishedWorkingDirectories: finished }),
+    };
   }
 
   /**
@@ -241,7 +249,9 @@ export class TaskDispatcher {
           ? {}
           : {
               claim: async (tx: Executor) => {
-                leased = await this.#leaseIn(tx, runner, claim.workerGroup, claim.max, new Date());
+                leased = await this.#leaseIn(tx, runner, claim.workerGroup, claim.max, new Date(), {
+                  own: claim.holdsDirectories !== false,
+                });
                 return leased.map((l) => l.row.bossId);
               },
             }),
@@ -410,11 +420,12 @@ export class TaskDispatcher {
     group: string | undefined,
     max: number,
     now: Date,
+    options: { own: boolean } = { own: true },
   ): Promise<Leased[]> {
     const queue = taskQueueName(group);
     // The runner's own queue first: later children of WorkingDirectories whose folder it holds.
     const own = runnerQueueName(runner.id);
-    const mine = await this.#boss.fetch<TaskJob>(tx, own, max);
+    const mine = options.own ? await this.#boss.fetch<TaskJob>(tx, own, max) : [];
     const shared = mine.length < max ? await this.#boss.fetch<TaskJob>(tx, queue, max - mine.length) : [];
     const fetched = [...mine, ...shared];
     if (fetched.length === 0) return [];

@@ -130,7 +130,15 @@ export const ResultsRequest = z.strictObject({
    * transaction and answered in `ResultsResponse.jobs`; no wait when none is ready.
    */
   claim: z
-    .strictObject({ workerGroup: WorkerGroupKey.optional(), max: z.number().int().min(1).max(500) })
+    .strictObject({
+      workerGroup: WorkerGroupKey.optional(),
+      max: z.number().int().min(1).max(500),
+      /**
+       * false: the runner holds no WorkingDirectory folder, so its own queue is empty and not looked
+       * at; absent or true: its own queue first, and the ended folders are answered.
+       */
+      holdsDirectories: z.boolean().optional(),
+    })
     .optional(),
 });
 export type ResultsRequest = z.infer<typeof ResultsRequest>;
@@ -144,6 +152,8 @@ export interface ResultsResponse {
   }>;
   /** With a `claim`: the jobs leased to the runner (possibly none). */
   jobs?: ClaimedJob[];
+  /** As in `ClaimResponse`, with a claim of a runner that holds folders. */
+  finishedWorkingDirectories?: string[];
 }
 
 export const HandBackRequest = z.strictObject({

@@ -122,12 +122,14 @@ export class RemoteRunner {
         claim: () =>
           this.#stopping || this.#unanswered
             ? undefined
-            : options.workerGroup === undefined
-              ? {}
-              : { workerGroup: options.workerGroup },
-        onJobs: (jobs) => {
+            : {
+                holdsDirectories: this.#shared.size > 0,
+                ...(options.workerGroup === undefined ? {} : { workerGroup: options.workerGroup }),
+              },
+        onClaimAnswer: (res) => {
           // The finished jobs' slots pass to these; jobs that arrive after stop() began go back.
-          for (const job of jobs) if (!this.#stopping) this.#start(job);
+          for (const job of res.jobs ?? []) if (!this.#stopping) this.#start(job);
+          this.#releaseFinished(res.finishedWorkingDirectories);
         },
         unanswered: () => {
           this.#unanswered = true;
@@ -242,10 +244,7 @@ export class RemoteRunner {
         }
         jobs = res.jobs;
         failures = 0;
-        if (res.finishedWorkingDirectories !== undefined)
-          void this.#shared
-            .release(res.finishedWorkingDirectories)
-            .catch((e: Error) => this.#log(`runner ${this.#options.name}: ${e.message}`));
+        this.#releaseFinished(res.finishedWorkingDirectories);
       } catch (e) {
         if (this.#stopping) break;
         if (e instanceof ProtocolError && e.status === 401 && this.#options.registrationToken !== undefined) {
@@ -268,6 +267,14 @@ export class RemoteRunner {
       // Jobs that arrive after stop() began are never started: stop() hands them back to the queue.
       for (const job of jobs) if (!this.#stopping) this.#start(job);
     }
+  }
+
+  /** Folders of WorkingDirectories that ended are deleted. */
+  #releaseFinished(keys: string[] | undefined): void {
+    if (keys === undefined || keys.length === 0) return;
+    void this.#shared
+      .release(keys)
+      .catch((e: Error) => this.#log(`runner ${this.#options.name}: ${e.message}`));
   }
 
   #fail(e: Error): void {

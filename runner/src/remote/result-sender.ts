@@ -12,7 +12,7 @@
  * the new fields (an older one behind the same address) is spoken to in protocol 1 from then on.
  */
 import type { JobLog, JobResult } from '../job.ts';
-import type { ClaimedJob, LeaseRef, ResultsResponse } from './protocol.schema.ts';
+import type { LeaseRef, ResultsRequest, ResultsResponse } from './protocol.schema.ts';
 import {
   ProtocolError,
   type RetryOptions,
@@ -36,10 +36,10 @@ export interface ResultSenderHooks {
   protocol2(): boolean;
   /** The server refused protocol 2's fields: use protocol 1 from now on. */
   downgrade(): void;
-  /** Whether a claim may ride on the batch about to leave, and for which worker group. */
-  claim(): { workerGroup?: string } | undefined;
-  /** Jobs leased in answer to a claim: called before the results' own callers hear back. */
-  onJobs(jobs: ClaimedJob[]): void;
+  /** Whether a claim may ride on the batch about to leave (its worker group, and whether folders are held). */
+  claim(): Omit<NonNullable<ResultsRequest['claim']>, 'max'> | undefined;
+  /** The answer to a claim (jobs leased, folders ended): heard before the results' own callers hear back. */
+  onClaimAnswer(res: ResultsResponse): void;
   /** A batch carrying a claim got no answer: jobs may be leased to this runner that it never saw. */
   unanswered(): void;
 }
@@ -123,7 +123,7 @@ export class ResultSender {
       };
       try {
         const res = await retrying(attempt, retry);
-        if (res.jobs !== undefined && res.jobs.length > 0) this.#hooks.onJobs(res.jobs);
+        if (res.jobs !== undefined) this.#hooks.onClaimAnswer(res);
         return res;
       } catch (e) {
         // An older server behind the same address: it does not know the new fields.

@@ -289,6 +289,47 @@ tasks:
     );
   });
 
+  it('settles at once the leases of a runner known dead (osprey dev restarted), not after they run out', async (t) => {
+    const s = await startTestServer(backend, t);
+    const dead = await s.register('dev-embedded');
+    const other = await s.register('elsewhere');
+    const ex = await s.start(`
+id: restarted
+namespace: company.team
+tasks:
+  - id: work
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+    retry:
+      type: constant
+      interval: PT0.1S
+      maxAttempt: 2
+`);
+    const kept = await s.start(ONE_TASK);
+    const first = await claimOne(dead);
+    const keptJob = await claimOne(other);
+    assert.equal(
+      await s.server.services.dispatcher.loseLeasesOf('dev-embedded', 'osprey dev was restarted'),
+      1,
+    );
+    // The 30 s lease did not have to run out: the second attempt is there now, for any runner.
+    const second = await claimOne(other);
+    assert.equal(second.job.run.attempt, 2);
+    assert.equal(second.job.run.executionId, first.job.run.executionId);
+    await other.result(second, { state: 'SUCCESS' });
+    const done = await s.waitFor(ex.id);
+    assert.equal(done.state.current, 'SUCCESS');
+    const errors = (await s.server.services.executions.logs(ex.id)).filter((l) => l.level === 'ERROR');
+    assert.equal(
+      errors[0]?.message,
+      'runner dev-embedded was lost while running task work (osprey dev was restarted)',
+    );
+    // Another runner's lease is untouched.
+    assert.equal((await other.heartbeat([keptJob])).lost.length, 0);
+    await other.result(keptJob, { state: 'SUCCESS' });
+    assert.equal((await s.waitFor(kept.id)).state.current, 'SUCCESS');
+  });
+
   it('fails the task with the runner-lost message when no retry is left; nothing stays RUNNING', async (t) => {
     const s = await startTestServer(backend, t, { leaseTtlMs: 400 });
     const client = await s.register('gone');
