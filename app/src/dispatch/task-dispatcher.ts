@@ -311,17 +311,7 @@ export class TaskDispatcher {
       retryable: true,
     };
     this.#leasedHere.delete(job.jobId);
-    const log: LogEntry = {
-      executionId: job.executionId,
-      namespace: job.namespace,
-      flowId: job.flowId,
-      taskId: job.taskId,
-      taskRunId: job.taskRunId,
-      attemptNumber: job.attempt,
-      level: 'ERROR',
-      message,
-      timestamp: now.toISOString(),
-    };
+    const log = jobLog(job, 'ERROR', message, now.toISOString());
     const r = await this.#service.advance(job.executionId, [event], {
       guard: { jobId: job.jobId, leaseId: job.leaseId ?? '', to, boss: 'fail', log },
     });
@@ -505,17 +495,22 @@ function jobLogEntries(job: TaskJobRow, lines: LogsRequest['logs']): LogEntry[] 
   const min = LEVELS.indexOf(job.minLogLevel);
   return lines
     .filter((l) => LEVELS.indexOf(l.level) >= min)
-    .map((l) => ({
-      executionId: job.executionId,
-      namespace: job.namespace,
-      flowId: job.flowId,
-      taskId: job.taskId,
-      taskRunId: job.taskRunId,
-      attemptNumber: job.attempt,
-      level: l.level,
-      message: l.message,
-      timestamp: new Date(l.timestamp).toISOString(),
-    }));
+    .map((l) => jobLog(job, l.level, l.message, new Date(l.timestamp).toISOString()));
+}
+
+/** A log line of a job's task run. */
+function jobLog(job: TaskJobRow, level: LogEntry['level'], message: string, timestamp: string): LogEntry {
+  return {
+    executionId: job.executionId,
+    namespace: job.namespace,
+    flowId: job.flowId,
+    taskId: job.taskId,
+    taskRunId: job.taskRunId,
+    attemptNumber: job.attempt,
+    level,
+    message,
+    timestamp,
+  };
 }
 
 class ClaimAbandoned extends Error {

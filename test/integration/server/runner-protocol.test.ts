@@ -31,6 +31,20 @@ tasks:
     format: "{{ outputs.first.value }} two"
 `;
 
+/** One Log task with a second attempt. */
+const RETRIED = `
+id: retried
+namespace: company.team
+tasks:
+  - id: sleepy
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+    retry:
+      type: constant
+      interval: PT0.1S
+      maxAttempt: 2
+`;
+
 async function claimOne(client: RunnerClient, group?: string) {
   const res = await client.claim({
     max: 1,
@@ -260,18 +274,7 @@ describeBackends('runner protocol', (backend) => {
   it('declares a runner lost when its lease expires, then retries the task per its policy', async (t) => {
     const s = await startTestServer(backend, t, { leaseTtlMs: 400 });
     const client = await s.register('silent');
-    const ex = await s.start(`
-id: retried
-namespace: company.team
-tasks:
-  - id: sleepy
-    type: io.kestra.plugin.core.log.Log
-    message: hi
-    retry:
-      type: constant
-      interval: PT0.1S
-      maxAttempt: 2
-`);
+    const ex = await s.start(RETRIED);
     const first = await claimOne(client);
     // No heartbeat: the lease runs out, the task gets a second attempt.
     const second = await claimOne(client);
@@ -293,18 +296,7 @@ tasks:
     const s = await startTestServer(backend, t);
     const dead = await s.register('dev-embedded');
     const other = await s.register('elsewhere');
-    const ex = await s.start(`
-id: restarted
-namespace: company.team
-tasks:
-  - id: work
-    type: io.kestra.plugin.core.log.Log
-    message: hi
-    retry:
-      type: constant
-      interval: PT0.1S
-      maxAttempt: 2
-`);
+    const ex = await s.start(RETRIED);
     const kept = await s.start(ONE_TASK);
     const first = await claimOne(dead);
     const keptJob = await claimOne(other);
@@ -322,7 +314,7 @@ tasks:
     const errors = (await s.server.services.executions.logs(ex.id)).filter((l) => l.level === 'ERROR');
     assert.equal(
       errors[0]?.message,
-      'runner dev-embedded was lost while running task work (osprey dev was restarted)',
+      'runner dev-embedded was lost while running task sleepy (osprey dev was restarted)',
     );
     // Another runner's lease is untouched.
     assert.equal((await other.heartbeat([keptJob])).lost.length, 0);
