@@ -47,6 +47,9 @@ export interface RegisteredRunner {
   credential: string;
 }
 
+/** Silence on a request's connection for this long ends it (`Unreachable`). */
+const ANSWER_TIMEOUT_MS = 300_000;
+
 export class RunnerClient {
   readonly server: string;
   #credential: string | undefined;
@@ -203,6 +206,12 @@ export class RunnerClient {
         },
       );
       req.on('error', (e) => reject(e.name === 'AbortError' ? e : this.#unreachable(e)));
+      // As long as `fetch` waited for an answer (undici's 300 s): a server that went silent is retried.
+      req.setTimeout(ANSWER_TIMEOUT_MS, () =>
+        req.destroy(
+          Object.assign(new Error(`no answer in ${ANSWER_TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' }),
+        ),
+      );
       req.end(payload);
     });
   }
