@@ -17,6 +17,7 @@
  *   npx node bench/server-runner-overhead.ts [--executions N] [--parallel P] [--tasks T] [--type log|return] [--trace]
  *     [--backend both|postgres|pglite]
  */
+import diagnostics from 'node:diagnostics_channel';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,23 +83,24 @@ const timed: RunnableTask = {
 const tasks = new Map(taskRegistry);
 tasks.set(KIND.type, timed);
 
-// --trace: the runner's requests by route (ids folded), total time and count.
+// --trace: the runner's requests by route (ids folded), total time and count (node's HTTP client
+// publishes each request's start and its response's end).
 const routes = new Map<string, { ms: number; n: number }>();
 if (values.trace) {
-  const plain = globalThis.fetch;
-  globalThis.fetch = async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    const route = `${init?.method ?? 'GET'} ${url.pathname.replace(/\/jobs\/[^/]+/, '/jobs/:id')}`;
-    const t0 = performance.now();
-    try {
-      return await plain(input, init);
-    } finally {
-      const r = routes.get(route) ?? { ms: 0, n: 0 };
-      r.ms += performance.now() - t0;
-      r.n++;
-      routes.set(route, r);
-    }
-  };
+  const started = new WeakMap<object, number>();
+  diagnostics.subscribe('http.client.request.start', (m) => {
+    started.set((m as { request: object }).request, performance.now());
+  });
+  diagnostics.subscribe('http.client.response.finish', (m) => {
+    const { request } = m as { request: { method: string; path: string } };
+    const t0 = started.get(request);
+    if (t0 === undefined) return;
+    const route = `${request.method} ${request.path.replace(/\/jobs\/[^/]+/, '/jobs/:id')}`;
+    const r = routes.get(route) ?? { ms: 0, n: 0 };
+    r.ms += performance.now() - t0;
+    r.n++;
+    routes.set(route, r);
+  });
 }
 
 // --trace: Postgres statements by kind (first words), counted.

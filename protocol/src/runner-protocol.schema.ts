@@ -9,6 +9,14 @@ import type { TaskJob } from './job.ts';
 
 export const PROTOCOL_PREFIX = '/api/v1/runners';
 
+/**
+ * The protocol version a server speaks, told in every claim answer (`protocol`; absent: 1).
+ * 2: `POST /results` also takes each job's last log lines and a claim answered in its response
+ * (`ResultsRequest.claim`). A runner uses them only with a server that said 2; an older runner
+ * never sends them and works unchanged.
+ */
+export const PROTOCOL_VERSION = 2;
+
 const JobId = z.string().min(1).max(200);
 const LeaseId = z.string().min(1).max(100);
 const WorkerGroupKey = z
@@ -40,6 +48,8 @@ export interface ClaimedJob {
 
 export interface ClaimResponse {
   jobs: ClaimedJob[];
+  /** The server's protocol version (`PROTOCOL_VERSION`); absent: 1. */
+  protocol?: number;
   /** How often to heartbeat the leases held. */
   heartbeatIntervalMs: number;
   /** WorkingDirectory task runs (affinity keys) of this runner that ended: delete their folders. */
@@ -109,10 +119,27 @@ export const ResultsRequest = z.strictObject({
         jobId: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'not a job id'),
         leaseId: LeaseId,
         result: JobResultBody,
+        /** Protocol 2: the job's log lines not sent yet, stored with its result. */
+        logs: z.array(JobLogLine).max(1000).optional(),
       }),
     )
     .min(1)
     .max(500),
+  /**
+   * Protocol 2: jobs wanted for the slots these results free (at most `max`), leased in the same
+   * transaction and answered in `ResultsResponse.jobs`; no wait when none is ready.
+   */
+  claim: z
+    .strictObject({
+      workerGroup: WorkerGroupKey.optional(),
+      max: z.number().int().min(1).max(500),
+      /**
+       * false: the runner holds no WorkingDirectory folder, so its own queue is empty and not looked
+       * at; absent or true: its own queue first, and the ended folders are answered.
+       */
+      holdsDirectories: z.boolean().optional(),
+    })
+    .optional(),
 });
 export type ResultsRequest = z.infer<typeof ResultsRequest>;
 
@@ -123,6 +150,10 @@ export interface ResultsResponse {
     status: 'applied' | 'duplicate' | 'not-held' | 'unknown';
     message?: string;
   }>;
+  /** With a `claim`: the jobs leased to the runner (possibly none). */
+  jobs?: ClaimedJob[];
+  /** As in `ClaimResponse`, with a claim of a runner that holds folders. */
+  finishedWorkingDirectories?: string[];
 }
 
 export const HandBackRequest = z.strictObject({

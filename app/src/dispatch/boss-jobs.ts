@@ -31,14 +31,18 @@ export interface BossJobs {
 export function bossJobs(queue: PgBossTaskQueue): BossJobs {
   const { boss } = queue;
   return {
-    createQueue: (name, options) =>
-      boss.createQueue(name, {
-        notify: false,
+    async createQueue(name, options) {
+      const settings = {
         ...(options.retryLimit === undefined ? {} : { retryLimit: options.retryLimit }),
         ...(options.retryDelaySeconds === undefined ? {} : { retryDelay: options.retryDelaySeconds }),
         ...(options.retryBackoff === undefined ? {} : { retryBackoff: options.retryBackoff }),
         ...(options.expireInSeconds === undefined ? {} : { expireInSeconds: options.expireInSeconds }),
-      }),
+        ...(options.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: options.heartbeatSeconds }),
+      };
+      await boss.createQueue(name, { notify: false, ...settings });
+      // A queue created by an older version keeps its settings otherwise (createQueue leaves it).
+      if (options.heartbeatSeconds !== undefined) await boss.updateQueue(name, settings);
+    },
     async insert(tx, name, jobs) {
       if (jobs.length === 0) return;
       await boss.insert(

@@ -52,10 +52,18 @@ export interface SettleGuard extends SettleRequest {
   boss: 'complete' | 'fail';
   /** A line logged with the step (why the task failed without a runner's word). */
   log?: LogEntry;
+  /** The runner's last log lines, sent with its result: written before the step's own lines. */
+  logs?: readonly LogEntry[];
+  /**
+   * Runs in the step's transaction once the step is written (or refused): the runner's next claim,
+   * answered with its result in the same commit. Returns the pg-boss ids of the jobs it leased.
+   */
+  claim?: (tx: Executor) => Promise<readonly string[]>;
 }
 
 export type Committed =
-  | { status: 'committed'; version: number }
+  /** `leased`: pg-boss ids of jobs that claims leased in the same transaction (nobody to wake for them). */
+  | { status: 'committed'; version: number; leased?: ReadonlySet<string> }
   /** `insert`: an execution with this id exists already; nothing was written. */
   | { status: 'exists' }
   /** `update`: another writer stepped the execution since it was read; nothing was written. */
@@ -214,12 +222,25 @@ async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: D
   await appendLogs(
     tx,
     written
-      .flatMap((p) => [...p.step.logs, ...(p.guard?.log === undefined ? [] : [p.guard.log])])
+      .flatMap((p) => [
+        ...(p.guard?.logs ?? []),
+        ...p.step.logs,
+        ...(p.guard?.log === undefined ? [] : [p.guard.log]),
+      ])
       .map(toNewLog),
   );
   await dispatchJobs(tx, boss, written, now);
   for (const p of written) await stopJobs(tx, boss, p.step, now);
   await sendMessages(tx, boss, written);
+  // Claims last: they may lease the jobs these very steps dispatched.
+  const leased = new Set<string>();
+  for (const [i, p] of batch.entries()) {
+    const status = results[i]?.status;
+    if (p.guard?.claim === undefined || (status !== 'committed' && status !== 'refused')) continue;
+    for (const id of await p.guard.claim(tx)) leased.add(id);
+  }
+  if (leased.size > 0)
+    for (const [i, r] of results.entries()) if (r?.status === 'committed') results[i] = { ...r, leased };
   return results as Committed[];
 }
 

@@ -73,6 +73,8 @@ export type Advanced =
   | { status: 'applied'; execution: ExecutionState }
   | { status: 'refused'; execution: ExecutionState; settle: SettleOutcome };
 
+/** See `open()`: pg-boss's minimum. */
+const ENGINE_HEARTBEAT_SECONDS = 10;
 /** Conflicts in a row before giving up (another replica keeps stepping the same execution). */
 const MAX_CONFLICTS = 50;
 /** States kept in memory between steps (unfinished executions); beyond, the oldest are read again. */
@@ -141,6 +143,9 @@ export class DurableExecutionService extends ExecutionServiceBase {
       retryDelaySeconds: 1,
       retryBackoff: true,
       expireInSeconds: this.#expireSeconds,
+      // A server killed while applying a message: another replica takes it over after this, not
+      // after the expiry (a live worker refreshes it every half of this while the handler runs).
+      heartbeatSeconds: ENGINE_HEARTBEAT_SECONDS,
     });
     await this.ensureTaskQueue(undefined);
     const finished = await this.#db.listen(EXECUTION_FINISHED, (ids) => {
@@ -203,7 +208,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
           throw e;
         }
         if (r.status === 'committed') {
-          this.#committed(prepared, current.flow, r.version);
+          this.#committed(prepared, current.flow, r, options.guard?.logs);
           return { status: 'applied', execution: prepared.execution };
         }
         if (r.status === 'refused') return { status: 'refused', execution: current.state, settle: r.settle };
@@ -222,7 +227,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
       const prepared = await prepareStep(this, live, ex, flow, [event], () => this.env());
       const r = await this.#commit(prepared, { kind: 'insert', flow }, undefined);
       if (r.status !== 'committed') return (await this.mustLoad(ex.id)).execution;
-      this.#committed(prepared, flow, r.version);
+      this.#committed(prepared, flow, r);
       return prepared.execution;
     });
   }
@@ -257,12 +262,19 @@ export class DurableExecutionService extends ExecutionServiceBase {
     return this.#committer.commit(p, target, guard);
   }
 
-  #committed(p: PreparedStep, flow: Flow, version: number): void {
+  #committed(
+    p: PreparedStep,
+    flow: Flow,
+    { version, leased }: Extract<Committed, { status: 'committed' }>,
+    runnerLogs: readonly LogEntry[] = [],
+  ): void {
     const ex = p.execution;
     const live = this.liveOf(ex.id, flow);
     live.last = ex;
-    this.publish(ex, p.logs);
-    for (const g of new Set(p.outbox.jobs.map((j) => j.workerGroup))) this.jobsReady(g);
+    this.publish(ex, runnerLogs.length === 0 ? p.logs : [...runnerLogs, ...p.logs]);
+    // Jobs a runner's claim leased in the same commit wait for nobody: no long-poll is woken for them.
+    const waiting = p.outbox.jobs.filter((j) => leased?.has(j.bossId) !== true);
+    for (const g of new Set(waiting.map((j) => j.workerGroup))) this.jobsReady(g);
     this.#wakeEngine(p);
     if (isFinished(ex)) {
       this.#cache.delete(ex.id);

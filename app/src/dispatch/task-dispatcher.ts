@@ -18,11 +18,14 @@ import type {
   HeartbeatResponse,
   LogsRequest,
   ResultRequest,
+  ResultsRequest,
+  ResultsResponse,
 } from '../../../protocol/src/runner-protocol.schema.ts';
+import { PROTOCOL_VERSION } from '../../../protocol/src/runner-protocol.schema.ts';
 import type { EngineEvent, StateName } from '../engine/index.ts';
 import type { Clock } from '../execution/clock.ts';
 import type { LogEntry } from '../execution/contract.ts';
-import type { Database } from '../storage/database.ts';
+import type { Database, Executor } from '../storage/database.ts';
 import {
   loseAffinitiesOfGoneRunners,
   lostAffinityMessage,
@@ -33,6 +36,7 @@ import {
   cancelQueuedTaskJobs,
   extendLeases,
   getTaskJob,
+  leasedJobsOfRunner,
   leaseTaskJobs,
   type TaskJobRow,
   unleaseTaskJobs,
@@ -79,9 +83,7 @@ export class TaskDispatcher {
   /** Where leases, deadlines and log times take the time from (the service's clock). */
   readonly clock: Clock;
   /** Jobs leased through this replica, for results that come back here. */
-  readonly #leasedHere = new LRUCache<string, { executionId: string; taskRunId: string; attempt: number }>({
-    max: MAX_REMEMBERED,
-  });
+  readonly #leasedHere = new LRUCache<string, TaskJobRow>({ max: MAX_REMEMBERED });
 
   constructor(deps: {
     db: Database;
@@ -126,6 +128,7 @@ export class TaskDispatcher {
         return {
           jobs: await Promise.all(leased.map((l) => this.#toClaimed(l))),
           heartbeatIntervalMs: this.heartbeatIntervalMs,
+          protocol: PROTOCOL_VERSION,
           ...(finished.length === 0 ? {} : { finishedWorkingDirectories: finished }),
         };
       }
@@ -169,29 +172,54 @@ export class TaskDispatcher {
     const check = await this.checkLease(runner, jobId, req.leaseId);
     if (check.status !== 'held') return check;
     const { job } = check;
-    const min = LEVELS.indexOf(job.minLogLevel);
-    const entries: LogEntry[] = req.logs
-      .filter((l) => LEVELS.indexOf(l.level) >= min)
-      .map((l) => ({
-        executionId: job.executionId,
-        namespace: job.namespace,
-        flowId: job.flowId,
-        taskId: job.taskId,
-        taskRunId: job.taskRunId,
-        attemptNumber: job.attempt,
-        level: l.level,
-        message: l.message,
-        timestamp: new Date(l.timestamp).toISOString(),
-      }));
+    const entries = jobLogEntries(job, req.logs);
     await this.#service.appendJobLogs(job.executionId, entries);
     return { ...check, accepted: entries.length };
   }
 
-  /** Applies a job's result once: a repeat under the same lease answers `duplicate`. */
+  /**
+   * A runner's results, applied together (the durable engine commits concurrent steps in one
+   * transaction). Protocol 2: each result's last log lines are written with it, and the claim is
+   * answered from the same transaction — typically with the next task its step just dispatched.
+   */
+  async submitResults(runner: RunnerIdentity, req: ResultsRequest): Promise<ResultsResponse> {
+    // The claim rides on the last result (one commit is enough to lease in).
+    const claimAt = req.claim === undefined ? -1 : req.results.length - 1;
+    const claimed: ClaimedJob[][] = [];
+    const results = await Promise.all(
+      req.results.map(async (r, i) => {
+        const outcome = await this.submit(runner, r.jobId, r, i === claimAt ? req.claim : undefined, (jobs) =>
+          claimed.push(jobs),
+        );
+        return {
+          jobId: r.jobId,
+          status: outcome.status,
+          ...(outcome.status === 'not-held' ? { message: outcome.message } : {}),
+          ...(outcome.status === 'unknown' ? { message: `job ${r.jobId} does not exist` } : {}),
+        };
+      }),
+    );
+    if (req.claim === undefined) return { results };
+    // A runner holding WorkingDirectory folders hears which ended (a busy one seldom long-polls).
+    const finished =
+      req.claim.holdsDirectories === false ? [] : await takeFinishedAffinities(this.#db, runner.id);
+    return {
+      results,
+      jobs: claimed.flat(),
+      ...(finished.length === 0 ? {} : { finishedWorkingDirectories: finished }),
+    };
+  }
+
+  /**
+   * Applies a job's result once: a repeat under the same lease answers `duplicate`. With `claim`,
+   * jobs leased to the runner in the same transaction are handed to `onClaimed`.
+   */
   async submit(
     runner: RunnerIdentity,
     jobId: string,
-    req: ResultRequest,
+    req: ResultRequest & { logs?: LogsRequest['logs'] | undefined },
+    claim?: ResultsClaim,
+    onClaimed?: (jobs: ClaimedJob[]) => void,
   ): Promise<
     { status: 'applied' | 'duplicate' } | { status: 'unknown' } | { status: 'not-held'; message: string }
   > {
@@ -210,9 +238,42 @@ export class TaskDispatcher {
       ...(r.error !== undefined ? { error: r.error } : {}),
       ...(r.retryable !== undefined ? { retryable: r.retryable } : {}),
     };
+    // The claim's leases, from the transaction that committed (a retried one runs it again).
+    let leased: Leased[] = [];
+    if (claim !== undefined) {
+      await this.#service.ensureTaskQueue(claim.workerGroup);
+      await this.#service.ensureRunnerQueue(runner.id);
+    }
+    const logs = req.logs === undefined ? [] : jobLogEntries(target, req.logs);
     const applied = await this.#service.advance(target.executionId, [event], {
-      guard: { jobId, leaseId: req.leaseId, runnerId: runner.id, to: 'done', boss: 'complete' },
+      guard: {
+        jobId,
+        leaseId: req.leaseId,
+        runnerId: runner.id,
+        to: 'done',
+        boss: 'complete',
+        ...(logs.length === 0 ? {} : { logs }),
+        ...(claim === undefined
+          ? {}
+          : {
+              claim: async (tx: Executor) => {
+                leased = await this.#leaseIn(
+                  tx,
+                  runner,
+                  claim.workerGroup,
+                  claim.max,
+                  new Date(this.clock.now()),
+                  {
+                    own: claim.holdsDirectories !== false,
+                  },
+                );
+                return leased.map((l) => l.row.bossId);
+              },
+            }),
+      },
     });
+    this.#remember(leased);
+    if (claim !== undefined) onClaimed?.(await Promise.all(leased.map((l) => this.#toClaimed(l))));
     if (applied.status === 'applied' || applied.settle.status === 'duplicate') {
       this.#leasedHere.delete(jobId);
       return { status: applied.status === 'applied' ? 'applied' : 'duplicate' };
@@ -265,21 +326,24 @@ export class TaskDispatcher {
       retryable: true,
     };
     this.#leasedHere.delete(job.jobId);
-    const log: LogEntry = {
-      executionId: job.executionId,
-      namespace: job.namespace,
-      flowId: job.flowId,
-      taskId: job.taskId,
-      taskRunId: job.taskRunId,
-      attemptNumber: job.attempt,
-      level: 'ERROR',
-      message,
-      timestamp: now.toISOString(),
-    };
+    const log = jobLog(job, 'ERROR', message, now.toISOString());
     const r = await this.#service.advance(job.executionId, [event], {
       guard: { jobId: job.jobId, leaseId: job.leaseId ?? '', to, boss: 'fail', log },
     });
     return r.status === 'applied';
+  }
+
+  /**
+   * Every lease held by runners named `runnerName` is dead (`osprey dev` restarted, and its embedded
+   * runner with it): their tasks get the runner-lost result now rather than after the lease runs out.
+   */
+  async loseLeasesOf(runnerName: string, why: string): Promise<number> {
+    let settled = 0;
+    for (const job of await leasedJobsOfRunner(this.#db, runnerName)) {
+      const message = `runner ${runnerName} was lost while running task ${job.taskId} (${why})`;
+      if (await this.settleLost(job, 'lost', message)) settled++;
+    }
+    return settled;
   }
 
   /**
@@ -339,83 +403,87 @@ export class TaskDispatcher {
     return `runner ${job.runnerName} was lost while running task ${job.taskId} (no heartbeat for ${isoDuration(Math.max(0, now - lastHeard))})`;
   }
 
-  async #lease(
-    runner: RunnerIdentity,
-    group: string | undefined,
-    max: number,
-    signal: AbortSignal,
-  ): Promise<Array<{ row: TaskJobRow; job: TaskJob }>> {
-    const queue = taskQueueName(group);
-    // The runner's own queue first: later children of WorkingDirectories whose folder it holds.
-    const own = runnerQueueName(runner.id);
+  async #lease(runner: RunnerIdentity, group: string | undefined, max: number, signal: AbortSignal) {
     try {
-      return await this.#db
-        .transaction(async (tx) => {
-          const mine = await this.#boss.fetch<TaskJob>(tx, own, max);
-          const shared =
-            mine.length < max ? await this.#boss.fetch<TaskJob>(tx, queue, max - mine.length) : [];
-          const fetched = [...mine, ...shared];
-          if (fetched.length === 0) return [];
-          const now = new Date(this.clock.now());
-          const rows = await leaseTaskJobs(
-            tx,
-            fetched.map((j) => j.id),
-            {
-              runnerId: runner.id,
-              runnerName: runner.name,
-              expiresAt: new Date(now.getTime() + this.options.leaseTtlMs),
-            },
-            now,
-          );
-          const byBoss = new Map(fetched.map((j) => [j.id, j.data]));
-          const leased = new Set(rows.map((r) => r.bossId));
-          // Jobs cancelled before anyone claimed them: settle their pg-boss job, hand out nothing.
-          for (const [name, list] of [
-            [own, mine],
-            [queue, shared],
-          ] as const) {
-            const stale = list.filter((j) => !leased.has(j.id)).map((j) => j.id);
-            if (stale.length > 0) await this.#boss.complete(tx, name, stale);
-          }
-          // The first child of a WorkingDirectory taken from the group's queue: its folder will be here.
-          await recordAffinities(
-            tx,
-            rows.flatMap((row) => {
-              const affinity = (byBoss.get(row.bossId) as TaskJob | undefined)?.affinity;
-              return row.queue !== queue || affinity === undefined
-                ? []
-                : [
-                    {
-                      key: affinity.key,
-                      executionId: row.executionId,
-                      taskId: affinity.taskId,
-                      runnerId: runner.id,
-                      runnerName: runner.name,
-                    },
-                  ];
-            }),
-            now,
-          );
-          // The runner hung up: roll back, the jobs stay queued for someone listening.
-          if (signal.aborted) throw new ClaimAbandoned();
-          return rows.map((row) => ({ row, job: byBoss.get(row.bossId) as TaskJob }));
-        })
-        .then((leased) => {
-          for (const { row } of leased)
-            this.#leasedHere.set(row.jobId, {
-              executionId: row.executionId,
-              taskRunId: row.taskRunId,
-              attempt: row.attempt,
-            });
-          return leased;
-        });
+      const leased = await this.#db.transaction(async (tx) => {
+        const leased = await this.#leaseIn(tx, runner, group, max, new Date(this.clock.now()));
+        // The runner hung up: roll back, the jobs stay queued for someone listening.
+        if (leased.length > 0 && signal.aborted) throw new ClaimAbandoned();
+        return leased;
+      });
+      this.#remember(leased);
+      return leased;
     } catch (e) {
       if (e instanceof ClaimAbandoned) return [];
       throw e;
     }
   }
 
-  async #toClaimed({ row, job }: { row: TaskJobRow; job: TaskJob }): Promise<ClaimedJob> {
+  /** Takes up to `max` jobs for the runner (its own queue first) and leases them, inside `tx`. */
+  async #leaseIn(
+    tx: Executor,
+    runner: RunnerIdentity,
+    group: string | undefined,
+    max: number,
+    now: Date,
+    options: { own: boolean } = { own: true },
+  ): Promise<Leased[]> {
+    const queue = taskQueueName(group);
+    // The runner's own queue first: later children of WorkingDirectories whose folder it holds.
+    const own = runnerQueueName(runner.id);
+    const mine = options.own ? await this.#boss.fetch<TaskJob>(tx, own, max) : [];
+    const shared = mine.length < max ? await this.#boss.fetch<TaskJob>(tx, queue, max - mine.length) : [];
+    const fetched = [...mine, ...shared];
+    if (fetched.length === 0) return [];
+    const rows = await leaseTaskJobs(
+      tx,
+      fetched.map((j) => j.id),
+      {
+        runnerId: runner.id,
+        runnerName: runner.name,
+        expiresAt: new Date(now.getTime() + this.options.leaseTtlMs),
+      },
+      now,
+    );
+    const byBoss = new Map(fetched.map((j) => [j.id, j.data]));
+    const leased = new Set(rows.map((r) => r.bossId));
+    // Jobs cancelled before anyone claimed them: settle their pg-boss job, hand out nothing.
+    for (const [name, list] of [
+      [own, mine],
+      [queue, shared],
+    ] as const) {
+      const stale = list.filter((j) => !leased.has(j.id)).map((j) => j.id);
+      if (stale.length > 0) await this.#boss.complete(tx, name, stale);
+    }
+    // The first child of a WorkingDirectory taken from the group's queue: its folder will be here.
+    await recordAffinities(
+      tx,
+      rows.flatMap((row) => {
+        const affinity = (byBoss.get(row.bossId) as TaskJob | undefined)?.affinity;
+        return row.queue !== queue || affinity === undefined
+          ? []
+          : [
+              {
+                key: affinity.key,
+                executionId: row.executionId,
+                taskId: affinity.taskId,
+                runnerId: runner.id,
+                runnerName: runner.name,
+              },
+            ];
+      }),
+      now,
+    );
+    return rows.map((row) => ({ row, job: byBoss.get(row.bossId) as TaskJob }));
+  }
+
+  /** Leases taken through this replica, so their results need no look-up. */
+  #remember(leased: readonly Leased[]): void {
+    if (this.#leasedHere.size > MAX_REMEMBERED) this.#leasedHere.clear();
+    for (const { row } of leased) this.#leasedHere.set(row.jobId, row);
+  }
+
+  async #toClaimed({ row, job }: Leased): Promise<ClaimedJob> {
     const repository = job.source?.repository;
     const url =
       repository !== undefined && job.source?.sha !== undefined && this.#git !== undefined
@@ -429,6 +497,36 @@ export class TaskDispatcher {
       ...(url === undefined ? {} : { git: { url } }),
     };
   }
+}
+
+interface Leased {
+  row: TaskJobRow;
+  job: TaskJob;
+}
+
+type ResultsClaim = NonNullable<ResultsRequest['claim']>;
+
+/** A job's log lines as stored: its task's `logLevel` applied. */
+function jobLogEntries(job: TaskJobRow, lines: LogsRequest['logs']): LogEntry[] {
+  const min = LEVELS.indexOf(job.minLogLevel);
+  return lines
+    .filter((l) => LEVELS.indexOf(l.level) >= min)
+    .map((l) => jobLog(job, l.level, l.message, new Date(l.timestamp).toISOString()));
+}
+
+/** A log line of a job's task run. */
+function jobLog(job: TaskJobRow, level: LogEntry['level'], message: string, timestamp: string): LogEntry {
+  return {
+    executionId: job.executionId,
+    namespace: job.namespace,
+    flowId: job.flowId,
+    taskId: job.taskId,
+    taskRunId: job.taskRunId,
+    attemptNumber: job.attempt,
+    level,
+    message,
+    timestamp,
+  };
 }
 
 class ClaimAbandoned extends Error {

@@ -31,6 +31,9 @@ export interface StartQueueOptions {
   onError?: (error: Error) => void;
 }
 
+/** How often pg-boss looks for jobs whose process died (see `startTaskQueue`). */
+const SUPERVISE_SECONDS = 5;
+
 /** Starts pg-boss on `db` (creating or migrating its schema) and returns the queue. */
 export async function startTaskQueue(
   db: Database,
@@ -40,9 +43,11 @@ export async function startTaskQueue(
     schema: options.schema ?? `${db.schema}_pgboss`,
     useListenNotify: true,
     supervise: options.supervise ?? true,
-    // How soon a job held by a process that died is found expired and retried: pg-boss looks every
-    // 60 s by default, which left an engine step (expiring after 60 s) waiting up to two minutes.
-    superviseIntervalSeconds: 10,
+    // How soon a job held by a process that died is found (heartbeat stale, or expired) and retried:
+    // pg-boss looks at a queue only once per max(supervise, monitor) interval, 60 s by default, which
+    // left an engine step waiting minutes behind a killed server.
+    superviseIntervalSeconds: SUPERVISE_SECONDS,
+    monitorIntervalSeconds: SUPERVISE_SECONDS,
     schedule: options.schedule ?? false,
   };
   const boss =
@@ -113,6 +118,7 @@ export class PgBossTaskQueue implements TaskQueue {
       ...(options.retryDelaySeconds === undefined ? {} : { retryDelay: options.retryDelaySeconds }),
       ...(options.retryBackoff === undefined ? {} : { retryBackoff: options.retryBackoff }),
       ...(options.expireInSeconds === undefined ? {} : { expireInSeconds: options.expireInSeconds }),
+      ...(options.heartbeatSeconds === undefined ? {} : { heartbeatSeconds: options.heartbeatSeconds }),
       ...(options.deadLetter === undefined ? {} : { deadLetter: options.deadLetter }),
     });
   }

@@ -24,6 +24,11 @@ export interface QueueOptions {
   retryBackoff?: boolean;
   /** How long a job may stay active before it is retried or failed (default 15 minutes). */
   expireInSeconds?: number;
+  /**
+   * A worker running a job refreshes it every half of this (at least 10 s); a job not refreshed in
+   * this time (its process died) is retried without waiting for `expireInSeconds`. Default: none.
+   */
+  heartbeatSeconds?: number;
   /** Queue that receives jobs out of retries. */
   deadLetter?: string;
   /** `singleton`: one active job at a time; `stately`: one queued and one active. */

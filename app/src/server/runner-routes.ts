@@ -125,20 +125,7 @@ export function runnerRoutes(deps: RunnerRoutesDeps): Hono<Env> {
 
   app.post('/results', async (c) => {
     const req = await body(c, ResultsRequest);
-    const runner = runnerOf(c);
-    // Submitted together, written together: the durable engine commits concurrent steps in one transaction.
-    const results = await Promise.all(
-      req.results.map(async (r) => {
-        const outcome = await dispatcher.submit(runner, r.jobId, r);
-        return {
-          jobId: r.jobId,
-          status: outcome.status,
-          ...(outcome.status === 'not-held' ? { message: outcome.message } : {}),
-          ...(outcome.status === 'unknown' ? { message: `job ${r.jobId} does not exist` } : {}),
-        };
-      }),
-    );
-    return c.json({ results });
+    return c.json(await dispatcher.submitResults(runnerOf(c), req));
   });
 
   app.post('/jobs/:jobId/hand-back', async (c) => {

@@ -212,6 +212,15 @@ export async function settleRefusal(ex: Executor, request: SettleRequest): Promi
   return { status: 'not-held', job };
 }
 
+/** The jobs leased to runners of this name (every incarnation). */
+export async function leasedJobsOfRunner(ex: Executor, runnerName: string): Promise<TaskJobRow[]> {
+  const { rows } = await ex.query<TaskJobRow & Record<string, unknown>>(
+    `SELECT ${COLUMNS} FROM ${table(ex, 'task_jobs')} WHERE state = 'leased' AND runner_name = $1`,
+    [runnerName],
+  );
+  return rows;
+}
+
 export interface OverdueJob extends TaskJobRow {
   /** `lease`: no heartbeat in time; `timeout`: running longer than its timeout allows. */
   reason: 'lease' | 'timeout';

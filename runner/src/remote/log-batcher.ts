@@ -1,7 +1,9 @@
 /**
  * A job's log lines leave in batches: every `intervalMs`, or as soon as `maxLines` are waiting, and
  * on `close()` — which the runner awaits before it submits the result, so the lines are stored
- * before the task run ends. A batch the app cannot take is retried; lines are kept in order.
+ * before the task run ends — or, with a server that takes them with the result (protocol 2),
+ * `finish()` hands back the last lines unsent. A batch the app cannot take is retried; lines are
+ * kept in order.
  */
 import type { JobLog } from '../../../protocol/src/job.ts';
 import { logger } from '../../../protocol/src/logger.ts';
@@ -40,6 +42,17 @@ export class LogBatcher {
     this.#closed = true;
     this.#flush();
     await this.#flushing;
+  }
+
+  /** Stops taking lines, waits for the batches in flight and returns the lines not sent yet. */
+  async finish(): Promise<JobLog[]> {
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#flushing;
+    const rest = this.#pending;
+    this.#pending = [];
+    return rest;
   }
 
   #flush(): void {

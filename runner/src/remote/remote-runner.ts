@@ -87,6 +87,10 @@ export class RemoteRunner {
   #heartbeatMs = 10_000;
   #heartbeatFailures = 0;
   #stopping = false;
+  /** The server's protocol version, from its claim answers. */
+  #protocol = 1;
+  /** A claim (or a result carrying one) failed on the way: the app may have leased jobs whose answer never arrived. */
+  #unanswered = false;
   #stopped: Promise<void> | undefined;
   #fatal: Error | undefined;
 
@@ -105,11 +109,36 @@ export class RemoteRunner {
         ? undefined
         : join(options.stateDir, 'working-directories', options.name.replace(/[^A-Za-z0-9_.-]/g, '_')),
     );
-    this.#results = new ResultSender(this.#client, () => ({
-      // Retried until the app takes it (it may be restarting), faster than a lease runs out.
-      maxDelayMs: Math.max(100, Math.floor(this.#heartbeatMs / 2)),
-      signal: this.#hardStop.signal,
-    }));
+    this.#results = new ResultSender(
+      this.#client,
+      () => ({
+        // Retried until the app takes it (it may be restarting), faster than a lease runs out.
+        maxDelayMs: Math.max(100, Math.floor(this.#heartbeatMs / 2)),
+        signal: this.#hardStop.signal,
+      }),
+      {
+        protocol2: () => this.#protocol >= 2,
+        downgrade: () => {
+          this.#protocol = 1;
+        },
+        // No claim while stopping, nor while jobs from an unanswered claim may be waiting to be handed back.
+        claim: () =>
+          this.#stopping || this.#unanswered
+            ? undefined
+            : {
+                holdsDirectories: this.#shared.size > 0,
+                ...(options.workerGroup === undefined ? {} : { workerGroup: options.workerGroup }),
+              },
+        onClaimAnswer: (res) => {
+          // The finished jobs' slots pass to these; jobs that arrive after stop() began go back.
+          for (const job of res.jobs ?? []) if (!this.#stopping) this.#start(job);
+          this.#releaseFinished(res.finishedWorkingDirectories);
+        },
+        unanswered: () => {
+          this.#unanswered = true;
+        },
+      },
+    );
   }
 
   /** Jobs running now. */
@@ -176,16 +205,16 @@ export class RemoteRunner {
   async #claimLoop(): Promise<void> {
     const { concurrency, workerGroup } = this.#options;
     let failures = 0;
-    /** A claim failed on the way: the app may have leased jobs whose answer never arrived. */
-    let unanswered = false;
     while (!this.#stopping) {
-      if (unanswered) {
+      if (this.#unanswered) {
         // Hand them back (keeping the running ones) before claiming again, so they do not wait for
-        // their lease to run out while this runner is alive.
+        // their lease to run out while this runner is alive. A result carrying a claim answers first.
+        await this.#results.claimSettled();
+        this.#unanswered = false;
         try {
           await this.#client.returnLeases([...this.#running.keys()]);
-          unanswered = false;
         } catch {
+          this.#unanswered = true;
           if (this.#stopping) break;
           failures++;
           await sleep(Math.min(2000, 50 * 2 ** failures), this.#claimAbort.signal);
@@ -209,6 +238,7 @@ export class RemoteRunner {
           },
           this.#claimAbort.signal,
         );
+        this.#protocol = res.protocol ?? 1;
         if (res.heartbeatIntervalMs !== this.#heartbeatMs) {
           // The app sets the pace (a third of its lease time): follow it from now on.
           this.#heartbeatMs = res.heartbeatIntervalMs;
@@ -217,10 +247,7 @@ export class RemoteRunner {
         }
         jobs = res.jobs;
         failures = 0;
-        if (res.finishedWorkingDirectories !== undefined)
-          void this.#shared
-            .release(res.finishedWorkingDirectories)
-            .catch((e: Error) => this.#log(`runner ${this.#options.name}: ${e.message}`));
+        this.#releaseFinished(res.finishedWorkingDirectories);
       } catch (e) {
         if (this.#stopping) break;
         if (e instanceof ProtocolError && e.status === 401 && this.#options.registrationToken !== undefined) {
@@ -230,7 +257,7 @@ export class RemoteRunner {
           continue;
         }
         if (e instanceof Unreachable) {
-          unanswered = true;
+          this.#unanswered = true;
           failures++;
           if (failures === 1 || failures % 20 === 0)
             this.#log(`runner ${this.#options.name}: ${e.message}; retrying`);
@@ -243,6 +270,14 @@ export class RemoteRunner {
       // Jobs that arrive after stop() began are never started: stop() hands them back to the queue.
       for (const job of jobs) if (!this.#stopping) this.#start(job);
     }
+  }
+
+  /** Folders of WorkingDirectories that ended are deleted. */
+  #releaseFinished(keys: string[] | undefined): void {
+    if (keys === undefined || keys.length === 0) return;
+    void this.#shared
+      .release(keys)
+      .catch((e: Error) => this.#log(`runner ${this.#options.name}: ${e.message}`));
   }
 
   #fail(e: Error): void {
@@ -294,9 +329,11 @@ export class RemoteRunner {
       ...(this.#options.tasks === undefined ? {} : { tasks: this.#options.tasks }),
     });
     const result = await runner.run(job, { onLog: (l) => logs.add(l), signal: entry.controller.signal });
-    await logs.close();
+    // The last lines go with the result (sent on their own to a server of protocol 1); a lease
+    // that is not held any more would not take them.
+    const rest = await logs.finish();
     if (entry.lost || entry.handedBack) return;
-    const outcome = await this.#results.send(lease, result);
+    const outcome = await this.#results.send(lease, result, rest);
     if (outcome.status === 'not-held' || outcome.status === 'unknown')
       this.#log(
         `job ${lease.jobId}: the server did not take its result: ${outcome.message ?? outcome.status}`,

@@ -21,6 +21,11 @@ export class SharedDirectories {
     this.#fixedRoot = root;
   }
 
+  /** Folders held now. */
+  get size(): number {
+    return this.#dirs.size;
+  }
+
   /** The folder of `affinity.key`, created (and filled) by the first caller. */
   acquire(affinity: JobAffinity, ctx: FilesContext): Promise<string> {
     let dir = this.#dirs.get(affinity.key);

@@ -31,6 +31,20 @@ tasks:
     format: "{{ outputs.first.value }} two"
 `;
 
+/** One Log task with a second attempt. */
+const RETRIED = `
+id: retried
+namespace: company.team
+tasks:
+  - id: sleepy
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+    retry:
+      type: constant
+      interval: PT0.1S
+      maxAttempt: 2
+`;
+
 async function claimOne(client: RunnerClient, group?: string) {
   const res = await client.claim({
     max: 1,
@@ -204,21 +218,63 @@ describeBackends('runner protocol', (backend) => {
     assert.equal(logs.filter((l) => l.message === 'working').length, 1);
   });
 
+  it('protocol 2: stores the log lines sent with a result and answers its claim with the next task, once', async (t) => {
+    const s = await startTestServer(backend, t);
+    const client = await s.register();
+    const ex = await s.start(TWO_TASKS);
+    const claimAnswer = await client.claim({ max: 1, waitMs: 3000 });
+    assert.equal(claimAnswer.protocol, 2, 'the server tells its protocol version');
+    const first = claimAnswer.jobs[0];
+    assert.ok(first !== undefined);
+    const line = { level: 'INFO' as const, message: 'working', timestamp: new Date().toISOString() };
+    const result = { state: 'SUCCESS' as const, outputs: { value: 'one' } };
+    const res = await client.results([{ ...first, result, logs: [line] }], { max: 1 });
+    assert.deepEqual(res.results, [{ jobId: first.jobId, status: 'applied' }]);
+    assert.equal(res.jobs?.length, 1, 'the next task came with the answer');
+    const second = res.jobs?.[0];
+    assert.equal(second?.job.run.taskId, 'second');
+    assert.equal(second?.job.properties['format'], 'one two');
+    // A retried request (its answer lost) changes nothing and leases nothing more.
+    const after = await s.snapshot();
+    const again = await client.results([{ ...first, result, logs: [line] }], { max: 1 });
+    assert.deepEqual(again.results, [{ jobId: first.jobId, status: 'duplicate' }]);
+    assert.deepEqual(again.jobs, []);
+    assert.equal(await s.snapshot(), after, 'the repeat changed nothing');
+    // The next task is leased to this runner: its result is taken under the lease from the answer.
+    const end = await client.results(
+      [{ ...second!, result: { state: 'SUCCESS', outputs: { value: 'x' } } }],
+      {
+        max: 1,
+      },
+    );
+    assert.deepEqual(end.results, [{ jobId: second!.jobId, status: 'applied' }]);
+    assert.deepEqual(end.jobs, []);
+    assert.equal((await s.waitFor(ex.id)).state.current, 'SUCCESS');
+    const logs = await s.server.services.executions.logs(ex.id);
+    assert.equal(logs.filter((l) => l.message === 'working').length, 1, 'the line was stored once');
+    assert.equal(logs.find((l) => l.message === 'working')?.taskId, 'first');
+  });
+
+  it('protocol 2: a refused field names itself, so a runner can fall back to protocol 1', async (t) => {
+    const s = await startTestServer(backend, t);
+    const client = await s.register();
+    await s.start(ONE_TASK);
+    const job = await claimOne(client);
+    const r = await raw(
+      s.url,
+      'POST',
+      '/results',
+      { results: [{ jobId: job.jobId, leaseId: job.leaseId, result: { state: 'SUCCESS' }, logz: [] }] },
+      client.credential,
+    );
+    assert.equal(r.status, 400);
+    assert.match(r.body.message ?? '', /results\.0: Unrecognized key: "logz"/);
+  });
+
   it('declares a runner lost when its lease expires, then retries the task per its policy', async (t) => {
     const s = await startTestServer(backend, t, { leaseTtlMs: 400 });
     const client = await s.register('silent');
-    const ex = await s.start(`
-id: retried
-namespace: company.team
-tasks:
-  - id: sleepy
-    type: io.kestra.plugin.core.log.Log
-    message: hi
-    retry:
-      type: constant
-      interval: PT0.1S
-      maxAttempt: 2
-`);
+    const ex = await s.start(RETRIED);
     const first = await claimOne(client);
     // No heartbeat: the lease runs out, the task gets a second attempt.
     const second = await claimOne(client);
@@ -234,6 +290,36 @@ tasks:
       errors[0]?.message ?? '',
       /^runner silent was lost while running task sleepy \(no heartbeat for PT\d/,
     );
+  });
+
+  it('settles at once the leases of a runner known dead (osprey dev restarted), not after they run out', async (t) => {
+    const s = await startTestServer(backend, t);
+    const dead = await s.register('dev-embedded');
+    const other = await s.register('elsewhere');
+    const ex = await s.start(RETRIED);
+    const kept = await s.start(ONE_TASK);
+    const first = await claimOne(dead);
+    const keptJob = await claimOne(other);
+    assert.equal(
+      await s.server.services.dispatcher.loseLeasesOf('dev-embedded', 'osprey dev was restarted'),
+      1,
+    );
+    // The 30 s lease did not have to run out: the second attempt is there now, for any runner.
+    const second = await claimOne(other);
+    assert.equal(second.job.run.attempt, 2);
+    assert.equal(second.job.run.executionId, first.job.run.executionId);
+    await other.result(second, { state: 'SUCCESS' });
+    const done = await s.waitFor(ex.id);
+    assert.equal(done.state.current, 'SUCCESS');
+    const errors = (await s.server.services.executions.logs(ex.id)).filter((l) => l.level === 'ERROR');
+    assert.equal(
+      errors[0]?.message,
+      'runner dev-embedded was lost while running task sleepy (osprey dev was restarted)',
+    );
+    // Another runner's lease is untouched.
+    assert.equal((await other.heartbeat([keptJob])).lost.length, 0);
+    await other.result(keptJob, { state: 'SUCCESS' });
+    assert.equal((await s.waitFor(kept.id)).state.current, 'SUCCESS');
   });
 
   it('fails the task with the runner-lost message when no retry is left; nothing stays RUNNING', async (t) => {

@@ -43,6 +43,9 @@ export interface DevSession {
   stop(): Promise<void>;
 }
 
+/** The name `osprey dev`'s own runner registers under. */
+const EMBEDDED_RUNNER = 'dev-embedded';
+
 export async function startDevSession(options: DevSessionOptions): Promise<DevSession> {
   const { print } = options;
   const repository = openRepository(options.dir);
@@ -73,9 +76,11 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
   }
 
   const files = new LocalNamespaceFiles(repository.root, { folder: repository.config.namespaceFiles });
+  // One process owns the data folder: what an earlier embedded runner held died with that process.
+  await server.services.dispatcher.loseLeasesOf(EMBEDDED_RUNNER, 'osprey dev was restarted');
   const runner = new RemoteRunner({
     server: url,
-    name: 'dev-embedded',
+    name: EMBEDDED_RUNNER,
     registrationToken: runnerToken,
     concurrency: options.runnerConcurrency ?? 4,
     graceMs: 2000,
