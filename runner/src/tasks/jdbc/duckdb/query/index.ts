@@ -22,7 +22,8 @@ import { prepareWorkspace, type Workspace } from '../../../../workspace/working-
 import { processEnv } from '../../../scripts/process-env.ts';
 import { type PropertyReader, propertiesOf } from '../../../support/properties.ts';
 import { scopeOf, withStorage } from '../../../support/storage.ts';
-import { FETCH_TYPES, type FetchType, type QueryRequest, type QueryResponse } from './protocol.ts';
+import { fetchTypeOf, parametersOf } from '../../support/fetch.ts';
+import type { QueryRequest, QueryResponse } from './protocol.ts';
 
 const TYPE = 'io.kestra.plugin.jdbc.duckdb.Query';
 const CHILD = fileURLToPath(new URL('./duckdb-process.ts', import.meta.url));
@@ -78,23 +79,6 @@ export const duckdbQueryTask: RunnableTask = {
     }
   },
 };
-
-/** Kestra's older booleans (`fetch`, `fetchOne`, `store`) still pick a fetch type. */
-function fetchTypeOf(p: PropertyReader): FetchType {
-  if (p.has('fetchType')) return p.oneOf('fetchType', FETCH_TYPES, 'NONE');
-  if (p.boolean('store', false)) return 'STORE';
-  if (p.boolean('fetchOne', false)) return 'FETCH_ONE';
-  if (p.boolean('fetch', false)) return 'FETCH';
-  return 'NONE';
-}
-
-function parametersOf(p: PropertyReader): Record<string, unknown> {
-  const raw = p.raw('parameters');
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw))
-    return p.fail('parameters', 'must be a map of name to value');
-  return raw as Record<string, unknown>;
-}
 
 /**
  * Where the database lives: downloaded from `databaseUri`, else the file of `url`
