@@ -19,6 +19,7 @@ import { mariadbQueriesTask } from './jdbc/mariadb/queries/index.ts';
 import { mariadbQueryTask } from './jdbc/mariadb/query/index.ts';
 import { postgresQueriesTask } from './jdbc/postgresql/queries/index.ts';
 import { postgresQueryTask } from './jdbc/postgresql/query/index.ts';
+import { sqliteQueryTask } from './jdbc/sqlite/query/index.ts';
 import { deleteKvTask } from './kv/delete/index.ts';
 import { getTask } from './kv/get/index.ts';
 import { getKeysTask } from './kv/get-keys/index.ts';
@@ -75,6 +76,7 @@ const plugins: RunnableTask[] = [
   postgresQueriesTask,
   mariadbQueryTask,
   mariadbQueriesTask,
+  sqliteQueryTask,
   graalvmPythonEvalTask,
   snowflakeCliTask,
 ];

@@ -58,6 +58,12 @@ export const jdbcTasks: TaskDefinition[] = [
     description: 'Run SQL on DuckDB with input files in the working directory.',
     properties: { ...JdbcCommon, ...FileDatabase, databaseUri: z.string().optional() },
   },
+  {
+    type: 'io.kestra.plugin.jdbc.sqlite.Query',
+    kind: 'runnable',
+    description: 'Run SQL on SQLite with input files in the working directory.',
+    properties: { ...JdbcCommon, ...FileDatabase, sqliteFile: z.string().optional() },
+  },
   ...server('postgresql', 'PostgreSQL'),
   ...server('mariadb', 'MariaDB'),
 ];

@@ -42,9 +42,9 @@ export function sqlQueryTask(type: string, driver: SqlDriver): RunnableTask {
   return {
     type,
     async run(ctx) {
-      const { p, fetchType, statements, parameters } = read(type, ctx, driver);
+      const { p, fetchType, statements, parameters } = readSqlTask(type, ctx, driver.dialect);
       const results = await withSession(ctx, p, driver, (session) =>
-        runAll(ctx, driver, session, statements, parameters),
+        runAll(ctx, driver.name, session, statements, parameters),
       );
       const rows = results.at(-1);
       const outputs = rows === undefined ? {} : await resultOutputs(ctx, fetchType, rows, ctx.run.taskId);
@@ -58,13 +58,13 @@ export function sqlQueriesTask(type: string, driver: SqlDriver): RunnableTask {
   return {
     type,
     async run(ctx) {
-      const { p, fetchType, statements, parameters } = read(type, ctx, driver);
+      const { p, fetchType, statements, parameters } = readSqlTask(type, ctx, driver.dialect);
       const transaction = p.boolean('transaction', true);
       const results = await withSession(ctx, p, driver, async (session) => {
-        if (!transaction) return runAll(ctx, driver, session, statements, parameters);
+        if (!transaction) return runAll(ctx, driver.name, session, statements, parameters);
         await session.begin();
         try {
-          const fetched = await runAll(ctx, driver, session, statements, parameters);
+          const fetched = await runAll(ctx, driver.name, session, statements, parameters);
           await session.commit();
           return fetched;
         } catch (e) {
@@ -87,29 +87,30 @@ export function sqlQueriesTask(type: string, driver: SqlDriver): RunnableTask {
   };
 }
 
-function read(type: string, ctx: TaskContext, driver: SqlDriver) {
+/** The properties every SQL task reads first. */
+export function readSqlTask(type: string, ctx: TaskContext, dialect: SqlDialect) {
   const p = propertiesOf(type, ctx);
-  return { p, fetchType: fetchTypeOf(p), statements: statementsOf(p, driver), parameters: parametersOf(p) };
+  return { p, fetchType: fetchTypeOf(p), statements: statementsOf(p, dialect), parameters: parametersOf(p) };
 }
 
 /** Run the statements in order; the result sets of those that return rows, in order. */
-async function runAll(
+export async function runAll(
   ctx: TaskContext,
-  driver: SqlDriver,
-  session: SqlSession,
+  database: string,
+  session: Pick<SqlSession, 'run'>,
   statements: readonly SqlStatement[],
   parameters: Record<string, unknown>,
 ): Promise<Record<string, unknown>[][]> {
   const fetched: Record<string, unknown>[][] = [];
   for (const [i, statement] of statements.entries()) {
-    const result = await runStatement(ctx, driver, session, statement, parameters, i, statements.length);
+    const result = await runStatement(ctx, database, session, statement, parameters, i, statements.length);
     if (result.rows !== undefined) fetched.push(result.rows);
   }
   return fetched;
 }
 
-function statementsOf(p: PropertyReader, driver: SqlDriver): SqlStatement[] {
-  const statements = splitStatements(p.string('sql'), driver.dialect);
+function statementsOf(p: PropertyReader, dialect: SqlDialect): SqlStatement[] {
+  const statements = splitStatements(p.string('sql'), dialect);
   if (statements.length === 0) p.fail('sql', 'contains no statement');
   return statements;
 }
@@ -155,8 +156,8 @@ async function withSession<T>(
 
 async function runStatement(
   ctx: TaskContext,
-  driver: SqlDriver,
-  session: SqlSession,
+  database: string,
+  session: Pick<SqlSession, 'run'>,
   statement: SqlStatement,
   parameters: Record<string, unknown>,
   index: number,
@@ -178,7 +179,7 @@ async function runStatement(
       : { rows: result.rows.map((row) => jsonValue(row) as Record<string, unknown>) };
   } catch (e) {
     if (ctx.signal.aborted) throw e;
-    throw new TaskFailure(`task '${ctx.run.taskId}': ${driver.name}: ${which} failed: ${messageOf(e)}`, {
+    throw new TaskFailure(`task '${ctx.run.taskId}': ${database}: ${which} failed: ${messageOf(e)}`, {
       cause: e,
     });
   }
