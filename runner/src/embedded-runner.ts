@@ -6,6 +6,7 @@
  */
 import type { JobAffinity, JobLog, JobResult, JobRunner, TaskJob } from './job.ts';
 import { createMasker, type Masker } from './masking.ts';
+import type { PluginCatalog } from './plugins/catalog.ts';
 import type { InternalStorage } from './storage/internal-storage.ts';
 import {
   type ExecutionSummary,
@@ -37,6 +38,8 @@ export interface EmbeddedRunnerDeps {
   sharedDirectory?(affinity: JobAffinity, ctx: Omit<TaskContext, 'signal'>): Promise<string>;
   /** Plugins by canonical type; the static registry by default (tests pass their own). */
   tasks?: ReadonlyMap<string, RunnableTask>;
+  /** Installed plugin versions; a job's `version` picks one. Default: the built-ins only. */
+  plugins?: PluginCatalog;
 }
 
 type Outcome =
@@ -72,7 +75,20 @@ export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
         return { jobId: job.jobId, state: 'FAILED', error: message, retryable };
       };
 
-      const task = findTask(job.type, tasks);
+      let task: RunnableTask | undefined;
+      try {
+        task =
+          deps.plugins === undefined
+            ? findTask(job.type, tasks)
+            : await deps.plugins.task(job.type, job.version);
+      } catch (error) {
+        const result =
+          error instanceof TaskFailure
+            ? failed(`task '${job.run.taskId}': ${error.message}`, error.retryable)
+            : toResult(job, { kind: 'error', error }, mask, failed);
+        open = false;
+        return result;
+      }
       if (task === undefined) {
         const result = failed(
           `task '${job.run.taskId}': Osprey has no runnable plugin for type '${job.type}'; check the type name, or run this flow where that plugin is available`,

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
 import { RemoteRunner } from '../../../runner/src/remote/remote-runner.ts';
 import { LocalNamespaceFiles } from '../../../runner/src/workspace/local-namespace-files.ts';
 import { loadServerConfig } from '../config/server.schema.ts';
@@ -76,6 +77,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
     concurrency: options.runnerConcurrency ?? 4,
     graceMs: 2000,
     namespaceFiles: (namespace) => files.read(namespace),
+    plugins: installedPlugins(env),
     log: () => {},
   });
   await runner.start();

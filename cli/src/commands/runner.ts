@@ -2,7 +2,9 @@
  * `osprey runner --server URL --token T [--worker-group g] [--concurrency n]`: a remote runner.
  * This file parses the command line and handles signals; `runner/src/remote/` does the work.
  */
+
 import { parseArgs } from 'node:util';
+import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
 import { RemoteRunner } from '../../../runner/src/remote/remote-runner.ts';
 import { runnerOptions } from '../../../runner/src/remote/runner-options.schema.ts';
 
@@ -52,7 +54,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`osprey runner: ${(e as Error).message}\n\n${HELP}`);
     return 2;
   }
-  const runner = new RemoteRunner(options);
+  const runner = new RemoteRunner({ ...options, plugins: installedPlugins() });
   try {
     await runner.start();
   } catch (e) {

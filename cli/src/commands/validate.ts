@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { collectFlowFiles, openRepository } from '../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
+import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
 import { validateFiles } from '../validate-files.ts';
 
 const HELP = `Usage: osprey validate [paths...] [--format text|json]
@@ -45,7 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = performance.now();
-  const report = validateFiles(files);
+  const plugins = installedPlugins();
+  const report = validateFiles(files, undefined, undefined, {
+    pluginVersion: (type, version) => plugins.problem(type, version),
+  });
   const ms = performance.now() - started;
   const invalid = report.files.filter((f) => f.issues.some((i) => i.severity === 'error')).length;
   if (format === 'json') {

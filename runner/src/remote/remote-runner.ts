@@ -14,6 +14,7 @@
 import { join } from 'node:path';
 import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
 import type { TaskJob } from '../job.ts';
+import type { PluginCatalog } from '../plugins/catalog.ts';
 import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
@@ -50,6 +51,8 @@ export interface RemoteRunnerOptions {
   namespaceFiles?: (namespace: string, job: TaskJob) => Promise<Map<string, Buffer>>;
   /** Plugins by type (tests, benches); default: the static registry. */
   tasks?: ReadonlyMap<string, RunnableTask>;
+  /** Installed plugin versions (a job's `version` picks one); the built-ins only when absent. */
+  plugins?: PluginCatalog;
   log?: (message: string) => void;
 }
 
@@ -289,6 +292,7 @@ export class RemoteRunner {
       namespaceFiles: this.#namespaceFiles,
       sharedDirectory: (affinity, ctx) => this.#shared.acquire(affinity, ctx),
       ...(this.#options.tasks === undefined ? {} : { tasks: this.#options.tasks }),
+      ...(this.#options.plugins === undefined ? {} : { plugins: this.#options.plugins }),
     });
     const result = await runner.run(job, { onLog: (l) => logs.add(l), signal: entry.controller.signal });
     await logs.close();

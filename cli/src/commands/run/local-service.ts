@@ -14,6 +14,7 @@ import { LocalFlowRepository } from '../../../../app/src/local/local-flow-reposi
 import type { LocalRepository } from '../../../../app/src/local/local-repository.ts';
 import { EnvSecretBackend } from '../../../../app/src/secrets/env-secret-backend.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
+import type { PluginCatalog } from '../../../../runner/src/plugins/catalog.ts';
 import { LocalFolderStorage } from '../../../../runner/src/storage/local-storage.ts';
 import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 
@@ -24,7 +25,7 @@ export interface LocalService {
 
 export function createLocalService(
   repository: LocalRepository,
-  options: { flowsDir?: string | undefined; storageDir?: string | undefined },
+  options: { flowsDir?: string | undefined; storageDir?: string | undefined; plugins?: PluginCatalog },
 ): LocalService {
   const state = join(repository.root, '.osprey');
   const namespacesDir = join(repository.root, repository.config.namespaceFiles);
@@ -52,6 +53,7 @@ export function createLocalService(
     namespaceFiles: (namespace) => namespaceFiles.read(namespace),
     render: (job, template) => executor().renderForJob(job, template),
     execution: (id) => executor().summary(id),
+    ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
   });
   service = createLocalExecutionService({
     runner,

@@ -36,7 +36,10 @@ tasks:
     fetchType: STORE
 `);
   assert.equal(run.doc.state.current, 'SUCCESS', transcript(run));
-  assert.match(String(run.outputs('init_db')['databaseUri']), /^kestra:\/\/\/company\/team\/.+database\.sqlite$/);
+  assert.match(
+    String(run.outputs('init_db')['databaseUri']),
+    /^kestra:\/\/\/company\/team\/.+database\.sqlite$/,
+  );
   assert.deepEqual(run.outputs('select'), {
     rows: [{ play_time: '2024-01', concert_id: 1, timestamp_type: '2024-01-01T12:00:00', blob_type: 'S2U=' }],
     size: 1,
