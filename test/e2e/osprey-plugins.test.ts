@@ -5,36 +5,16 @@
  * by `osprey validate` and `osprey run` naming the installed ones, and `osprey plugins remove`.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CORE_VERSION } from '../../runner/src/plugins/catalog.ts';
+import { osprey } from './osprey-cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/osprey.js', import.meta.url));
 const LOG = 'io.kestra.plugin.core.log.Log';
-
-function osprey(cwd: string, args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** A plugin package folder whose Log says which version it is. */
 async function logPlugin(root: string, version: string): Promise<string> {

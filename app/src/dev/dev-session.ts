@@ -2,7 +2,8 @@
  * `osprey dev`: the whole product on one machine with nothing installed — the server (API, engine,
  * triggers) on the embedded database in `<repo>/.osprey`, one runner in the same process speaking
  * the runner protocol, and the repository's flows folder deployed on start and on every change
- * ("sync flows with a local directory"). Namespace files come from the working tree.
+ * ("sync flows with a local directory"); flows created, changed or deleted through the API are
+ * written back to the folder (folder-flow-writer.ts). Namespace files come from the working tree.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { openRepository } from '../local/local-repository.ts';
 import { createOspreyServer, type OspreyServerParts } from '../server/osprey-server.ts';
 import { loadServerOptions } from '../server/server-options.schema.ts';
 import { FlowWatcher } from './flow-watcher.ts';
+import { FolderFlowWriter } from './folder-flow-writer.ts';
 import { deployLocalFlows, describeDeployment, type LocalDeployment } from './local-deployer.ts';
 import { seedKv } from './seed-kv.ts';
 
@@ -49,6 +51,9 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
   const runnerToken = env['OSPREY_RUNNER_TOKEN'] ?? `osp_reg_dev_${randomBytes(24).toString('base64url')}`;
   env['OSPREY_RUNNER_TOKEN'] = runnerToken;
   const config = loadServerConfig(env);
+  // Flows written through the API go to the folder and are deployed from it (set once deploy exists).
+  let deployNow: (() => Promise<unknown>) | undefined;
+  const flowWriter = new FolderFlowWriter(repository.root, repository.config, async () => deployNow?.());
   const server = await createOspreyServer(
     config,
     {
@@ -57,6 +62,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
       // Local by default (the server's default is every interface).
       host: env['OSPREY_HOST'] || '127.0.0.1',
       localConsole: true,
+      flowWriter,
       ...(options.port === undefined ? {} : { port: options.port }),
     },
     env,
@@ -100,6 +106,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
     for (const line of lines) print(`  ${line}`);
     return deployment;
   };
+  deployNow = deploy;
   await deploy();
 
   const watcher =

@@ -4,9 +4,11 @@
  * registration pages. Routes are mounted after the runner routes so each keeps its own auth; the
  * webhook-trigger route before the API, since its key is its only credential (as in Kestra).
  */
+
 import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { SecretMasker } from '../../../runner/src/masking.ts';
+import type { FlowWriter } from '../api/deps.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
@@ -31,6 +33,8 @@ export interface OspreyServerParts extends OspreyServer {
 export interface OspreyServerOptions extends CreateServerOptions {
   /** `osprey dev`: visitors on this machine use the console without signing in (docs/console.md). */
   localConsole?: boolean;
+  /** `osprey dev`: flows written through the API go to the flows folder (api/deps.ts FlowWriter). */
+  flowWriter?: FlowWriter;
 }
 
 export async function createOspreyServer(
@@ -39,7 +43,7 @@ export async function createOspreyServer(
   env: Record<string, string | undefined> = process.env,
 ): Promise<OspreyServerParts> {
   const github = env['APP_ID'] ? loadGitHubAppConfig(env) : undefined;
-  const { localConsole, ...serverOptions } = options;
+  const { localConsole, flowWriter, ...serverOptions } = options;
   const server = await createServer(config, serverOptions);
   const { db, executions, kv, secrets, tokens } = server.services;
   const flows = new DeployedFlows(db);
@@ -71,6 +75,7 @@ export async function createOspreyServer(
       tokens,
       validate: validateFlowSource,
       masker: new SecretMasker(),
+      ...(flowWriter === undefined ? {} : { flowWriter }),
     }),
   );
   let app: GitHubApp | undefined;
