@@ -8,12 +8,14 @@
 import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { SecretMasker } from '../../../runner/src/masking.ts';
+import { jdbcTriggerPollers } from '../../../runner/src/tasks/jdbc/triggers.ts';
 import type { FlowWriter } from '../api/deps.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { consoleSession } from '../console/console-session.ts';
 import { systemClock } from '../execution/clock.ts';
+import { renderProperties, servicesFor } from '../execution/render.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
 import { githubManifestRoutes } from '../github/manifest-routes.ts';
@@ -49,7 +51,32 @@ export async function createOspreyServer(
   const flows = new DeployedFlows(db);
   const triggers = new DatabaseTriggerStore(db, systemClock);
   const ports = createPostgresPorts(db);
-  const scheduler = new TriggerScheduler({ store: triggers, executions, flows, db, timeZone: 'UTC' });
+  // Polling triggers render their properties (secret(), kv()) in their flow's namespace, as a task's.
+  const renderDeps = {
+    kv,
+    secrets,
+    storage: server.services.storage,
+    logs: async () => [],
+    now: () => Date.now(),
+  };
+  const pollers = jdbcTriggerPollers({
+    render: (properties, namespace) =>
+      renderProperties(
+        properties,
+        { flow: { namespace } },
+        servicesFor(renderDeps, { id: '', namespace }, () => {}),
+      ),
+    storage: server.services.storage,
+    log: (level, message) => (level === 'ERROR' || level === 'WARN' ? console.error(message) : undefined),
+  });
+  const scheduler = new TriggerScheduler({
+    store: triggers,
+    executions,
+    flows,
+    db,
+    timeZone: 'UTC',
+    pollers,
+  });
 
   // Without OSPREY_SESSION_SECRET console sign-ins last until the server restarts.
   const session = consoleSession(config.sessionSecret ?? randomBytes(32));

@@ -116,7 +116,7 @@ function statementsOf(p: PropertyReader, dialect: SqlDialect): SqlStatement[] {
 }
 
 /** Connect with `url`, `username`, `password`; the connection is closed (or dropped on kill) after. */
-async function withSession<T>(
+export async function withSession<T>(
   ctx: TaskContext,
   p: PropertyReader,
   driver: SqlDriver,
