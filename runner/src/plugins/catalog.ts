@@ -17,14 +17,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import semver from 'semver';
 import { defaultRegistry } from '../../../flows-schema/src/schema/flow.ts';
+import ospreyPackage from '../../../package.json' with { type: 'json' };
 import { type RunnableTask, TaskFailure } from '../task-contract.ts';
 
 export const CORE_PACKAGE = 'osprey';
 
 /** Osprey's own version: the version of every built-in task. */
-export const CORE_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+export const CORE_VERSION: string = ospreyPackage.version;
 
 export interface PluginVersion {
   type: string;

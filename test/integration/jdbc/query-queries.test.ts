@@ -100,7 +100,7 @@ for (const server of [postgresServer, mariadbServer]) {
       assert.equal(Number(updated?.['amount']), 11.5);
     });
 
-    test('Queries: a failing last statement leaves no row (transaction); transaction: false keeps the rows before', async (t) => {
+    test('Queries: a failing last statement leaves no row (transaction); transaction: false keeps the rows before; Query autoCommit: false is atomic', async (t) => {
       const db = await server.open(t);
       await db.query('CREATE TABLE accounts (id INT PRIMARY KEY, balance INT)');
       const seeds = await seedService();
@@ -127,6 +127,19 @@ for (const server of [postgresServer, mariadbServer]) {
         left.map((r) => Number(r['id'])),
         [1, 2],
       );
+
+      // Query with autoCommit: false is all or nothing too.
+      await db.query('DELETE FROM accounts');
+      const query = await seeds.run(
+        flow(
+          'query_tx',
+          db,
+          group,
+          `tasks:\n  - id: q\n    type: PLUGIN.Query\n    CONNECTION\n    autoCommit: false\n    sql: INSERT INTO accounts VALUES (5, 1); INSERT INTO accounts VALUES (5, 2)\n`,
+        ),
+      );
+      assert.equal(query.doc.state.current, 'FAILED', transcript(query));
+      assert.deepEqual(await db.query('SELECT id FROM accounts'), []);
     });
 
     test('Queries: outputs lists the fetch outputs of each statement that returns rows', async (t) => {

@@ -1,9 +1,10 @@
 /**
  * The JDBC `Query` and `Queries` tasks over a server database (PostgreSQL, MariaDB): one contract
  * for the driver (`SqlDriver`), the rest shared. `Query` runs `sql` (one statement, or several in
- * order) and gives the fetch outputs of the last statement that returns rows. `Queries` runs every
- * statement, in one transaction unless `transaction: false` (Kestra's default is true: all or
- * nothing), and gives `outputs`, a list with the fetch outputs of each statement that returns rows.
+ * order; in one transaction with `autoCommit: false`) and gives the fetch outputs of the last
+ * statement that returns rows. `Queries` runs every statement, in one transaction unless
+ * `transaction: false` (Kestra's default is true: all or nothing), and gives `outputs`, a list
+ * with the fetch outputs of each statement that returns rows.
  * `parameters` bind Kestra's `:name` placeholders; values never enter the SQL text.
  */
 import {
@@ -43,8 +44,14 @@ export function sqlQueryTask(type: string, driver: SqlDriver): RunnableTask {
     type,
     async run(ctx) {
       const { p, fetchType, statements, parameters } = readSqlTask(type, ctx, driver.dialect);
+      // Kestra's autoCommit (default true); false runs the statements in one transaction.
+      const atomic = !p.boolean('autoCommit', true);
       const results = await withSession(ctx, p, driver, (session) =>
-        runAll(ctx, driver.name, session, statements, parameters),
+        atomic
+          ? inTransaction(ctx, driver, session, () =>
+              runAll(ctx, driver.name, session, statements, parameters),
+            )
+          : runAll(ctx, driver.name, session, statements, parameters),
       );
       const rows = results.at(-1);
       const outputs = rows === undefined ? {} : await resultOutputs(ctx, fetchType, rows, ctx.run.taskId);
@@ -60,24 +67,13 @@ export function sqlQueriesTask(type: string, driver: SqlDriver): RunnableTask {
     async run(ctx) {
       const { p, fetchType, statements, parameters } = readSqlTask(type, ctx, driver.dialect);
       const transaction = p.boolean('transaction', true);
-      const results = await withSession(ctx, p, driver, async (session) => {
-        if (!transaction) return runAll(ctx, driver.name, session, statements, parameters);
-        await session.begin();
-        try {
-          const fetched = await runAll(ctx, driver.name, session, statements, parameters);
-          await session.commit();
-          return fetched;
-        } catch (e) {
-          if (!ctx.signal.aborted) {
-            await session.rollback().catch(() => undefined);
-            ctx.logger.log(
-              'WARN',
-              `${driver.name}: the transaction was rolled back, no statement of it applied`,
-            );
-          }
-          throw e;
-        }
-      });
+      const results = await withSession(ctx, p, driver, (session) =>
+        transaction
+          ? inTransaction(ctx, driver, session, () =>
+              runAll(ctx, driver.name, session, statements, parameters),
+            )
+          : runAll(ctx, driver.name, session, statements, parameters),
+      );
       const outputs: Record<string, unknown>[] = [];
       for (const [i, rows] of results.entries())
         outputs.push(await resultOutputs(ctx, fetchType, rows, `${ctx.run.taskId}-${i + 1}`));
@@ -85,6 +81,27 @@ export function sqlQueriesTask(type: string, driver: SqlDriver): RunnableTask {
       return { state: 'SUCCESS', outputs: fetchType === 'NONE' ? {} : { outputs } };
     },
   };
+}
+
+/** `work` in one transaction: committed when it succeeds, rolled back (and said so) when it fails. */
+async function inTransaction<T>(
+  ctx: TaskContext,
+  driver: SqlDriver,
+  session: SqlSession,
+  work: () => Promise<T>,
+): Promise<T> {
+  await session.begin();
+  try {
+    const result = await work();
+    await session.commit();
+    return result;
+  } catch (e) {
+    if (!ctx.signal.aborted) {
+      await session.rollback().catch(() => undefined);
+      ctx.logger.log('WARN', `${driver.name}: the transaction was rolled back, no statement of it applied`);
+    }
+    throw e;
+  }
 }
 
 /** The properties every SQL task reads first. */
