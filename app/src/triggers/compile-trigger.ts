@@ -212,9 +212,12 @@ function compile(trigger: Trigger, scope: CompileScope): CompiledTrigger {
     case 'polling': {
       const t = trigger as z.infer<typeof JdbcTrigger>;
       const intervalMs = t.interval === undefined ? 60_000 : duration(t.interval, 'interval');
-      if (intervalMs < 1000) throw new Error(`interval '${t.interval}' is shorter than PT1S; poll at most once a second`);
+      if (intervalMs < 1000)
+        throw new Error(`interval '${t.interval}' is shorter than PT1S; poll at most once a second`);
       if ((t.conditions ?? []).length > 0)
-        throw new Error('conditions on a polling trigger are not evaluated by Osprey; filter in the sql instead');
+        throw new Error(
+          'conditions on a polling trigger are not evaluated by Osprey; filter in the sql instead',
+        );
       return { kind, intervalMs, stopAfter };
     }
     default:

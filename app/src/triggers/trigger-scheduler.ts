@@ -335,7 +335,9 @@ export class TriggerScheduler {
       try {
         variables = await poller.poll(t, timeout);
       } catch (e) {
-        this.#log.error(`${describeKey(t)}: ${(e as Error).message}; polling again in ${intervalMs / 1000} s`);
+        this.#log.error(
+          `${describeKey(t)}: ${(e as Error).message}; polling again in ${intervalMs / 1000} s`,
+        );
       }
     }
     const fired = variables;

@@ -8,7 +8,15 @@ import type { Label } from '../execution/contract.ts';
 import type { DeployedFlowRef, TriggerRegistry } from '../github/ports.ts';
 
 /** `unknown`: a type Osprey does not evaluate (kept, refused). */
-export const TRIGGER_KINDS = ['schedule', 'schedule-on-dates', 'flow', 'webhook', 'git', 'polling', 'unknown'] as const;
+export const TRIGGER_KINDS = [
+  'schedule',
+  'schedule-on-dates',
+  'flow',
+  'webhook',
+  'git',
+  'polling',
+  'unknown',
+] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 export interface TriggerKey {

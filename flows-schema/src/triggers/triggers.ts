@@ -166,7 +166,10 @@ export const GitTrigger = z
   });
 
 /** Kestra's JDBC polling triggers: run `sql` every `interval`, start an execution when it returns rows. */
-export const JDBC_TRIGGER_TYPES = ['io.kestra.plugin.jdbc.postgresql.Trigger', 'io.kestra.plugin.jdbc.mariadb.Trigger'] as const;
+export const JDBC_TRIGGER_TYPES = [
+  'io.kestra.plugin.jdbc.postgresql.Trigger',
+  'io.kestra.plugin.jdbc.mariadb.Trigger',
+] as const;
 
 export const JdbcTrigger = z
   .strictObject({
