@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname, relative } from 'node:path';
 import type { Issue } from '../../flows-schema/src/issue.ts';
-import { validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
+import { type ValidateOptions, validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
 
 export interface FileReport {
   file: string;
@@ -24,6 +24,7 @@ export function validateFiles(
   files: readonly string[],
   cwd: string = process.cwd(),
   onDocument?: (report: FileReport, document: unknown) => void,
+  options: ValidateOptions = {},
 ): ValidationReport {
   const reports: FileReport[] = [];
   const declared = new Map<string, string>();
@@ -39,7 +40,7 @@ export function validateFiles(
       });
       continue;
     }
-    const result = validateFlowSource(text);
+    const result = validateFlowSource(text, undefined, options);
     const report: FileReport = { file, issues: [...result.issues] };
     const doc = result.source.value as { id?: unknown; namespace?: unknown } | undefined;
     if (typeof doc?.id === 'string' && typeof doc.namespace === 'string') {

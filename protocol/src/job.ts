@@ -9,6 +9,8 @@ export interface TaskJob {
   jobId: string;
   /** Canonical task type (aliases already resolved). */
   type: string;
+  /** The task's `version:` (pluginDefaults applied): exact, LATEST or OLDEST; see plugins/catalog.ts. */
+  version?: string;
   /** Rendered properties, pluginDefaults applied. */
   properties: Record<string, unknown>;
   run: TaskRunInfo;

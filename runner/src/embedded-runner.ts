@@ -4,12 +4,12 @@
  * and the caller's kill signal, maps every failure to a FAILED result (the one place that decides
  * retryable or not), and masks the job's secrets in everything it hands back.
  */
+
 import { isoDuration } from '../../flows-schema/src/time.ts';
 import type { InternalStorage } from '../../protocol/src/internal-storage.ts';
 import type { JobAffinity, JobLog, JobResult, JobRunner, TaskJob } from '../../protocol/src/job.ts';
 import { logSecrets } from '../../protocol/src/logger.ts';
 import { createMasker, type Masker } from '../../protocol/src/masking.ts';
-
 import {
   type ExecutionSummary,
   InternalError,
@@ -20,6 +20,7 @@ import {
   TaskFailure,
   type TaskResult,
 } from '../../protocol/src/task-contract.ts';
+import type { PluginCatalog } from './plugins/catalog.ts';
 import { findTask, taskRegistry } from './tasks/registry.ts';
 import { SharedDirectories } from './workspace/shared-directories.ts';
 
@@ -40,6 +41,8 @@ export interface EmbeddedRunnerDeps {
   sharedDirectory?(affinity: JobAffinity, ctx: Omit<TaskContext, 'signal'>): Promise<string>;
   /** Plugins by canonical type; the static registry by default (tests pass their own). */
   tasks?: ReadonlyMap<string, RunnableTask>;
+  /** Installed plugin versions; a job's `version` picks one. Default: the built-ins only. */
+  plugins?: PluginCatalog;
 }
 
 type Outcome =
@@ -76,7 +79,20 @@ export function createEmbeddedRunner(deps: EmbeddedRunnerDeps): JobRunner {
         return { jobId: job.jobId, state: 'FAILED', error: message, retryable };
       };
 
-      const task = findTask(job.type, tasks);
+      let task: RunnableTask | undefined;
+      try {
+        task =
+          deps.plugins === undefined
+            ? findTask(job.type, tasks)
+            : await deps.plugins.task(job.type, job.version);
+      } catch (error) {
+        const result =
+          error instanceof TaskFailure
+            ? failed(`task '${job.run.taskId}': ${error.message}`, error.retryable)
+            : toResult(job, { kind: 'error', error }, mask, failed);
+        open = false;
+        return result;
+      }
       if (task === undefined) {
         const result = failed(
           `task '${job.run.taskId}': Osprey has no runnable plugin for type '${job.type}'; check the type name, or run this flow where that plugin is available`,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,10 +19,11 @@ describe('osprey dev', () => {
   let url = '';
   let token = '';
 
-  const waitFor = async (pattern: RegExp, ms = 20_000): Promise<RegExpMatchArray> => {
+  /** Waits for `pattern` in the output (from `from` on: what was printed after that point). */
+  const waitFor = async (pattern: RegExp, ms = 20_000, from = 0): Promise<RegExpMatchArray> => {
     const deadline = Date.now() + ms;
     for (;;) {
-      const m = output.match(pattern);
+      const m = output.slice(from).match(pattern);
       if (m) return m;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
       await new Promise((r) => setTimeout(r, 50));
@@ -88,6 +89,61 @@ describe('osprey dev', () => {
     const { json } = await api('POST', '/api/v1/executions/company.team/hello_world?wait=true', form);
     const logs = await api('GET', `/api/v1/logs/${json['id'] as string}`);
     assert.ok((logs.json as unknown as Array<{ message: string }>).some((l) => l.message === 'Hi again'));
+  });
+
+  it('writes flows created, changed and deleted through the API back to the folder, and deploys them', async () => {
+    const yaml = (message: string) =>
+      `id: from_api\nnamespace: company.team\ntasks:\n  - id: say\n    type: io.kestra.plugin.core.log.Log\n    message: ${message}\n`;
+    const send = async (method: string, path: string, body: string) => {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-yaml' },
+        body,
+      });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    const file = join(repo, 'flows/company/team/from_api.yaml');
+
+    const created = await send('POST', '/api/v1/flows', yaml('made through the API'));
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    assert.equal(created.json['file'], 'flows/company/team/from_api.yaml');
+    assert.equal(created.json['created'], true);
+    assert.equal(created.json['revision'], 1);
+    assert.equal(readFileSync(file, 'utf8'), yaml('made through the API'));
+    const run = await api('POST', '/api/v1/executions/company.team/from_api?wait=true');
+    assert.equal((run.json['state'] as { current: string }).current, 'SUCCESS', JSON.stringify(run.json));
+
+    const updated = await send('PUT', '/api/v1/flows/company.team/from_api', yaml('changed through the API'));
+    assert.equal(updated.status, 200, JSON.stringify(updated.json));
+    assert.equal(updated.json['created'], false);
+    assert.equal(updated.json['revision'], 2);
+    assert.equal(readFileSync(file, 'utf8'), yaml('changed through the API'));
+
+    const wrongId = await send('PUT', '/api/v1/flows/company.team/other', yaml('x'));
+    assert.equal(wrongId.status, 400);
+    assert.match(
+      String(wrongId.json['message']),
+      /declares company\.team\.from_api, not company\.team\.other/,
+    );
+    const invalid = await send('POST', '/api/v1/flows', 'id: bad_api\nnamespace: company.team\ntasks: []\n');
+    assert.equal(invalid.status, 400, JSON.stringify(invalid.json));
+    assert.ok(Array.isArray(invalid.json['issues']));
+    assert.equal(existsSync(join(repo, 'flows/company/team/bad_api.yaml')), false, 'nothing written');
+
+    // The folder edit after the API write is picked up as before (both ways).
+    const mark = output.length;
+    writeFileSync(file, yaml('edited in the folder'));
+    await waitFor(/~ company\.team\.from_api/, 20_000, mark);
+    const source = await api('GET', '/api/v1/flows/company.team/from_api?source=true');
+    assert.equal(source.json['source'], yaml('edited in the folder'));
+
+    const deleted = await fetch(`${url}/api/v1/flows/company.team/from_api`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(deleted.status, 204);
+    assert.equal(existsSync(file), false);
+    assert.equal((await api('GET', '/api/v1/flows/company.team/from_api')).status, 404);
   });
 
   it('stops cleanly on Ctrl-C', async () => {

@@ -4,23 +4,15 @@
  * the release notes), with external services replaced by a local HTTP stand-in.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { standIn } from '../unit/runner/helpers.ts';
+import { osprey } from './osprey-cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/osprey.js', import.meta.url));
 const SEEDS = fileURLToPath(new URL('../fixtures/flows/seeds/', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
 interface JsonExecution {
   id: string;
@@ -55,26 +47,6 @@ async function repository(files: Record<string, string>): Promise<string> {
 
 async function seed(name: string): Promise<string> {
   return readFile(join(SEEDS, `${name}.yaml`), 'utf8');
-}
-
-function osprey(cwd: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
 }
 
 /** `osprey run <file> --json`, parsed; fails the test with stderr when stdout is not one JSON document. */

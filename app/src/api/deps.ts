@@ -44,6 +44,17 @@ export interface FlowCatalog extends Pick<FlowRevisionStore, 'latest' | 'history
   list(namespace?: string): Promise<FlowRevision[]>;
 }
 
+/**
+ * Where flows written through the API go: `osprey dev` writes them to its flows folder and deploys
+ * them from there. A server has none: its flows change through git only.
+ */
+export interface FlowWriter {
+  /** Write the flow's YAML (a new file, or the file that declares it) and deploy; its path. */
+  save(namespace: string, flowId: string, source: string): Promise<{ path: string; created: boolean }>;
+  /** Remove the file that declares the flow and deploy; its path, or undefined when there is none. */
+  delete(namespace: string, flowId: string): Promise<string | undefined>;
+}
+
 export type KvApi = Pick<KvService, 'entry' | 'set' | 'delete' | 'list'>;
 export type SecretsApi = Pick<SecretService, 'list' | 'set' | 'delete' | 'get' | 'backendFor'>;
 
@@ -61,6 +72,8 @@ export interface ApiDeps {
   masker?: SecretMasker;
   /** The web console's cookie sessions: API requests without a bearer token may use one. */
   session?: ConsoleSession;
+  /** Flows written through the API (`osprey dev`); without it, writes answer 405. */
+  flowWriter?: FlowWriter;
   /** Largest request body in bytes (default 32 MiB; KV values and secrets 1 MiB). */
   maxBodyBytes?: number;
 }

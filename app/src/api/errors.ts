@@ -18,6 +18,7 @@ export const API_ERROR_STATUS = {
   invalid_request: 400,
   unauthorized: 401,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   read_only: 409,
   payload_too_large: 413,

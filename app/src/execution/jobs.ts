@@ -141,6 +141,7 @@ export function taskJob(
   return {
     jobId: `${run.id}-${cmd.attempt}`,
     type: rendered.type,
+    ...(typeof rendered.task.version === 'string' ? { version: rendered.task.version } : {}),
     properties: rendered.properties,
     run: {
       executionId: ex.id,

@@ -4,21 +4,27 @@
  * registration pages. Routes are mounted after the runner routes so each keeps its own auth; the
  * webhook-trigger route before the API, since its key is its only credential (as in Kestra).
  */
+
 import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
-import { logSecrets } from '../../../protocol/src/logger.ts';
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
+import { logger, logSecrets } from '../../../protocol/src/logger.ts';
 import { SecretMasker } from '../../../protocol/src/masking.ts';
+import type { LogLevel } from '../../../protocol/src/task-contract.ts';
+import type { FlowWriter } from '../api/deps.ts';
 import { DatabaseExecutionSearch } from '../api/executions/database-execution-search.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { consoleSession } from '../console/console-session.ts';
 import { systemClock } from '../execution/clock.ts';
+import { renderProperties, servicesFor } from '../execution/render.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
 import { githubManifestRoutes } from '../github/manifest-routes.ts';
 import { createPostgresPorts } from '../github/postgres/index.ts';
 import { DatabaseTriggerStore, TriggerScheduler, webhookRoutes } from '../triggers/index.ts';
+import type { TriggerPoller } from '../triggers/types.ts';
 import { DeployedFlows } from './deployed-flows.ts';
 import { type CreateServerOptions, createServer, type OspreyServer } from './main.ts';
 
@@ -33,7 +39,23 @@ export interface OspreyServerParts extends OspreyServer {
 export interface OspreyServerOptions extends CreateServerOptions {
   /** `osprey dev`: visitors on this machine use the console without signing in (docs/console.md). */
   localConsole?: boolean;
+  /** `osprey dev`: flows written through the API go to the flows folder (api/deps.ts FlowWriter). */
+  flowWriter?: FlowWriter;
+  /**
+   * Polling triggers by type (the JDBC Trigger): plugin code, so the composition root (cli/) passes
+   * them in; app/ does not import runner/.
+   */
+  triggerPollers?: (deps: TriggerPollerDeps) => ReadonlyMap<string, TriggerPoller>;
 }
+
+/** What a polling trigger is given: rendering in its namespace, internal storage, a log. */
+export interface TriggerPollerDeps {
+  render(properties: Record<string, unknown>, namespace: string): Promise<Record<string, unknown>>;
+  storage: InternalStorage;
+  log(level: LogLevel, message: string): void;
+}
+
+const triggerLogger = logger('triggers');
 
 export async function createOspreyServer(
   config: ServerConfig,
@@ -41,7 +63,7 @@ export async function createOspreyServer(
   env: Record<string, string | undefined> = process.env,
 ): Promise<OspreyServerParts> {
   const github = env['APP_ID'] ? loadGitHubAppConfig(env) : undefined;
-  const { localConsole, ...serverOptions } = options;
+  const { localConsole, flowWriter, triggerPollers, ...serverOptions } = options;
   // The server's own credentials are masked in every log line, like the secrets executions resolve.
   for (const value of [
     config.runnerToken,
@@ -57,7 +79,35 @@ export async function createOspreyServer(
   const flows = new DeployedFlows(db);
   const triggers = new DatabaseTriggerStore(db, systemClock);
   const ports = createPostgresPorts(db);
-  const scheduler = new TriggerScheduler({ store: triggers, executions, flows, db, timeZone: 'UTC' });
+  // Polling triggers render their properties (secret(), kv()) in their flow's namespace, as a task's.
+  const renderDeps = {
+    kv,
+    secrets,
+    storage: server.services.storage,
+    logs: async () => [],
+    now: () => Date.now(),
+  };
+  const pollers = triggerPollers?.({
+    render: (properties, namespace) =>
+      renderProperties(
+        properties,
+        { flow: { namespace } },
+        servicesFor(renderDeps, { id: '', namespace }, () => {}),
+      ),
+    storage: server.services.storage,
+    log: (level, message) => {
+      if (level === 'ERROR') triggerLogger.error(message);
+      else if (level === 'WARN') triggerLogger.warn(message);
+    },
+  });
+  const scheduler = new TriggerScheduler({
+    store: triggers,
+    executions,
+    flows,
+    db,
+    timeZone: 'UTC',
+    ...(pollers === undefined ? {} : { pollers }),
+  });
 
   // Without OSPREY_SESSION_SECRET console sign-ins last until the server restarts.
   const session = consoleSession(config.sessionSecret ?? randomBytes(32));
@@ -83,6 +133,7 @@ export async function createOspreyServer(
       tokens,
       validate: validateFlowSource,
       masker: new SecretMasker(),
+      ...(flowWriter === undefined ? {} : { flowWriter }),
     }),
   );
   let app: GitHubApp | undefined;

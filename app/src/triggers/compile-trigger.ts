@@ -12,6 +12,8 @@ import type { Condition } from '../../../flows-schema/src/triggers/conditions.ts
 import {
   type FlowTrigger,
   GIT_TRIGGER_TYPE,
+  JDBC_TRIGGER_TYPES,
+  type JdbcTrigger,
   type ScheduleTrigger,
   type Trigger,
   type WebhookTrigger,
@@ -66,7 +68,19 @@ export interface CompiledGitTrigger {
   stopAfter: ReadonlySet<string>;
 }
 
-export type CompiledTrigger = CompiledSchedule | CompiledFlowTrigger | CompiledWebhook | CompiledGitTrigger;
+/** Evaluated by a `TriggerPoller` every `intervalMs` (on the schedule leader). */
+export interface CompiledPolling {
+  kind: 'polling';
+  intervalMs: number;
+  stopAfter: ReadonlySet<string>;
+}
+
+export type CompiledTrigger =
+  | CompiledSchedule
+  | CompiledFlowTrigger
+  | CompiledWebhook
+  | CompiledGitTrigger
+  | CompiledPolling;
 
 export interface CompileScope {
   namespace: string;
@@ -80,6 +94,7 @@ export const DEFAULT_FLOW_TRIGGER_STATES: ReadonlySet<string> = TERMINAL;
 
 export function kindOf(type: string): Exclude<TriggerKind, 'unknown'> | undefined {
   if (type === GIT_TRIGGER_TYPE) return 'git';
+  if ((JDBC_TRIGGER_TYPES as readonly string[]).includes(type)) return 'polling';
   if (type === 'io.kestra.plugin.core.trigger.ScheduleOnDates') return 'schedule-on-dates';
   if (!type.startsWith('io.kestra.')) return undefined;
   const name = type.split('.').at(-1);
@@ -196,6 +211,17 @@ function compile(trigger: Trigger, scope: CompileScope): CompiledTrigger {
     }
     case 'git':
       return { kind, stopAfter };
+    case 'polling': {
+      const t = trigger as z.infer<typeof JdbcTrigger>;
+      const intervalMs = t.interval === undefined ? 60_000 : duration(t.interval, 'interval');
+      if (intervalMs < 1000)
+        throw new Error(`interval '${t.interval}' is shorter than PT1S; poll at most once a second`);
+      if ((t.conditions ?? []).length > 0)
+        throw new Error(
+          'conditions on a polling trigger are not evaluated by Osprey; filter in the sql instead',
+        );
+      return { kind, intervalMs, stopAfter };
+    }
     default:
       throw new Error(`type '${trigger.type}' is not a trigger type Osprey evaluates`);
   }

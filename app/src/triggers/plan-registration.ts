@@ -66,8 +66,9 @@ export function initialRuntime(kind: TriggerKind, active: boolean, now: number):
   const scheduled = kind === 'schedule' || kind === 'schedule-on-dates';
   return {
     state: scheduled ? { ...initialScheduleState(now) } : {},
-    // Due at once: the scheduler computes the first instant with its time zone and conditions.
-    ...(scheduled && active ? { nextFireAt: now } : {}),
+    // Due at once: the scheduler computes the first instant with its time zone and conditions; a
+    // polling trigger polls first at once.
+    ...((scheduled || kind === 'polling') && active ? { nextFireAt: now } : {}),
     stopped: false,
   };
 }

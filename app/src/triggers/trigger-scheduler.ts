@@ -1,6 +1,7 @@
 /**
- * `TriggerScheduler`: fires Schedule and ScheduleOnDates triggers at their instants, and Flow
- * triggers when executions end; enforces `stopAfter` for every trigger type.
+ * `TriggerScheduler`: fires Schedule and ScheduleOnDates triggers at their instants, polls polling
+ * triggers (the JDBC Trigger) every `interval` through a `TriggerPoller`, and fires Flow triggers
+ * when executions end; enforces `stopAfter` for every trigger type.
  *
  * Schedules run on one replica at a time, elected with `LeaderElection` on the database (without a
  * database, this instance always leads). The leader sleeps on a single clock timer until the
@@ -30,6 +31,7 @@ import { LeaderElection } from '../queue/advisory-lock.ts';
 import type { Database } from '../storage/database.ts';
 import {
   type CompiledFlowTrigger,
+  type CompiledPolling,
   type CompiledSchedule,
   type CompiledTrigger,
   compileTrigger,
@@ -42,7 +44,7 @@ import {
   transitionOf,
 } from './evaluate-flow-trigger.ts';
 import { LaunchRefused, launchTriggered } from './launch-triggered.ts';
-import { planSchedule, type ScheduleState } from './plan-schedule.ts';
+import { planSchedule, type SchedulePlan, type ScheduleState } from './plan-schedule.ts';
 import { type Zone, zoneNamed } from './time-zone.ts';
 import {
   describeKey,
@@ -52,6 +54,7 @@ import {
   type StoredTrigger,
   type TriggerKey,
   type TriggerLogger,
+  type TriggerPoller,
   type TriggerStore,
   triggerLog,
 } from './types.ts';
@@ -81,6 +84,8 @@ export interface TriggerSchedulerOptions {
   maxInstantsPerWake?: number;
   /** How long a relay holds an outbox start before another replica may take it over (default 15 s). */
   startLeaseMs?: number;
+  /** Pollers of polling trigger types, by type; a polling trigger without one logs an error. */
+  pollers?: ReadonlyMap<string, TriggerPoller>;
 }
 
 const DUE_BATCH = 50;
@@ -253,9 +258,14 @@ export class TriggerScheduler {
 
   async #runSchedule(key: TriggerKey): Promise<void> {
     const now = this.#clock.now();
-    const outcome = await this.#store.update(key, async (t) => {
+    type Outcome =
+      | { poll: StoredTrigger }
+      | { trigger: StoredTrigger; compiled: CompiledSchedule; plan: SchedulePlan }
+      | undefined;
+    const outcome = await this.#store.update<Outcome>(key, async (t) => {
       if (!isActive(t) || (t.runtime.nextFireAt ?? Number.POSITIVE_INFINITY) > now)
         return { result: undefined };
+      if (t.kind === 'polling') return { result: { poll: t } };
       const { nextFireAt: _done, ...rest } = t.runtime;
       let compiled: CompiledSchedule;
       try {
@@ -289,6 +299,7 @@ export class TriggerScheduler {
       };
     });
     if (outcome === undefined) return;
+    if ('poll' in outcome) return this.#runPoll(outcome.poll);
     const { trigger, compiled, plan } = outcome;
     if (plan.fires.length > 0) this.#relay();
     for (const message of plan.errors) this.#log.error(`${describeKey(trigger)}: ${message}`);
@@ -302,6 +313,45 @@ export class TriggerScheduler {
         `${describeKey(trigger)}: ${plan.skipped.late} instant(s) later than lateMaximumDelay skipped`,
       );
     }
+  }
+
+  /**
+   * One poll of a polling trigger, outside the trigger's lock (the query may take a while; only the
+   * leader polls). Its next poll and, when it fired, the start are written in one change, unless the
+   * trigger was redeployed or disabled meanwhile.
+   */
+  async #runPoll(t: StoredTrigger): Promise<void> {
+    let intervalMs: number;
+    try {
+      intervalMs = (this.#compile(t) as CompiledPolling).intervalMs;
+    } catch (e) {
+      this.#log.error(`${(e as Error).message}; the trigger will not poll until it is redeployed`);
+      return;
+    }
+    const poller = this.#options.pollers?.get(t.type);
+    let variables: Record<string, unknown> | undefined;
+    if (poller === undefined) {
+      this.#log.error(`${describeKey(t)}: this server cannot poll '${t.type}' triggers`);
+    } else {
+      const timeout = AbortSignal.timeout(Math.max(intervalMs, 30_000));
+      try {
+        variables = await poller.poll(t, timeout);
+      } catch (e) {
+        this.#log.error(
+          `${describeKey(t)}: ${(e as Error).message}; polling again in ${intervalMs / 1000} s`,
+        );
+      }
+    }
+    const fired = variables;
+    await this.#store.update(t, async (current) => {
+      if (!isActive(current) || current.fingerprint !== t.fingerprint) return { result: undefined };
+      return {
+        runtime: { ...current.runtime, nextFireAt: this.#clock.now() + intervalMs },
+        starts: fired === undefined ? [] : [{ variables: fired, inputs: {}, labels: [] }],
+        result: undefined,
+      };
+    });
+    if (fired !== undefined) this.#relay();
   }
 
   // ---- Flow triggers and stopAfter (every replica) ----------------------------------------------

@@ -9,7 +9,15 @@ import type { DeployedFlowRef, TriggerRegistry } from '../deployments/ports.ts';
 import type { Label } from '../execution/contract.ts';
 
 /** `unknown`: a type Osprey does not evaluate (kept, refused). */
-export const TRIGGER_KINDS = ['schedule', 'schedule-on-dates', 'flow', 'webhook', 'git', 'unknown'] as const;
+export const TRIGGER_KINDS = [
+  'schedule',
+  'schedule-on-dates',
+  'flow',
+  'webhook',
+  'git',
+  'polling',
+  'unknown',
+] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 export interface TriggerKey {
@@ -127,6 +135,14 @@ export interface TriggerStore extends TriggerRegistry {
   watchStarts(listener: () => void): Promise<() => Promise<void>>;
   /** Calls `listener` after any registry change (this process or another replica). */
   watch(listener: () => void): Promise<() => Promise<void>>;
+}
+
+/**
+ * Evaluates a polling trigger (the JDBC Trigger) once: the `trigger.*` variables of the execution
+ * to start, or undefined when nothing fires. Rejects with a message when the evaluation failed.
+ */
+export interface TriggerPoller {
+  poll(trigger: StoredTrigger, signal: AbortSignal): Promise<Record<string, unknown> | undefined>;
 }
 
 /** Where the trigger subsystem reports what it did not do (a flow that vanished, refused inputs). */

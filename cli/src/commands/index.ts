@@ -46,6 +46,10 @@ export const commands: Record<string, Command> = {
     summary: "List, set and delete a server's secrets (values read from stdin, never argv)",
     load: () => import('./secrets.ts'),
   },
+  plugins: {
+    summary: 'List, install and remove versioned task plugins (a task picks one with version:)',
+    load: () => import('./plugins.ts'),
+  },
   tokens: {
     summary: 'Create, list and revoke API and runner registration tokens (on the database)',
     load: () => import('./tokens.ts'),

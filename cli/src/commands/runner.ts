@@ -2,6 +2,8 @@
  * `osprey runner --server URL --token T [--worker-group g] [--concurrency n]`: a remote runner.
  * This file declares the command line and handles signals; `runner/src/remote/` does the work.
  */
+
+import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
 import { RemoteRunner } from '../../../runner/src/remote/remote-runner.ts';
 import { runnerOptions } from '../../../runner/src/remote/runner-options.schema.ts';
 import { Command, usageError } from '../program.ts';
@@ -56,7 +58,7 @@ export function command(): Command {
 }
 
 async function run(options: ReturnType<typeof runnerOptions>): Promise<number> {
-  const runner = new RemoteRunner(options);
+  const runner = new RemoteRunner({ ...options, plugins: installedPlugins() });
   try {
     await runner.start();
   } catch (e) {

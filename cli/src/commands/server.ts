@@ -3,10 +3,12 @@
  * many as needed on one Postgres. This file declares the command line, reads the configuration and handles signals;
  * `app/src/server/main.ts` builds the server.
  */
+
 import { ConfigError, loadServerConfig } from '../../../app/src/config/server.schema.ts';
 import { GitHubAppConfigError } from '../../../app/src/github/config.schema.ts';
 import { createOspreyServer } from '../../../app/src/server/osprey-server.ts';
 import { loadServerOptions } from '../../../app/src/server/server-options.schema.ts';
+import { jdbcTriggerPollers } from '../../../runner/src/tasks/jdbc/triggers.ts';
 import { Command, exitWith } from '../program.ts';
 
 export function command(): Command {
@@ -36,7 +38,7 @@ async function server(values: { port?: string; host?: string }): Promise<number>
   }
   let running: Awaited<ReturnType<typeof createOspreyServer>>;
   try {
-    running = await createOspreyServer(config, options, env);
+    running = await createOspreyServer(config, { ...options, triggerPollers: jdbcTriggerPollers }, env);
   } catch (e) {
     if (e instanceof GitHubAppConfigError) {
       console.error(`osprey server: ${e.message}`);

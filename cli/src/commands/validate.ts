@@ -1,6 +1,7 @@
 /** `osprey validate [paths...] [--format text|json]`: exit 0 when valid, 1 on any error, 2 on bad usage. */
 import { collectFlowFiles, openRepository } from '../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
+import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
 import { Command, exitWith, Option } from '../program.ts';
 import { validateFiles } from '../validate-files.ts';
 
@@ -36,7 +37,10 @@ async function validate(positionals: string[], format: 'text' | 'json'): Promise
     return 2;
   }
   const started = performance.now();
-  const report = validateFiles(files);
+  const plugins = installedPlugins();
+  const report = validateFiles(files, undefined, undefined, {
+    pluginVersion: (type, version) => plugins.problem(type, version),
+  });
   const ms = performance.now() - started;
   const invalid = report.files.filter((f) => f.issues.some((i) => i.severity === 'error')).length;
   if (format === 'json') {

@@ -28,7 +28,7 @@ export const TaskCommon = {
   version: z
     .string()
     .optional()
-    .meta({ description: 'Plugin version (accepted; Osprey runs its built-in version)' }),
+    .meta({ description: 'Plugin version: an installed version, LATEST or OLDEST (docs/plugins.md)' }),
 };
 
 export { dynamic, Expression };

@@ -1,6 +1,7 @@
 /**
  * Triggers: Schedule (cron), Flow (other executions, with preconditions), Webhook, and Osprey's Git
- * trigger that starts a flow on push / pull_request events of the repository it lives in.
+ * trigger that starts a flow on push / pull_request events of the repository it lives in, and the
+ * JDBC polling triggers (PostgreSQL, MariaDB).
  */
 import { z } from 'zod';
 import { Duration, Id, Json, Labels, StateName } from '../schema/primitives.ts';
@@ -164,7 +165,36 @@ export const GitTrigger = z
       'Start the flow on push / pull_request events of its repository, at the event commit, like a CI workflow',
   });
 
+/** Kestra's JDBC polling triggers: run `sql` every `interval`, start an execution when it returns rows. */
+export const JDBC_TRIGGER_TYPES = [
+  'io.kestra.plugin.jdbc.postgresql.Trigger',
+  'io.kestra.plugin.jdbc.mariadb.Trigger',
+] as const;
+
+export const JdbcTrigger = z
+  .strictObject({
+    type: z.enum(JDBC_TRIGGER_TYPES),
+    url: z.string().min(1),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    sql: z.string(),
+    parameters: z.record(z.string(), Json).optional(),
+    fetchType: z.enum(['FETCH', 'FETCH_ONE', 'STORE', 'NONE']).optional(),
+    fetch: z.boolean().optional(),
+    fetchOne: z.boolean().optional(),
+    store: z.boolean().optional(),
+    fetchSize: z.union([z.number().int(), z.string()]).optional(),
+    timeZoneId: z.string().optional(),
+    interval: Duration.optional().meta({ description: 'How often the query runs (default PT1M)' }),
+    ...common,
+  })
+  .meta({
+    description:
+      'Run sql every interval; when it returns rows, start an execution with trigger.rows / trigger.row / trigger.uri and trigger.size',
+  });
+
 export const Trigger = z.discriminatedUnion('type', [
+  JdbcTrigger,
   ScheduleTrigger,
   FlowTrigger,
   WebhookTrigger,
@@ -186,4 +216,5 @@ export const triggerTypeNames: string[] = [
   ...WebhookTrigger.shape.type.options,
   GIT_TRIGGER_TYPE,
   'io.kestra.plugin.core.trigger.ScheduleOnDates',
+  ...JDBC_TRIGGER_TYPES,
 ];

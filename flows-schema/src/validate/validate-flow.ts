@@ -21,7 +21,19 @@ export interface ValidationResult {
 
 const WARNINGS = new Set(['unknown-plugin-default-type', 'deprecated-input-name', 'deprecated-task-type']);
 
-export function validateFlowSource(text: string, registry: TaskRegistry = defaultRegistry): ValidationResult {
+export interface ValidateOptions {
+  /**
+   * Installed plugin versions: the problem with a task's `version:` (pluginDefaults applied), or
+   * undefined when it resolves. Without it, versions are not checked (the runner still is).
+   */
+  pluginVersion?(type: string, version: string): string | undefined;
+}
+
+export function validateFlowSource(
+  text: string,
+  registry: TaskRegistry = defaultRegistry,
+  options: ValidateOptions = {},
+): ValidationResult {
   const source = parseFlowSource(text);
   if (source.issues.length > 0) return { issues: source.issues, source };
   const written = source.value;
@@ -44,7 +56,8 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
   };
 
   const doc = withDeprecatedInputNames(written as Record<string, unknown>, add);
-  const { parsed, effective, dropped } = parseWithoutNulls(withPluginDefaults(doc, registry));
+  const defaulted = withPluginDefaults(doc, registry);
+  const { parsed, effective, dropped } = parseWithoutNulls(defaulted);
   if (!parsed.success) {
     for (const raw of translateZodIssues(parsed.error.issues, effective, registry)) {
       const wasNull = raw.code === 'missing-property' && dropped.has(formatPath(raw.path));
@@ -53,6 +66,8 @@ export function validateFlowSource(text: string, registry: TaskRegistry = defaul
   }
   const ctx = { doc, tasks: allTasks(doc, registry), registry, report: add };
   for (const check of checks) check(ctx);
+  if (options.pluginVersion !== undefined)
+    checkPluginVersions(doc, defaulted, registry, options.pluginVersion, add);
 
   issues.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   const hasError = issues.some((i) => i.severity === 'error');
@@ -150,6 +165,29 @@ function withDeprecatedInputNames(
     changed[i] = { id: id ?? name, ...rest };
   });
   return changed === undefined ? doc : { ...doc, inputs: changed };
+}
+
+/** Each task's `version:` (its own or from pluginDefaults) must name an installed version. */
+function checkPluginVersions(
+  written: Record<string, unknown>,
+  defaulted: Record<string, unknown>,
+  registry: TaskRegistry,
+  problemOf: NonNullable<ValidateOptions['pluginVersion']>,
+  add: (code: string, path: PathSegment[], message: string) => void,
+): void {
+  walkTasks(defaulted, registry, ({ task, path }) => {
+    const version = task['version'];
+    const type = registry.get(task.type)?.type;
+    if (typeof version !== 'string' || type === undefined) return;
+    const problem = problemOf(type, version);
+    if (problem === undefined) return;
+    const own = valueAt(written, [...path, 'version']) !== undefined;
+    add(
+      'unknown-plugin-version',
+      own ? [...path, 'version'] : path,
+      `task '${task.id}': ${problem}${own ? '' : ' (the version comes from pluginDefaults)'}`,
+    );
+  });
 }
 
 function withPluginDefaults(doc: Record<string, unknown>, registry: TaskRegistry): Record<string, unknown> {

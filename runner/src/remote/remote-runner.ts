@@ -18,6 +18,7 @@ import { logger } from '../../../protocol/src/logger.ts';
 import type { ClaimedJob, LeaseRef } from '../../../protocol/src/runner-protocol.schema.ts';
 import type { ExecutionSummary, KvStore, RunnableTask } from '../../../protocol/src/task-contract.ts';
 import { createEmbeddedRunner } from '../embedded-runner.ts';
+import type { PluginCatalog } from '../plugins/catalog.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
 import { SharedDirectories } from '../workspace/shared-directories.ts';
@@ -52,6 +53,8 @@ export interface RemoteRunnerOptions {
   namespaceFiles?: (namespace: string, job: TaskJob) => Promise<Map<string, Buffer>>;
   /** Plugins by type (tests, benches); default: the static registry. */
   tasks?: ReadonlyMap<string, RunnableTask>;
+  /** Installed plugin versions (a job's `version` picks one); the built-ins only when absent. */
+  plugins?: PluginCatalog;
   log?: (message: string) => void;
 }
 
@@ -327,6 +330,7 @@ export class RemoteRunner {
       namespaceFiles: this.#namespaceFiles,
       sharedDirectory: (affinity, ctx) => this.#shared.acquire(affinity, ctx),
       ...(this.#options.tasks === undefined ? {} : { tasks: this.#options.tasks }),
+      ...(this.#options.plugins === undefined ? {} : { plugins: this.#options.plugins }),
     });
     const result = await runner.run(job, { onLog: (l) => logs.add(l), signal: entry.controller.signal });
     // The last lines go with the result (sent on their own to a server of protocol 1); a lease

@@ -16,6 +16,11 @@ import { graalvmPythonEvalTask } from './graalvm/python/eval/index.ts';
 import { downloadTask } from './http/download/index.ts';
 import { requestTask } from './http/request/index.ts';
 import { duckdbQueryTask } from './jdbc/duckdb/query/index.ts';
+import { mariadbQueriesTask } from './jdbc/mariadb/queries/index.ts';
+import { mariadbQueryTask } from './jdbc/mariadb/query/index.ts';
+import { postgresQueriesTask } from './jdbc/postgresql/queries/index.ts';
+import { postgresQueryTask } from './jdbc/postgresql/query/index.ts';
+import { sqliteQueryTask } from './jdbc/sqlite/query/index.ts';
 import { deleteKvTask } from './kv/delete/index.ts';
 import { getTask } from './kv/get/index.ts';
 import { getKeysTask } from './kv/get-keys/index.ts';
@@ -77,6 +82,11 @@ const plugins: RunnableTask[] = [
   nodeCommandsTask,
   nodeScriptTask,
   duckdbQueryTask,
+  postgresQueryTask,
+  postgresQueriesTask,
+  mariadbQueryTask,
+  mariadbQueriesTask,
+  sqliteQueryTask,
   graalvmPythonEvalTask,
   snowflakeCliTask,
 ];

@@ -148,4 +148,23 @@ describe('flows API', () => {
     assert.equal(empty.status, 400);
     assert.equal(empty.body.field, 'body');
   });
+
+  it('refuses flow writes on a server (flows change through git) and changes nothing', async (t) => {
+    const api = await openApi(t);
+    await api.deploy({ hello: HELLO });
+    const create = await api.json<{ error: string; message: string }>('/api/v1/flows', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-yaml' },
+      body: HELLO.replace('Hello {{', 'Changed {{'),
+    });
+    assert.equal(create.status, 405);
+    assert.equal(create.body.error, 'method_not_allowed');
+    assert.match(create.body.message, /commit the flow file to the repository/);
+    const update = await api.request('/api/v1/flows/company.team/hello', { method: 'PUT', body: HELLO });
+    assert.equal(update.status, 405);
+    const remove = await api.request('/api/v1/flows/company.team/hello', { method: 'DELETE' });
+    assert.equal(remove.status, 405);
+    const flow = await api.json<Flow>('/api/v1/flows/company.team/hello');
+    assert.equal(flow.body.revision, 1);
+  });
 });

@@ -1,6 +1,8 @@
 /**
- * `/api/v1/flows`: the deployed flows (read-only: flows change through git, never through the API)
- * and validation of flow YAML. A flow is its latest deployed revision, with where it came from:
+ * `/api/v1/flows`: the deployed flows and validation of flow YAML. On a server flows change through
+ * git only; in `osprey dev` (a `flowWriter`) `POST /flows`, `PUT /flows/{namespace}/{id}` and
+ * `DELETE /flows/{namespace}/{id}` write to the flows folder, which is then deployed (Kestra 0.20's
+ * "sync flows with a local directory", both ways). A flow is its latest deployed revision, with where it came from:
  * repository, branch, path and commit SHA.
  */
 import { type Context, Hono } from 'hono';
@@ -8,7 +10,7 @@ import YAML from 'yaml';
 import type { FlowRevision } from '../../deployments/ports.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BooleanQuery, check, FlowIdParam, NamespaceParam, pageNumber, SearchText } from '../edge/params.ts';
-import { invalid, notFound } from '../errors.ts';
+import { ApiError, invalid, notFound } from '../errors.ts';
 import { respond } from '../respond.ts';
 import { validateDocuments } from './validate-documents.ts';
 
@@ -60,6 +62,77 @@ export function flowRoutes(deps: ApiDeps): Hono {
   });
 
   /** Kestra's flow search: `namespace` (and the namespaces under it), `q` in the id, paged. */
+  /** The YAML of a create/update: valid, and declaring `expected` when given. */
+  const flowBody = async (c: Context, expected?: { namespace: string; flowId: string }) => {
+    const writer = deps.flowWriter;
+    if (writer === undefined) {
+      throw new ApiError(
+        'method_not_allowed',
+        'flows change through git on this server: commit the flow file to the repository (in osprey dev the API writes to the flows folder)',
+      );
+    }
+    const source = await c.req.text();
+    if (source.trim() === '')
+      throw invalid('body', 'send the flow YAML, e.g. with Content-Type: application/x-yaml');
+    const result = deps.validate(source);
+    const doc = result.source.value as { id?: unknown; namespace?: unknown } | null;
+    if (result.flow === undefined) {
+      throw new ApiError('invalid_request', 'body: the flow is not valid; nothing was written', {
+        field: 'body',
+        issues: result.issues,
+      });
+    }
+    if (expected !== undefined && (doc?.namespace !== expected.namespace || doc?.id !== expected.flowId)) {
+      throw invalid(
+        'body',
+        `the YAML declares ${String(doc?.namespace)}.${String(doc?.id)}, not ${expected.namespace}.${expected.flowId}; send it to PUT /api/v1/flows/${String(doc?.namespace)}/${String(doc?.id)} or change namespace and id`,
+      );
+    }
+    return { writer, source, namespace: result.flow.namespace, flowId: result.flow.id };
+  };
+  const written = async (
+    c: Context,
+    namespace: string,
+    flowId: string,
+    file: { path: string; created: boolean },
+  ) => {
+    const latest = await deps.flows.latest(namespace, flowId);
+    return send(c, {
+      ...(latest === undefined ? {} : flowDocument(latest, true)),
+      file: file.path,
+      created: file.created,
+    });
+  };
+
+  app.post('/', async (c) => {
+    const { writer, source, namespace, flowId } = await flowBody(c);
+    return written(c, namespace, flowId, await writer.save(namespace, flowId, source));
+  });
+
+  app.put('/:namespace/:id', async (c) => {
+    const expected = params(c);
+    const { writer, source } = await flowBody(c, expected);
+    return written(
+      c,
+      expected.namespace,
+      expected.flowId,
+      await writer.save(expected.namespace, expected.flowId, source),
+    );
+  });
+
+  app.delete('/:namespace/:id', async (c) => {
+    const { namespace, flowId } = params(c);
+    if (deps.flowWriter === undefined) {
+      throw new ApiError(
+        'method_not_allowed',
+        'flows change through git on this server: delete the flow file in the repository',
+      );
+    }
+    const path = await deps.flowWriter.delete(namespace, flowId);
+    if (path === undefined) throw notFound(`no file in the flows folder declares ${namespace}.${flowId}`);
+    return c.body(null, 204);
+  });
+
   app.get('/search', async (c) => {
     const namespace = c.req.query('namespace');
     const text = check(SearchText, c.req.query('q') ?? '', 'q').toLowerCase();

@@ -2,12 +2,14 @@
  * `osprey dev`: the whole product on one machine with nothing installed — the server (API, engine,
  * triggers) on the embedded database in `<repo>/.osprey`, one runner in the same process speaking
  * the runner protocol, and the repository's flows folder deployed on start and on every change
- * ("sync flows with a local directory"). Namespace files come from the working tree.
+ * ("sync flows with a local directory"); flows created, changed or deleted through the API are
+ * written back to the folder (folder-flow-writer.ts). Namespace files come from the working tree.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { loadServerConfig } from '../../../../app/src/config/server.schema.ts';
 import { FlowWatcher } from '../../../../app/src/dev/flow-watcher.ts';
+import { FolderFlowWriter } from '../../../../app/src/dev/folder-flow-writer.ts';
 import {
   deployLocalFlows,
   describeDeployment,
@@ -17,7 +19,9 @@ import { seedKv } from '../../../../app/src/dev/seed-kv.ts';
 import { openRepository } from '../../../../app/src/local/local-repository.ts';
 import { createOspreyServer, type OspreyServerParts } from '../../../../app/src/server/osprey-server.ts';
 import { loadServerOptions } from '../../../../app/src/server/server-options.schema.ts';
+import { installedPlugins } from '../../../../runner/src/plugins/installed.ts';
 import { RemoteRunner } from '../../../../runner/src/remote/remote-runner.ts';
+import { jdbcTriggerPollers } from '../../../../runner/src/tasks/jdbc/triggers.ts';
 import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 
 export interface DevSessionOptions {
@@ -55,6 +59,9 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
   const runnerToken = env['OSPREY_RUNNER_TOKEN'] ?? `osp_reg_dev_${randomBytes(24).toString('base64url')}`;
   env['OSPREY_RUNNER_TOKEN'] = runnerToken;
   const config = loadServerConfig(env);
+  // Flows written through the API go to the folder and are deployed from it (set once deploy exists).
+  let deployNow: (() => Promise<unknown>) | undefined;
+  const flowWriter = new FolderFlowWriter(repository.root, repository.config, async () => deployNow?.());
   const server = await createOspreyServer(
     config,
     {
@@ -63,6 +70,8 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       // Local by default (the server's default is every interface).
       host: env['OSPREY_HOST'] || '127.0.0.1',
       localConsole: true,
+      flowWriter,
+      triggerPollers: jdbcTriggerPollers,
       ...(options.port === undefined ? {} : { port: options.port }),
     },
     env,
@@ -85,6 +94,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     concurrency: options.runnerConcurrency ?? 4,
     graceMs: 2000,
     namespaceFiles: (namespace) => files.read(namespace),
+    plugins: installedPlugins(env),
     log: () => {},
   });
   await runner.start();
@@ -107,6 +117,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     for (const line of lines) print(`  ${line}`);
     return deployment;
   };
+  deployNow = deploy;
   await deploy();
 
   const watcher =

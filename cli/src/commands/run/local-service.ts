@@ -15,6 +15,7 @@ import type { LocalRepository } from '../../../../app/src/local/local-repository
 import { EnvSecretBackend } from '../../../../app/src/secrets/env-secret-backend.ts';
 import { LocalFolderStorage } from '../../../../app/src/server/local-folder-storage.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
+import type { PluginCatalog } from '../../../../runner/src/plugins/catalog.ts';
 import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 
 export interface LocalService {
@@ -24,7 +25,7 @@ export interface LocalService {
 
 export function createLocalService(
   repository: LocalRepository,
-  options: { flowsDir?: string | undefined; storageDir?: string | undefined },
+  options: { flowsDir?: string | undefined; storageDir?: string | undefined; plugins?: PluginCatalog },
 ): LocalService {
   const state = join(repository.root, '.osprey');
   const namespacesDir = join(repository.root, repository.config.namespaceFiles);
@@ -52,6 +53,7 @@ export function createLocalService(
     namespaceFiles: (namespace) => namespaceFiles.read(namespace),
     render: (job, template) => executor().renderForJob(job, template),
     execution: (id) => executor().summary(id),
+    ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
   });
   service = createLocalExecutionService({
     runner,

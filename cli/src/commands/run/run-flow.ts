@@ -4,6 +4,7 @@
  * 1 any other end state, 2 when nothing could start (invalid flow, refused inputs), 3 when the
  * execution is PAUSED with nothing to resume it (a Pause without delay, not in a terminal).
  */
+
 import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import {
@@ -16,6 +17,7 @@ import {
 import { openRepository } from '../../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../../flows-schema/src/issue.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
+import { installedPlugins } from '../../../../runner/src/plugins/installed.ts';
 import { collectInputs, UsageError } from './inputs.ts';
 import { createLocalService } from './local-service.ts';
 import { watchForPause } from './paused.ts';
@@ -55,7 +57,10 @@ export async function runFlow(options: RunFlowOptions): Promise<number> {
     throw new UsageError((e as Error).message);
   }
 
-  const { flow, issues } = validateFlowSource(text);
+  const plugins = installedPlugins();
+  const { flow, issues } = validateFlowSource(text, undefined, {
+    pluginVersion: (type, version) => plugins.problem(type, version),
+  });
   for (const issue of issues) stderr.write(`${formatIssue(shown, issue)}\n`);
   if (flow === undefined) {
     stderr.write(
@@ -68,6 +73,7 @@ export async function runFlow(options: RunFlowOptions): Promise<number> {
   const service = createLocalService(repository, {
     flowsDir: options.flowsDir,
     storageDir: options.storageDir,
+    plugins,
   });
   const view: ProgressView | undefined = options.json
     ? undefined

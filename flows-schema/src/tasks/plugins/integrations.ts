@@ -1,5 +1,6 @@
 /**
- * Integration plugins that the Kestra release notes use (Slack, DuckDB, Snowflake CLI, GraalVM).
+ * Integration plugins that the Kestra release notes use (Slack, Snowflake CLI, GraalVM); SQL tasks
+ * are in jdbc.ts.
  * Their schemas live here so flows validate; their runners live in `runner/src/tasks/`.
  */
 import { z } from 'zod';
@@ -7,8 +8,6 @@ import { Json, StringOrList } from '../../schema/primitives.ts';
 import { InputFiles } from '../core/flowable.ts';
 import type { TaskDefinition } from '../registry.ts';
 import { ScriptCommon } from './scripts.ts';
-
-const FetchType = z.enum(['FETCH', 'FETCH_ONE', 'STORE', 'NONE']);
 
 export const integrationTasks: TaskDefinition[] = [
   {
@@ -38,28 +37,6 @@ export const integrationTasks: TaskDefinition[] = [
       customFields: z.record(z.string(), Json).optional(),
       templateUri: z.string().optional(),
       templateRenderMap: z.record(z.string(), Json).optional(),
-    },
-  },
-  {
-    type: 'io.kestra.plugin.jdbc.duckdb.Query',
-    kind: 'runnable',
-    workingDirectory: true,
-    description: 'Run SQL on DuckDB with input files in the working directory.',
-    properties: {
-      sql: z.string(),
-      url: z.string().optional(),
-      databaseUri: z.string().optional(),
-      inputFiles: InputFiles.optional(),
-      outputFiles: z.array(z.string()).optional(),
-      outputDbFile: z.boolean().optional(),
-      fetchType: FetchType.optional(),
-      fetch: z.boolean().optional(),
-      fetchOne: z.boolean().optional(),
-      store: z.boolean().optional(),
-      parameters: z.record(z.string(), Json).optional(),
-      timeZoneId: z.string().optional(),
-      username: z.string().optional(),
-      password: z.string().optional(),
     },
   },
   {

@@ -11,6 +11,7 @@ import {
   type LocalExecutionService,
 } from '../../../../app/src/execution/local.ts';
 import { LocalFolderStorage } from '../../../../app/src/server/local-folder-storage.ts';
+import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
 import { createEmbeddedRunner, type EmbeddedRunnerDeps } from '../../../../runner/src/embedded-runner.ts';
 import { parseFlow } from '../../app/execution/harness.ts';
 import { MemoryKv, tempDir } from '../helpers.ts';
@@ -51,8 +52,10 @@ export async function seedService(
   const started = service;
   return {
     storage,
-    async run(yaml: string, request: Omit<StartRequest, 'flow'> = {}): Promise<SeedRun> {
-      const execution = await started.start({ flow: parseFlow(yaml), ...request });
+    /** Run a flow: YAML parsed as it is, or a flow validated as `osprey run` validates it. */
+    async run(flow: string | Flow, request: Omit<StartRequest, 'flow'> = {}): Promise<SeedRun> {
+      const parsed = typeof flow === 'string' ? parseFlow(flow) : flow;
+      const execution = await started.start({ flow: parsed, ...request });
       const doc = await started.waitForTerminal(execution.id);
       const logs = await started.logs(doc.id);
       return {

@@ -8,8 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { copyFile, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ExternalServiceError,
@@ -20,12 +19,15 @@ import {
 import { confine } from '../../../../workspace/confine.ts';
 import { prepareWorkspace, type Workspace } from '../../../../workspace/working-directory.ts';
 import { processEnv } from '../../../scripts/process-env.ts';
-import { type PropertyReader, propertiesOf } from '../../../support/properties.ts';
-import { scopeOf, withStorage } from '../../../support/storage.ts';
-import { FETCH_TYPES, type FetchType, type QueryRequest, type QueryResponse } from './protocol.ts';
+import { propertiesOf } from '../../../support/properties.ts';
+import { scopeOf } from '../../../support/storage.ts';
+import { databaseFile, databaseOutputs } from '../../support/database-file.ts';
+import { fetchTypeOf, parametersOf } from '../../support/fetch.ts';
+import type { QueryRequest, QueryResponse } from './protocol.ts';
 
 const TYPE = 'io.kestra.plugin.jdbc.duckdb.Query';
 const CHILD = fileURLToPath(new URL('./duckdb-process.ts', import.meta.url));
+const DATABASE = { uriProperty: 'databaseUri', urlPrefix: 'jdbc:duckdb:', fileName: 'database.duckdb' };
 
 export const duckdbQueryTask: RunnableTask = {
   type: TYPE,
@@ -40,7 +42,7 @@ export const duckdbQueryTask: RunnableTask = {
       const sql = p.string('sql');
       const fetchType = fetchTypeOf(p);
       const outputDbFile = p.boolean('outputDbFile', false);
-      const database = await databaseFile(ctx, p, workspace, outputDbFile);
+      const database = await databaseFile(ctx, p, workspace, DATABASE, outputDbFile);
       const storePath = join(workspace.scratch, 'result.ion');
       const response = await query(ctx, workspace, {
         database,
@@ -62,15 +64,7 @@ export const duckdbQueryTask: RunnableTask = {
         );
       }
       if (response.size !== undefined) outputs['size'] = response.size;
-      if (outputDbFile) {
-        outputs['databaseUri'] = await ctx.storage.put(
-          scopeOf(ctx.run),
-          'database.duckdb',
-          createReadStream(database),
-        );
-      }
-      if (p.has('outputFiles'))
-        outputs['outputFiles'] = await workspace.collectOutputFiles(p.raw('outputFiles'));
+      Object.assign(outputs, await databaseOutputs(ctx, p, workspace, database, DATABASE, outputDbFile));
       ctx.logger.log(
         'DEBUG',
         `DuckDB query done (${fetchType}${response.size === undefined ? '' : `, ${response.size} row(s)`})`,
@@ -81,56 +75,6 @@ export const duckdbQueryTask: RunnableTask = {
     }
   },
 };
-
-/** Kestra's older booleans (`fetch`, `fetchOne`, `store`) still pick a fetch type. */
-function fetchTypeOf(p: PropertyReader): FetchType {
-  if (p.has('fetchType')) return p.oneOf('fetchType', FETCH_TYPES, 'NONE');
-  if (p.boolean('store', false)) return 'STORE';
-  if (p.boolean('fetchOne', false)) return 'FETCH_ONE';
-  if (p.boolean('fetch', false)) return 'FETCH';
-  return 'NONE';
-}
-
-function parametersOf(p: PropertyReader): Record<string, unknown> {
-  const raw = p.raw('parameters');
-  if (raw === undefined || raw === null) return {};
-  if (typeof raw !== 'object' || Array.isArray(raw))
-    return p.fail('parameters', 'must be a map of name to value');
-  return raw as Record<string, unknown>;
-}
-
-/**
- * Where the database lives: downloaded from `databaseUri`, else the file of `url`
- * (`jdbc:duckdb:/path/db.duckdb`, relative paths inside the working directory), else a file in the
- * scratch folder when it must be uploaded, else memory.
- */
-async function databaseFile(
-  ctx: TaskContext,
-  p: PropertyReader,
-  workspace: Workspace,
-  outputDbFile: boolean,
-): Promise<string> {
-  const scratchDb = join(workspace.scratch, 'database.duckdb');
-  const uri = p.optionalString('databaseUri');
-  if (uri !== undefined) {
-    await withStorage(ctx.run.taskId, async () => {
-      const local = ctx.storage.localPath?.(uri);
-      if (local !== undefined && (await ctx.storage.exists(uri))) await copyFile(local, scratchDb);
-      else await writeFile(scratchDb, await ctx.storage.get(uri));
-    });
-    return scratchDb;
-  }
-  const url = p.optionalString('url');
-  const path = url?.replace(/^jdbc:duckdb:/, '') ?? '';
-  if (path !== '' && path !== ':memory:') {
-    return isAbsolute(path) ? path : confine(workspace.path, path, `task '${ctx.run.taskId}': url`);
-  }
-  if (outputDbFile) {
-    await rm(scratchDb, { force: true });
-    return scratchDb;
-  }
-  return ':memory:';
-}
 
 /** Run the request in a DuckDB child process whose cwd is the working directory. */
 function query(ctx: TaskContext, workspace: Workspace, request: QueryRequest): Promise<QueryResponse> {

@@ -1,7 +1,5 @@
 /** The messages between the DuckDB Query plugin and the process that runs DuckDB for it. */
-
-export const FETCH_TYPES = ['FETCH', 'FETCH_ONE', 'STORE', 'NONE'] as const;
-export type FetchType = (typeof FETCH_TYPES)[number];
+import type { FetchType } from '../../support/fetch.ts';
 
 export interface QueryRequest {
   /** A database file path, or `:memory:`. */
