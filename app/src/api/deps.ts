@@ -6,6 +6,7 @@
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { SecretMasker } from '../../../runner/src/masking.ts';
+import type { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
@@ -18,6 +19,8 @@ export interface ExecutionQuery {
   namespace?: string;
   flowId?: string;
   states?: readonly StateName[];
+  /** Only executions of these namespaces (what a person signed in with GitHub may read). */
+  namespaces?: readonly string[];
   /** Kestra's `q`: case-insensitive text in the id, `namespace.flowId` or a label `key:value`. */
   text?: string;
   /** 1-based, as in Kestra. */
@@ -61,6 +64,8 @@ export interface ApiDeps {
   masker?: SecretMasker;
   /** The web console's cookie sessions: API requests without a bearer token may use one. */
   session?: ConsoleSession;
+  /** Namespace permissions of people signed in with GitHub; without it every caller may do everything. */
+  access?: NamespaceAccess;
   /** Largest request body in bytes (default 32 MiB; KV values and secrets 1 MiB). */
   maxBodyBytes?: number;
 }

@@ -14,6 +14,7 @@ import { SecretError } from '../secrets/secret-backend.ts';
 export const API_ERROR_STATUS = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   read_only: 409,

@@ -7,6 +7,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AuthVariables, requireToken } from '../auth/require-token.ts';
+import { guardNamespaces } from './access-guard.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, apiErrorHandler, sendError } from './errors.ts';
 import { executionRoutes } from './executions/execution-routes.ts';
@@ -36,6 +37,8 @@ export function apiRoutes(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
         sendError(c, new ApiError('payload_too_large', `body: at most ${max} bytes are accepted`), undefined),
     }),
   );
+
+  guardNamespaces(app, deps);
 
   app.route('/executions', executionRoutes(deps));
   app.route('/logs', logRoutes(deps));

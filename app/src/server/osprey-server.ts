@@ -8,9 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { SecretMasker } from '../../../runner/src/masking.ts';
 import { apiRoutes } from '../api/index.ts';
+import { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { consoleSession } from '../console/console-session.ts';
+import { UserSessions } from '../console/user-sessions.ts';
 import { systemClock } from '../execution/clock.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
@@ -48,7 +50,9 @@ export async function createOspreyServer(
   const scheduler = new TriggerScheduler({ store: triggers, executions, flows, db, timeZone: 'UTC' });
 
   // Without OSPREY_SESSION_SECRET console sign-ins last until the server restarts.
-  const session = consoleSession(config.sessionSecret ?? randomBytes(32));
+  const sessionSecret = config.sessionSecret ?? randomBytes(32);
+  const users = new UserSessions(db, { admins: github?.admins ?? [] });
+  const session = consoleSession(sessionSecret, users);
   server.app.route('/', webhookRoutes({ store: triggers, executions, flows }));
   server.app.get('/', (c) => c.redirect('/ui/'));
   server.app.route(
@@ -57,6 +61,16 @@ export async function createOspreyServer(
       tokens,
       session,
       ...(localConsole === true ? { localToken: config.apiToken } : {}),
+      ...(github?.oauth === undefined
+        ? {}
+        : {
+            github: {
+              ...github.oauth,
+              apiUrl: github.apiUrl,
+              publicUrl: github.publicUrl ?? config.publicUrl,
+              secret: sessionSecret,
+            },
+          }),
     }),
   );
   server.app.route(
@@ -71,6 +85,7 @@ export async function createOspreyServer(
       tokens,
       validate: validateFlowSource,
       masker: new SecretMasker(),
+      access: new NamespaceAccess(() => ports.ownership.all()),
     }),
   );
   let app: GitHubApp | undefined;

@@ -4,7 +4,7 @@
  */
 import type { NamespaceOwnership } from '../github/ports.ts';
 import type { Executor } from '../storage/database.ts';
-import { claimNamespace, getNamespaceOwner, releaseNamespace } from '../storage/flows.ts';
+import { claimNamespace, getNamespaceOwner, listNamespaceOwners, releaseNamespace } from '../storage/flows.ts';
 
 export class PostgresNamespaceOwnership implements NamespaceOwnership {
   readonly #db: Executor;
@@ -21,6 +21,11 @@ export class PostgresNamespaceOwnership implements NamespaceOwnership {
 
   ownerOf(namespace: string): Promise<string | undefined> {
     return getNamespaceOwner(this.#db, namespace);
+  }
+
+  /** Every owned namespace → its repository. */
+  all(): Promise<Map<string, string>> {
+    return listNamespaceOwners(this.#db);
   }
 
   async release(namespace: string, repository: string): Promise<void> {
