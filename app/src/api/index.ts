@@ -14,6 +14,7 @@ import { executionRoutes } from './executions/execution-routes.ts';
 import { flowRoutes } from './flows/flow-routes.ts';
 import { kvRoutes } from './kv/kv-routes.ts';
 import { logRoutes } from './logs/log-routes.ts';
+import { namespaceRoutes } from './namespaces/namespace-routes.ts';
 import { secretRoutes } from './secrets/secret-routes.ts';
 
 export type { ApiDeps, ExecutionPage, ExecutionQuery, ExecutionSearch, FlowCatalog } from './deps.ts';
@@ -42,6 +43,7 @@ export function apiRoutes(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
 
   app.route('/executions', executionRoutes(deps));
   app.route('/logs', logRoutes(deps));
+  app.route('/namespaces', namespaceRoutes(deps));
   app.route('/namespaces', kvRoutes(deps));
   app.route('/namespaces', secretRoutes(deps));
   app.route('/flows', flowRoutes(deps));

@@ -28,9 +28,7 @@ export class NamespaceAccess {
   async readable(principal: Principal): Promise<string[] | undefined> {
     if (principal.kind !== 'user') return undefined;
     const owners = await this.#owners();
-    return [...owners.keys()].filter(
-      (ns) => levelIn(principal.repositories, ownerIn(owners, ns)) !== 'none',
-    );
+    return [...owners.keys()].filter((ns) => levelIn(principal.repositories, ownerIn(owners, ns)) !== 'none');
   }
 }
 

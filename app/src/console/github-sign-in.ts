@@ -41,7 +41,9 @@ export function safeNext(next: string | undefined): string {
     : '/ui/executions';
 }
 
-function permissionOf(p: { admin?: boolean; maintain?: boolean; push?: boolean; pull?: boolean } | undefined) {
+function permissionOf(
+  p: { admin?: boolean; maintain?: boolean; push?: boolean; pull?: boolean } | undefined,
+) {
   if (p?.admin) return 'admin';
   if (p?.push || p?.maintain) return 'write';
   if (p?.pull) return 'read';

@@ -36,10 +36,9 @@ export class UserSessions {
   async create(login: string, repositories: Record<string, RepositoryPermission>): Promise<string> {
     const credential = newCredential('session');
     const now = this.#now();
-    await this.#db.query(
-      `DELETE FROM ${table(this.#db, 'console_sessions')} WHERE expires_at < $1`,
-      [new Date(now)],
-    );
+    await this.#db.query(`DELETE FROM ${table(this.#db, 'console_sessions')} WHERE expires_at < $1`, [
+      new Date(now),
+    ]);
     await this.#db.query(
       `INSERT INTO ${table(this.#db, 'console_sessions')} (id, secret_hash, login, repositories, created_at, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6)`,

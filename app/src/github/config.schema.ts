@@ -115,7 +115,10 @@ export function loadGitHubAppConfig(
     ...(e.GITHUB_CLIENT_ID !== undefined && e.GITHUB_CLIENT_SECRET !== undefined
       ? { oauth: { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET } }
       : {}),
-    admins: (e.OSPREY_ADMINS ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
+    admins: (e.OSPREY_ADMINS ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,7 +4,12 @@
  */
 import type { NamespaceOwnership } from '../github/ports.ts';
 import type { Executor } from '../storage/database.ts';
-import { claimNamespace, getNamespaceOwner, listNamespaceOwners, releaseNamespace } from '../storage/flows.ts';
+import {
+  claimNamespace,
+  getNamespaceOwner,
+  listNamespaceOwners,
+  releaseNamespace,
+} from '../storage/flows.ts';
 
 export class PostgresNamespaceOwnership implements NamespaceOwnership {
   readonly #db: Executor;
