@@ -5,8 +5,9 @@
  * `GET /ui/auth/github?next=…` sends the browser to GitHub's `/login/oauth/authorize` with a random
  * `state`, kept in a signed, short-lived cookie; GitHub sends it back to
  * `GET /ui/auth/github/callback?code&state`, where the code becomes a user token
- * (`POST /login/oauth/access_token`) that is used at once and dropped: `GET /user` for the login and
- * `GET /user/repos` for the repositories the user (and the App) can reach, with their permissions.
+ * (`POST /login/oauth/access_token`) that is used at once and dropped: `GET /user` for the login,
+ * `GET /user/repos` for the repositories the user (and the App) can reach, and
+ * `GET /repos/{owner}/{repo}/collaborators/{login}/permission` for what they may do in each.
  * The console session (user-sessions.ts) keeps the login and those permissions.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -41,12 +42,16 @@ export function safeNext(next: string | undefined): string {
     : '/ui/executions';
 }
 
-function permissionOf(
-  p: { admin?: boolean; maintain?: boolean; push?: boolean; pull?: boolean } | undefined,
-) {
-  if (p?.admin) return 'admin';
-  if (p?.push || p?.maintain) return 'write';
-  if (p?.pull) return 'read';
+/** GitHub's `permission` (admin, write, read, none) or `role_name` (…, maintain, triage) → Osprey's. */
+export function permissionOf(answer: {
+  permission?: string;
+  role_name?: string;
+}): RepositoryPermission | undefined {
+  for (const p of [answer.permission, answer.role_name]) {
+    if (p === 'admin') return 'admin';
+    if (p === 'write' || p === 'maintain' || p === 'push') return 'write';
+    if (p === 'read' || p === 'triage' || p === 'pull') return 'read';
+  }
   return undefined;
 }
 
@@ -118,13 +123,23 @@ export function githubSignInRoutes(app: Hono, options: GitHubSignInOptions): voi
       });
       const octokit = new Octokit({ auth: authentication.token, baseUrl: options.apiUrl });
       login = (await octokit.rest.users.getAuthenticated()).data.login;
-      for await (const page of octokit.paginate.iterator(octokit.rest.repos.listForAuthenticatedUser, {
+      const reachable = await octokit.paginate(octokit.rest.repos.listForAuthenticatedUser, {
         per_page: 100,
-      })) {
-        for (const repo of page.data) {
-          const permission = permissionOf(repo.permissions);
-          if (permission !== undefined) repositories[repo.full_name.toLowerCase()] = permission;
-        }
+      });
+      // Each repository's permission from its collaborator-permission route (which counts teams and
+      // organisation roles), a few at a time.
+      for (let i = 0; i < reachable.length; i += 8) {
+        await Promise.all(
+          reachable.slice(i, i + 8).map(async (repo) => {
+            const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({
+              owner: repo.owner.login,
+              repo: repo.name,
+              username: login,
+            });
+            const permission = permissionOf(data);
+            if (permission !== undefined) repositories[repo.full_name.toLowerCase()] = permission;
+          }),
+        );
       }
     } catch (e) {
       // Octokit's messages carry GitHub's answer, never the client secret or the code.
