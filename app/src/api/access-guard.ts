@@ -63,6 +63,7 @@ export function guardNamespaces(app: Hono<{ Variables: AuthVariables }>, deps: A
   app.use('/namespaces/:namespace/*', byNamespace('namespace'));
   app.use('/flows/:namespace', byNamespace('namespace'));
   app.use('/flows/:namespace/*', byNamespace('namespace'));
+  app.use('/triggers/:namespace/*', byNamespace('namespace'));
   app.use('/executions/:id', byExecution);
   app.use('/executions/:id/*', byExecution);
   app.use('/logs/:id', byExecution);

@@ -8,12 +8,14 @@ import type { ValidationResult } from '../../../flows-schema/src/validate/valida
 import type { SecretMasker } from '../../../runner/src/masking.ts';
 import type { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { TokenService } from '../auth/token-service.ts';
+import type { Announcements } from '../console/announcements.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
 import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
 import type { KvService } from '../kv/kv-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
+import type { TriggerStore } from '../triggers/types.ts';
 
 export interface ExecutionQuery {
   namespace?: string;
@@ -64,6 +66,10 @@ export interface ApiDeps {
   masker?: SecretMasker;
   /** The web console's cookie sessions: API requests without a bearer token may use one. */
   session?: ConsoleSession;
+  /** Console announcements; without them `/announcements` answers 501. */
+  announcements?: Pick<Announcements, 'list' | 'create' | 'update' | 'delete'>;
+  /** The deployed triggers; without it `/triggers` answers 501. */
+  triggers?: Pick<TriggerStore, 'list' | 'get' | 'setStopped' | 'update'>;
   /** Namespace permissions of people signed in with GitHub; without it every caller may do everything. */
   access?: NamespaceAccess;
   /** Largest request body in bytes (default 32 MiB; KV values and secrets 1 MiB). */

@@ -10,6 +10,7 @@ import { SecretMasker } from '../../../runner/src/masking.ts';
 import { apiRoutes } from '../api/index.ts';
 import { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
+import { Announcements } from '../console/announcements.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { consoleSession } from '../console/console-session.ts';
 import { UserSessions } from '../console/user-sessions.ts';
@@ -85,6 +86,8 @@ export async function createOspreyServer(
       tokens,
       validate: validateFlowSource,
       masker: new SecretMasker(),
+      triggers,
+      announcements: new Announcements(db),
       access: new NamespaceAccess(() => ports.ownership.all()),
     }),
   );
