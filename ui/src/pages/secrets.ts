@@ -1,0 +1,163 @@
+/**
+ * `/ui/secrets?namespace=…`: the names of the secrets of each namespace — never their values — and
+ * the backend that serves them. A read-only backend (environment variables, mounted files) shows a
+ * lock and no add or delete controls; a writable one takes new secrets and deletions from those who
+ * may write to the namespace. One click copies `{{ secret('NAME') }}`.
+ */
+import { ApiFailure } from '../api.ts';
+import { copy, type NamespaceInfo, type SecretList, stores } from '../api-stores.ts';
+import { fill, h } from '../dom.ts';
+import { when } from '../format.ts';
+import type { PageRender } from '../main.ts';
+import { namespaceFilter } from './namespace-filter.ts';
+
+export const lock = (backend: string) =>
+  h(
+    'span',
+    {
+      class: 'lock',
+      role: 'img',
+      'aria-label': `read-only (${backend})`,
+      title: `read-only backend: ${backend}`,
+    },
+    '🔒',
+  );
+
+function addForm(ns: string, reload: () => void): HTMLElement {
+  const error = h('p', { class: 'field-error', role: 'alert' });
+  const name = h('input', {
+    name: 'name',
+    required: true,
+    placeholder: 'NAME',
+    pattern: '[A-Za-z_][A-Za-z0-9_]*',
+  });
+  const value = h('input', {
+    name: 'value',
+    type: 'password',
+    required: true,
+    placeholder: 'value',
+    autocomplete: 'off',
+  });
+  return h(
+    'form',
+    {
+      class: 'secret-add inline-form',
+      onsubmit: async (e: Event) => {
+        e.preventDefault();
+        error.textContent = '';
+        try {
+          await stores.secretPut(ns, name.value.trim(), value.value);
+          reload();
+        } catch (err) {
+          error.textContent = err instanceof ApiFailure ? err.message : String(err);
+        }
+      },
+    },
+    name,
+    value,
+    h('button', { type: 'submit' }, 'Add secret'),
+    error,
+  );
+}
+
+function section(info: NamespaceInfo, list: SecretList, reload: () => void): HTMLElement {
+  const editable = !list.readOnly && info.access === 'write';
+  return h(
+    'section',
+    { class: 'namespace card', dataset: { namespace: info.namespace, backend: list.backend } },
+    h(
+      'h2',
+      null,
+      info.namespace,
+      ' ',
+      h('span', { class: 'muted backend' }, list.backend),
+      list.readOnly ? lock(list.backend) : null,
+    ),
+    list.results.length === 0
+      ? h('p', { class: 'muted' }, 'No secrets.')
+      : h(
+          'table',
+          { class: 'grid' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ['Name', 'Description', 'Updated', ''].map((t) => h('th', null, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            list.results.map((s) =>
+              h(
+                'tr',
+                { dataset: { name: s.key } },
+                h('td', null, s.readOnly ? lock(s.backend) : null, ' ', h('code', null, s.key)),
+                h('td', null, s.description ?? ''),
+                h('td', null, when(s.updateDate)),
+                h(
+                  'td',
+                  { class: 'row-actions' },
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'copy',
+                      onclick: (ev: Event) =>
+                        copy(`{{ secret('${s.key}') }}`, ev.currentTarget as HTMLElement),
+                    },
+                    "{{ secret('…') }}",
+                  ),
+                  editable && !s.readOnly
+                    ? h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'danger',
+                          dataset: { action: 'delete' },
+                          onclick: async () => {
+                            if (!window.confirm(`Delete secret ${s.key} of ${info.namespace}?`)) return;
+                            await stores.secretDelete(info.namespace, s.key);
+                            reload();
+                          },
+                        },
+                        'Delete',
+                      )
+                    : null,
+                ),
+              ),
+            ),
+          ),
+        ),
+    editable
+      ? addForm(info.namespace, reload)
+      : list.readOnly
+        ? h(
+            'p',
+            { class: 'muted' },
+            `Secrets of the ${list.backend} backend are changed where it reads them, not here.`,
+          )
+        : null,
+  );
+}
+
+export const secretsPage: PageRender = (root, _params, query) => {
+  const chosen = query.get('namespace') ?? '';
+  const list = h('div', { class: 'results' }, h('p', { class: 'muted' }, 'Loading…'));
+  root.append(h('h1', null, 'Secrets'), namespaceFilter('/ui/secrets', chosen), list);
+  const load = async () => {
+    try {
+      const all = (await stores.namespaces()).results.filter((n) => chosen === '' || n.namespace === chosen);
+      const sections = await Promise.all(
+        all.map(async (n) => section(n, await stores.secrets(n.namespace), load)),
+      );
+      fill(list, sections.length === 0 ? h('p', { class: 'muted' }, 'No namespace.') : sections);
+    } catch (err) {
+      fill(list, h('p', { class: 'error' }, (err as Error).message));
+    }
+  };
+  void load();
+  return undefined;
+};
