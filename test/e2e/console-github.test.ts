@@ -8,7 +8,9 @@
  * kill controls, and the API refuses her a kill and a start (403); bob may kill.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { completedCheck } from './github/support/checks.ts';
@@ -23,6 +25,10 @@ const skipBrowser = existsSync(CHROMIUM)
   ? false
   : `${CHROMIUM} is missing: apt-get install chromium to run the browser tests`;
 const skipPostgres = await postgresReachable();
+const shots =
+  process.env['CONSOLE_SCREENSHOTS'] === 'docs'
+    ? join(import.meta.dirname, '../../docs')
+    : mkdtempSync(join(tmpdir(), 'osprey-console-shots-'));
 
 const LONG_FLOW = `id: long
 namespace: company.team
@@ -63,7 +69,12 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
       page.setDefaultTimeout(15_000);
       await page.goto(`${o.url}/ui/executions`);
       await page.waitForURL(/\/ui\/sign-in\?next=%2Fui%2Fexecutions/);
-      await page.locator('a', { hasText: 'Sign in with GitHub' }).click();
+      const button = page.locator('a', { hasText: 'Sign in with GitHub' });
+      await button.waitFor();
+      if (backend === 'pglite' && login === 'carol') {
+        await page.screenshot({ path: join(shots, 'console-sign-in-github.png') });
+      }
+      await button.click();
       // The emulator's authorize page: one button per user.
       await page.waitForURL((u) => u.pathname === '/login/oauth/authorize');
       await page.locator('button.user-btn', { hasText: login }).click();
