@@ -11,17 +11,20 @@ import { when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { namespaceFilter } from './namespace-filter.ts';
 
-export const lock = (backend: string) =>
-  h(
-    'span',
-    {
-      class: 'lock',
-      role: 'img',
-      'aria-label': `read-only (${backend})`,
-      title: `read-only backend: ${backend}`,
-    },
-    '🔒',
-  );
+/** A padlock (inline SVG: emoji fonts are not everywhere), for read-only backends. */
+const LOCK_SVG =
+  '<svg viewBox="0 0 16 16" width="13" height="13" aria-hidden="true"><path fill="currentColor" d="M4 7V5a4 4 0 1 1 8 0v2h.5A1.5 1.5 0 0 1 14 8.5v5a1.5 1.5 0 0 1-1.5 1.5h-9A1.5 1.5 0 0 1 2 13.5v-5A1.5 1.5 0 0 1 3.5 7H4Zm1.5 0h5V5a2.5 2.5 0 0 0-5 0v2Z"/></svg>';
+
+export function lock(backend: string): HTMLElement {
+  const el = h('span', {
+    class: 'lock',
+    role: 'img',
+    'aria-label': `read-only (${backend})`,
+    title: `read-only backend: ${backend}`,
+  });
+  el.innerHTML = LOCK_SVG;
+  return el;
+}
 
 function addForm(ns: string, reload: () => void): HTMLElement {
   const error = h('p', { class: 'field-error', role: 'alert' });

@@ -3,7 +3,7 @@
  * on, and Kestra's backfill of a Schedule (docs/api.md).
  *
  * - `GET /triggers/search?namespace=&flowId=`: `{ results, total }`, each with `date` (the last
- *   instant a schedule handled), `nextExecutionDate`, `disabled` (declared in the flow), `stopped`
+ *   instant a schedule handled since it was registered or switched on), `nextExecutionDate`, `disabled` (declared in the flow), `stopped`
  *   (switched off here or by `stopAfter`) and `problem` (why Osprey refused it).
  * - `PATCH /triggers/{namespace}/{flowId}/{triggerId}` `{ "disabled": true|false }`: stops or restarts
  *   it (a restarted schedule plans from now). A trigger declared `disabled: true` in Git is
@@ -54,7 +54,7 @@ function view(t: StoredTrigger) {
     disabled: t.disabled,
     stopped: t.runtime.stopped,
     ...(t.problem === undefined ? {} : { problem: t.problem }),
-    ...(scheduled && typeof state.cursor === 'number' && state.cursor >= (state.since ?? 0)
+    ...(scheduled && typeof state.cursor === 'number' && state.cursor > (state.since ?? 0)
       ? { date: new Date(state.cursor).toISOString() }
       : {}),
     ...(t.runtime.nextFireAt === undefined || t.runtime.stopped || t.disabled
