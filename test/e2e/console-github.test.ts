@@ -13,10 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { completedCheck } from './github/support/checks.ts';
-import { expectStatus, waitFor } from './github/support/emulator.ts';
+import { deployFlows } from './github/support/deploy-flows.ts';
+import { expectStatus } from './github/support/emulator.ts';
 import { simpleFlow } from './github/support/flows.ts';
-import { MirroredRepo } from './github/support/mirrored-repo.ts';
 import { type OspreyWithGitHub, startOspreyWithGitHub } from './github/support/osprey-processes.ts';
 import { type BackendName, postgresReachable } from './server/support/processes.ts';
 
@@ -45,23 +44,6 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
     let o: OspreyWithGitHub;
     let browser: Browser;
     let running = '';
-
-    const deploy = async (name: string, files: Record<string, string>) => {
-      const { repo, sha: root } = await MirroredRepo.create(
-        o.emulator.alice,
-        name,
-        { 'README.md': `# ${name}\n` },
-        { bareDir: o.bareDir('acme', name) },
-      );
-      const sha = await repo.commit('main', root, files, 'flows');
-      const check = await waitFor(
-        `Osprey / deploy of acme/${name}`,
-        () => completedCheck(o.emulator.alice, repo.fullName, sha, 'Osprey / deploy'),
-        30_000,
-        50,
-      );
-      assert.equal(check.conclusion, 'success', `${check.output.summary}\n${o.output()}`);
-    };
 
     /** A browser page signed in through GitHub's OAuth redirect as `login`. */
     const signIn = async (login: string): Promise<Page> => {
@@ -100,8 +82,11 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
         oauth: { clientId: 'Iv1.console0e2e', clientSecret: 'console-e2e-client-secret' },
       });
       await expectStatus(o.emulator.alice('DELETE', '/repos/acme/ops/collaborators/carol'), [204]);
-      await deploy('flows', { 'flows/long.yaml': LONG_FLOW, 'flows/hello.yaml': simpleFlow('hello') });
-      await deploy('ops', { 'flows/ops.yaml': simpleFlow('nightly', 'company.ops') });
+      await deployFlows(o, 'flows', {
+        'flows/long.yaml': LONG_FLOW,
+        'flows/hello.yaml': simpleFlow('hello'),
+      });
+      await deployFlows(o, 'ops', { 'flows/ops.yaml': simpleFlow('nightly', 'company.ops') });
       const started = await o.api<{ id: string }>('POST', '/api/v1/executions/company.team/long');
       assert.equal(started.status, 200, JSON.stringify(started.body));
       running = started.body.id;

@@ -12,10 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { completedCheck } from './github/support/checks.ts';
+import { deployFlows } from './github/support/deploy-flows.ts';
 import { waitFor } from './github/support/emulator.ts';
 import { simpleFlow } from './github/support/flows.ts';
-import { MirroredRepo } from './github/support/mirrored-repo.ts';
 import {
   API_TOKEN,
   type OspreyWithGitHub,
@@ -63,23 +62,6 @@ describe('web console: KV, secrets, triggers, namespaces, announcements [pglite]
     return { status: res.status, body: (await res.json()) as T };
   };
 
-  const deploy = async (name: string, files: Record<string, string>) => {
-    const { repo, sha: first } = await MirroredRepo.create(
-      o.emulator.alice,
-      name,
-      { 'README.md': `# ${name}\n` },
-      { bareDir: o.bareDir('acme', name) },
-    );
-    const sha = await repo.commit('main', first, files, 'flows');
-    const check = await waitFor(
-      `Osprey / deploy of acme/${name}`,
-      () => completedCheck(o.emulator.alice, repo.fullName, sha, 'Osprey / deploy'),
-      30_000,
-      50,
-    );
-    assert.equal(check.conclusion, 'success', `${check.output.summary}\n${o.output()}`);
-  };
-
   before(async () => {
     o = await startOspreyWithGitHub({
       backend: 'pglite',
@@ -90,8 +72,11 @@ describe('web console: KV, secrets, triggers, namespaces, announcements [pglite]
         SECRET_OPS_TOKEN: Buffer.from('ops-token-value').toString('base64'),
       },
     });
-    await deploy('flows', { 'flows/nightly.yaml': SCHEDULED_FLOW, 'flows/hello.yaml': simpleFlow('hello') });
-    await deploy('ops', { 'flows/ops.yaml': simpleFlow('cleanup', 'company.ops') });
+    await deployFlows(o, 'flows', {
+      'flows/nightly.yaml': SCHEDULED_FLOW,
+      'flows/hello.yaml': simpleFlow('hello'),
+    });
+    await deployFlows(o, 'ops', { 'flows/ops.yaml': simpleFlow('cleanup', 'company.ops') });
     assert.equal((await api('PUT', '/api/v1/namespaces/company/kv/region', 'eu')).status, 200);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

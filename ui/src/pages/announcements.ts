@@ -2,11 +2,11 @@
  * `/ui/announcements`: admins set the banner every page shows (Kestra 0.20's Announcements): a
  * message, its type (info, warning, error) and the time window it is shown in.
  */
-import { ApiFailure } from '../api.ts';
 import { type Announcement, stores } from '../api-stores.ts';
 import { fill, h } from '../dom.ts';
 import { when } from '../format.ts';
 import type { PageRender } from '../main.ts';
+import { grid, refusal } from '../widgets.ts';
 import { showAnnouncements } from './banner.ts';
 
 const local = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
@@ -35,18 +35,8 @@ export const announcementsPage: PageRender = (root) => {
         list,
         all.length === 0
           ? h('p', { class: 'muted' }, 'No announcement.')
-          : h(
-              'table',
-              { class: 'grid' },
-              h(
-                'thead',
-                null,
-                h(
-                  'tr',
-                  null,
-                  ['Type', 'Message', 'From', 'To', 'By', ''].map((t) => h('th', null, t)),
-                ),
-              ),
+          : grid(
+              ['Type', 'Message', 'From', 'To', 'By', ''],
               h(
                 'tbody',
                 null,
@@ -55,7 +45,7 @@ export const announcementsPage: PageRender = (root) => {
             ),
       );
     } catch (err) {
-      fill(list, h('p', { class: 'error' }, (err as Error).message));
+      fill(list, h('p', { class: 'error' }, refusal(err)));
     }
   };
   const row = (a: Announcement) =>
@@ -109,7 +99,7 @@ export const announcementsPage: PageRender = (root) => {
             await load();
             void showAnnouncements();
           } catch (err) {
-            error.textContent = err instanceof ApiFailure ? err.message : String(err);
+            error.textContent = refusal(err);
           }
         },
       },

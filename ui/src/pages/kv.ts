@@ -2,15 +2,14 @@
  * `/ui/kv?namespace=…`: the KV store of every namespace (or one), with types and expiry; add,
  * edit and delete where the caller may write; one click copies `{{ kv('key') }}`.
  */
-import { ApiFailure } from '../api.ts';
 import { copy, KV_TYPES, type KvMeta, type NamespaceInfo, stores } from '../api-stores.ts';
-import { fill, h } from '../dom.ts';
+import { h } from '../dom.ts';
 import { json, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
+import { actionForm, grid, perNamespace } from '../widgets.ts';
 import { namespaceFilter } from './namespace-filter.ts';
 
 function entryForm(ns: string, onSaved: () => void, initial?: { key: string; type: string; text: string }) {
-  const error = h('p', { class: 'field-error', role: 'alert' });
   const key = h('input', { name: 'key', required: true, placeholder: 'key', value: initial?.key ?? '' });
   if (initial !== undefined) key.readOnly = true;
   const type = h(
@@ -21,31 +20,21 @@ function entryForm(ns: string, onSaved: () => void, initial?: { key: string; typ
   const value = h('textarea', { name: 'value', rows: 2, placeholder: 'value' });
   value.value = initial?.text ?? '';
   const ttl = h('input', { name: 'ttl', placeholder: 'expires after, e.g. P7D', size: 14 });
-  return h(
-    'form',
-    {
-      class: initial === undefined ? 'kv-add inline-form' : 'kv-edit inline-form',
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        error.textContent = '';
-        try {
-          await stores.kvPut(ns, key.value.trim(), {
-            type: type.value,
-            text: value.value,
-            ttl: ttl.value.trim(),
-          });
-          onSaved();
-        } catch (err) {
-          error.textContent = err instanceof ApiFailure ? err.message : String(err);
-        }
-      },
+  return actionForm(
+    initial === undefined ? 'kv-add' : 'kv-edit',
+    async () => {
+      await stores.kvPut(ns, key.value.trim(), {
+        type: type.value,
+        text: value.value,
+        ttl: ttl.value.trim(),
+      });
+      onSaved();
     },
     key,
     type,
     value,
     ttl,
     h('button', { type: 'submit' }, initial === undefined ? 'Add' : 'Save'),
-    error,
   );
 }
 
@@ -123,20 +112,7 @@ function section(info: NamespaceInfo, entries: KvMeta[], reload: () => void): HT
     h('h2', null, info.namespace),
     entries.length === 0
       ? h('p', { class: 'muted' }, 'No KV entries.')
-      : h(
-          'table',
-          { class: 'grid' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ['Key', 'Type', 'Expires', 'Updated', ''].map((t) => h('th', null, t)),
-            ),
-          ),
-          body,
-        ),
+      : grid(['Key', 'Type', 'Expires', 'Updated', ''], body),
     writable ? entryForm(info.namespace, reload) : null,
   );
 }
@@ -145,17 +121,6 @@ export const kvPage: PageRender = (root, _params, query) => {
   const chosen = query.get('namespace') ?? '';
   const list = h('div', { class: 'results' }, h('p', { class: 'muted' }, 'Loading…'));
   root.append(h('h1', null, 'KV store'), namespaceFilter('/ui/kv', chosen), list);
-  const load = async () => {
-    try {
-      const all = (await stores.namespaces()).results.filter((n) => chosen === '' || n.namespace === chosen);
-      const sections = await Promise.all(
-        all.map(async (n) => section(n, await stores.kvList(n.namespace), load)),
-      );
-      fill(list, sections.length === 0 ? h('p', { class: 'muted' }, 'No namespace.') : sections);
-    } catch (err) {
-      fill(list, h('p', { class: 'error' }, (err as Error).message));
-    }
-  };
-  void load();
+  perNamespace(list, chosen, async (n, reload) => section(n, await stores.kvList(n.namespace), reload));
   return undefined;
 };

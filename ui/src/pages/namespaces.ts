@@ -9,6 +9,7 @@ import { type KvMeta, stores } from '../api-stores.ts';
 import { fill, h } from '../dom.ts';
 import { when } from '../format.ts';
 import type { PageRender } from '../main.ts';
+import { grid, refusal } from '../widgets.ts';
 import { flowHref } from './flows.ts';
 
 const nsHref = (ns: string) => `/ui/namespaces/${encodeURIComponent(ns)}`;
@@ -20,18 +21,8 @@ export const namespacesPage: PageRender = (root) => {
     ({ results }) =>
       fill(
         list,
-        h(
-          'table',
-          { class: 'grid' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ['Namespace', 'Inherits from', 'Flows', 'Access'].map((t) => h('th', null, t)),
-            ),
-          ),
+        grid(
+          ['Namespace', 'Inherits from', 'Flows', 'Access'],
           h(
             'tbody',
             null,
@@ -52,7 +43,7 @@ export const namespacesPage: PageRender = (root) => {
           ),
         ),
       ),
-    (err) => fill(list, h('p', { class: 'error' }, (err as Error).message)),
+    (err) => fill(list, h('p', { class: 'error' }, refusal(err))),
   );
   return undefined;
 };
@@ -122,9 +113,8 @@ export const namespacePage: PageRender = (root, params) => {
           ),
           kv.size === 0
             ? h('p', { class: 'muted' }, 'None.')
-            : h(
-                'table',
-                { class: 'grid' },
+            : grid(
+                [],
                 h(
                   'tbody',
                   null,
@@ -152,9 +142,8 @@ export const namespacePage: PageRender = (root, params) => {
           ),
           names.size === 0
             ? h('p', { class: 'muted' }, 'None.')
-            : h(
-                'table',
-                { class: 'grid' },
+            : grid(
+                [],
                 h(
                   'tbody',
                   null,
@@ -176,7 +165,7 @@ export const namespacePage: PageRender = (root, params) => {
         ),
       );
     },
-    (err) => fill(body, h('p', { class: 'error' }, (err as Error).message)),
+    (err) => fill(body, h('p', { class: 'error' }, refusal(err))),
   );
   return undefined;
 };

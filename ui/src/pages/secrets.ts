@@ -4,11 +4,11 @@
  * lock and no add or delete controls; a writable one takes new secrets and deletions from those who
  * may write to the namespace. One click copies `{{ secret('NAME') }}`.
  */
-import { ApiFailure } from '../api.ts';
 import { copy, type NamespaceInfo, type SecretList, stores } from '../api-stores.ts';
-import { fill, h } from '../dom.ts';
+import { h } from '../dom.ts';
 import { when } from '../format.ts';
 import type { PageRender } from '../main.ts';
+import { actionForm, grid, perNamespace } from '../widgets.ts';
 import { namespaceFilter } from './namespace-filter.ts';
 
 /** A padlock (inline SVG: emoji fonts are not everywhere), for read-only backends. */
@@ -27,7 +27,6 @@ export function lock(backend: string): HTMLElement {
 }
 
 function addForm(ns: string, reload: () => void): HTMLElement {
-  const error = h('p', { class: 'field-error', role: 'alert' });
   const name = h('input', {
     name: 'name',
     required: true,
@@ -41,25 +40,15 @@ function addForm(ns: string, reload: () => void): HTMLElement {
     placeholder: 'value',
     autocomplete: 'off',
   });
-  return h(
-    'form',
-    {
-      class: 'secret-add inline-form',
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        error.textContent = '';
-        try {
-          await stores.secretPut(ns, name.value.trim(), value.value);
-          reload();
-        } catch (err) {
-          error.textContent = err instanceof ApiFailure ? err.message : String(err);
-        }
-      },
+  return actionForm(
+    'secret-add',
+    async () => {
+      await stores.secretPut(ns, name.value.trim(), value.value);
+      reload();
     },
     name,
     value,
     h('button', { type: 'submit' }, 'Add secret'),
-    error,
   );
 }
 
@@ -78,18 +67,8 @@ function section(info: NamespaceInfo, list: SecretList, reload: () => void): HTM
     ),
     list.results.length === 0
       ? h('p', { class: 'muted' }, 'No secrets.')
-      : h(
-          'table',
-          { class: 'grid' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ['Name', 'Description', 'Updated', ''].map((t) => h('th', null, t)),
-            ),
-          ),
+      : grid(
+          ['Name', 'Description', 'Updated', ''],
           h(
             'tbody',
             null,
@@ -150,17 +129,6 @@ export const secretsPage: PageRender = (root, _params, query) => {
   const chosen = query.get('namespace') ?? '';
   const list = h('div', { class: 'results' }, h('p', { class: 'muted' }, 'Loading…'));
   root.append(h('h1', null, 'Secrets'), namespaceFilter('/ui/secrets', chosen), list);
-  const load = async () => {
-    try {
-      const all = (await stores.namespaces()).results.filter((n) => chosen === '' || n.namespace === chosen);
-      const sections = await Promise.all(
-        all.map(async (n) => section(n, await stores.secrets(n.namespace), load)),
-      );
-      fill(list, sections.length === 0 ? h('p', { class: 'muted' }, 'No namespace.') : sections);
-    } catch (err) {
-      fill(list, h('p', { class: 'error' }, (err as Error).message));
-    }
-  };
-  void load();
+  perNamespace(list, chosen, async (n, reload) => section(n, await stores.secrets(n.namespace), reload));
   return undefined;
 };

@@ -3,61 +3,49 @@
  * and on, and backfill a Schedule (Kestra's form: start, end, inputs, labels) where the caller may
  * write.
  */
-import { ApiFailure } from '../api.ts';
 import { stores, type TriggerInfo } from '../api-stores.ts';
 import { fill, h } from '../dom.ts';
 import { when } from '../format.ts';
 import type { PageRender } from '../main.ts';
+import { actionForm, grid, refusal } from '../widgets.ts';
 import { flowHref } from './flows.ts';
 import { namespaceFilter } from './namespace-filter.ts';
 
 const iso = (local: string) => (local === '' ? undefined : new Date(local).toISOString());
 
 function backfillForm(t: TriggerInfo, done: () => void): HTMLElement {
-  const error = h('p', { class: 'field-error', role: 'alert' });
   const start = h('input', { type: 'datetime-local', name: 'start', required: true, step: 1 });
   const end = h('input', { type: 'datetime-local', name: 'end', step: 1 });
   const inputs = h('textarea', { name: 'inputs', rows: 2, placeholder: '{"input": "value"}' });
   const labels = h('input', { name: 'labels', placeholder: 'key:value, …' });
-  return h(
-    'form',
-    {
-      class: 'backfill inline-form',
-      onsubmit: async (e: Event) => {
-        e.preventDefault();
-        error.textContent = '';
-        try {
-          const given =
-            inputs.value.trim() === '' ? {} : (JSON.parse(inputs.value) as Record<string, unknown>);
-          const pairs = labels.value
-            .split(',')
-            .map((l) => l.trim())
-            .filter((l) => l !== '')
-            .map((l) => ({ key: l.slice(0, l.indexOf(':')), value: l.slice(l.indexOf(':') + 1) }));
-          const to = iso(end.value);
-          await stores.backfill(t, {
-            start: iso(start.value) ?? '',
-            ...(to === undefined ? {} : { end: to }),
-            inputs: given,
-            labels: pairs,
-          });
-          done();
-        } catch (err) {
-          error.textContent =
-            err instanceof ApiFailure
-              ? err.message
-              : err instanceof SyntaxError
-                ? `inputs: ${err.message}`
-                : String(err);
-        }
-      },
+  return actionForm(
+    'backfill',
+    async () => {
+      let given: Record<string, unknown> = {};
+      try {
+        given = inputs.value.trim() === '' ? {} : (JSON.parse(inputs.value) as Record<string, unknown>);
+      } catch (err) {
+        throw new Error(`inputs: ${(err as Error).message}`);
+      }
+      const pairs = labels.value
+        .split(',')
+        .map((l) => l.trim())
+        .filter((l) => l !== '')
+        .map((l) => ({ key: l.slice(0, l.indexOf(':')), value: l.slice(l.indexOf(':') + 1) }));
+      const to = iso(end.value);
+      await stores.backfill(t, {
+        start: iso(start.value) ?? '',
+        ...(to === undefined ? {} : { end: to }),
+        inputs: given,
+        labels: pairs,
+      });
+      done();
     },
     h('label', null, 'Start', start),
     h('label', null, 'End (default now)', end),
     h('label', null, 'Inputs (JSON)', inputs),
     h('label', null, 'Labels', labels),
     h('button', { type: 'submit' }, 'Backfill'),
-    error,
   );
 }
 
@@ -143,25 +131,9 @@ export const triggersPage: PageRender = (root, _params, query) => {
         );
         body.append(row);
       }
-      fill(
-        list,
-        h(
-          'table',
-          { class: 'grid' },
-          h(
-            'thead',
-            null,
-            h(
-              'tr',
-              null,
-              ['Flow', 'Trigger', 'Type', 'Last', 'Next', 'Status', ''].map((x) => h('th', null, x)),
-            ),
-          ),
-          body,
-        ),
-      );
+      fill(list, grid(['Flow', 'Trigger', 'Type', 'Last', 'Next', 'Status', ''], body));
     } catch (err) {
-      fill(list, h('p', { class: 'error' }, (err as Error).message));
+      fill(list, h('p', { class: 'error' }, refusal(err)));
     }
   };
   void load();
