@@ -4,7 +4,7 @@
  * GitHub App (the pinned emulator) deploying acme/flows (company.team, a Schedule) and acme/ops
  * (company.ops, whose secrets come from the read-only environment backend). Signed in with the
  * admin API token. `CONSOLE_SCREENSHOTS=docs` refreshes docs/console-{kv,secrets,triggers,
- * namespaces,announcements}.png.
+ * namespaces,namespace,announcements}.png.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -75,6 +75,7 @@ describe('web console: KV, secrets, triggers, namespaces, announcements [pglite]
     await deployFlows(o, 'flows', {
       'flows/nightly.yaml': SCHEDULED_FLOW,
       'flows/hello.yaml': simpleFlow('hello'),
+      'namespaces/company.team/files/queries/daily.sql': 'SELECT 1 AS answer;\n',
     });
     await deployFlows(o, 'ops', { 'flows/ops.yaml': simpleFlow('cleanup', 'company.ops') });
     assert.equal((await api('PUT', '/api/v1/namespaces/company/kv/region', 'eu')).status, 200);
@@ -160,6 +161,14 @@ describe('web console: KV, secrets, triggers, namespaces, announcements [pglite]
     await region.waitFor();
     assert.match((await region.textContent()) ?? '', /from company/);
     await page.locator('.ns-secrets tr[data-name="DB_PASSWORD"]', { hasText: 'own' }).waitFor();
+    // Its files, read from acme/flows at the deployed commit.
+    await page.locator('.ns-files tr[data-file="queries/daily.sql"] button').click();
+    await page.locator('.ns-files pre.file-view', { hasText: 'SELECT 1 AS answer;' }).waitFor();
+    assert.match(
+      (await page.locator('.ns-files').textContent()) ?? '',
+      /namespaces\/company\.team\/files\/ in acme\/flows at/,
+    );
+    await shot('namespace');
   });
 
   it('triggers: shows last and next dates, disables and enables, backfills a schedule', async () => {

@@ -15,6 +15,13 @@ export interface NamespaceInfo {
   flows: number;
   access: 'read' | 'write';
 }
+export interface NamespaceFileList {
+  namespace: string;
+  repository: string;
+  sha: string;
+  folder: string;
+  files: Array<{ path: string; blobSha: string }>;
+}
 export interface KvMeta {
   key: string;
   type: string;
@@ -69,6 +76,18 @@ function kvBody(type: string, text: string): { body: Blob; typed: boolean } {
 
 export const stores = {
   namespaces: () => call<{ results: NamespaceInfo[] }>('GET', '/api/v1/namespaces'),
+  files: (ns: string, commit?: string) =>
+    call<NamespaceFileList>(
+      'GET',
+      `/api/v1/namespaces/${seg(ns)}/files${commit === undefined || commit === '' ? '' : `?commit=${seg(commit)}`}`,
+    ),
+  fileText: async (ns: string, path: string, commit: string) => {
+    const res = await fetch(
+      `/api/v1/namespaces/${seg(ns)}/files/content?path=${seg(path)}&commit=${seg(commit)}`,
+      { credentials: 'same-origin' },
+    );
+    return res.ok ? res.text() : `(${res.status}: ${(await res.text()).slice(0, 300)})`;
+  },
   kvList: (ns: string) => call<KvMeta[]>('GET', `/api/v1/namespaces/${seg(ns)}/kv`),
   kvGet: (ns: string, key: string) =>
     call<{ type: string; value: unknown }>('GET', `/api/v1/namespaces/${seg(ns)}/kv/${seg(key)}`),

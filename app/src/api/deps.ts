@@ -12,6 +12,7 @@ import type { Announcements } from '../console/announcements.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
+import type { NamespaceFiles } from '../github/namespace-files.ts';
 import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
 import type { KvService } from '../kv/kv-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
@@ -68,6 +69,8 @@ export interface ApiDeps {
   session?: ConsoleSession;
   /** Console announcements; without them `/announcements` answers 501. */
   announcements?: Pick<Announcements, 'list' | 'create' | 'update' | 'delete'>;
+  /** Namespace files at a commit, read from GitHub; without them `/namespaces/{ns}/files` answers 501. */
+  namespaceFiles?: NamespaceFiles;
   /** The deployed triggers; without it `/triggers` answers 501. */
   triggers?: Pick<TriggerStore, 'list' | 'get' | 'setStopped' | 'update'>;
   /** Namespace permissions of people signed in with GitHub; without it every caller may do everything. */

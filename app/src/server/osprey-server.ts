@@ -18,6 +18,7 @@ import { systemClock } from '../execution/clock.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
 import { githubManifestRoutes } from '../github/manifest-routes.ts';
+import { githubNamespaceFiles } from '../github/namespace-files.ts';
 import { createPostgresPorts, DatabaseExecutionSearch } from '../stores/index.ts';
 import { DatabaseTriggerStore, TriggerScheduler, webhookRoutes } from '../triggers/index.ts';
 import { DeployedFlows } from './deployed-flows.ts';
@@ -74,6 +75,9 @@ export async function createOspreyServer(
           }),
     }),
   );
+  // Created before the API (which reads namespace files through it), mounted after it.
+  const app: GitHubApp | undefined =
+    github === undefined ? undefined : createGitHubApp({ config: github, executions, ...ports, triggers });
   server.app.route(
     '/api/v1',
     apiRoutes({
@@ -89,11 +93,18 @@ export async function createOspreyServer(
       triggers,
       announcements: new Announcements(db),
       access: new NamespaceAccess(() => ports.ownership.all()),
+      ...(app === undefined
+        ? {}
+        : {
+            namespaceFiles: githubNamespaceFiles({
+              owners: () => ports.ownership.all(),
+              flows: ports.store,
+              reader: (repository) => app.reader(repository),
+            }),
+          }),
     }),
   );
-  let app: GitHubApp | undefined;
-  if (github !== undefined) {
-    app = createGitHubApp({ config: github, executions, ...ports, triggers });
+  if (app !== undefined) {
     server.app.route('/', app.routes);
     server.useGitAccess({ cloneUrl: (repository) => (app as GitHubApp).cloneUrl(repository) });
   } else if (config.publicUrl !== undefined) {

@@ -48,7 +48,78 @@ export const namespacesPage: PageRender = (root) => {
   return undefined;
 };
 
-export const namespacePage: PageRender = (root, params) => {
+/** The namespace's files (and its parents') at a commit; a click shows one. */
+function filesSection(chain: string[], commit: string): HTMLElement {
+  const viewer = h('pre', { class: 'file-view', hidden: true });
+  const section = h(
+    'section',
+    { class: 'card ns-files' },
+    h('h2', null, 'Namespace files'),
+    h('p', { class: 'muted' }, 'Loading…'),
+  );
+  void Promise.all(chain.map((n, i) => stores.files(n, i === 0 ? commit : '').catch(() => undefined))).then(
+    (lists) => {
+      const shown = lists.filter((l) => l !== undefined && l.files.length > 0);
+      const own = lists[0];
+      fill(
+        section,
+        h('h2', null, 'Namespace files'),
+        own === undefined
+          ? null
+          : h(
+              'p',
+              { class: 'muted' },
+              `${own.folder}/ in ${own.repository} at `,
+              h('code', null, own.sha.slice(0, 7)),
+            ),
+        shown.length === 0
+          ? h('p', { class: 'muted' }, 'No namespace files.')
+          : grid(
+              ['File', 'From'],
+              shown.flatMap((l) =>
+                (l?.files ?? []).map((f) =>
+                  h(
+                    'tr',
+                    { dataset: { file: f.path } },
+                    h(
+                      'td',
+                      null,
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'link file-open',
+                          onclick: async () => {
+                            viewer.hidden = false;
+                            viewer.textContent = await stores.fileText(
+                              l?.namespace ?? '',
+                              f.path,
+                              l?.sha ?? '',
+                            );
+                          },
+                        },
+                        f.path,
+                      ),
+                    ),
+                    h(
+                      'td',
+                      null,
+                      l?.namespace === chain[0]
+                        ? h('span', { class: 'muted' }, 'own')
+                        : `from ${l?.namespace}`,
+                    ),
+                  ),
+                ),
+              ),
+            ),
+        viewer,
+      );
+    },
+  );
+  return section;
+}
+
+export const namespacePage: PageRender = (root, params, query) => {
   const [ns] = params as [string];
   const chain = ns.split('.').map((_, i, parts) => parts.slice(0, parts.length - i).join('.'));
   const body = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
@@ -158,11 +229,7 @@ export const namespacePage: PageRender = (root, params) => {
                 ),
               ),
         ),
-        h(
-          'p',
-          { class: 'muted' },
-          "Namespace files are read from the repository at each execution's commit; browsing them here is not built yet.",
-        ),
+        filesSection(chain, query.get('commit') ?? ''),
       );
     },
     (err) => fill(body, h('p', { class: 'error' }, refusal(err))),
