@@ -277,7 +277,7 @@ describe('web console on osprey server (browser)', { skip }, () => {
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'osprey_console');
     assert.ok(session?.httpOnly, 'HttpOnly');
-    assert.equal(session?.sameSite, 'Strict');
+    assert.equal(session?.sameSite, 'Lax');
     await page.locator('#who button', { hasText: 'sign out' }).click();
     await page.waitForURL(/\/ui\/sign-in/);
     await page.goto(`${url}/ui/flows`);

@@ -56,7 +56,20 @@ const q = (params: Record<string, string | string[] | undefined>) => {
 };
 
 export const api = {
-  session: () => call<{ signedIn: boolean; name?: string; local: boolean }>('GET', '/ui/session'),
+  session: () =>
+    call<{
+      signedIn: boolean;
+      name?: string;
+      local: boolean;
+      github: boolean;
+      kind?: 'github' | 'token';
+      admin?: boolean;
+    }>('GET', '/ui/session'),
+  access: (namespace: string) =>
+    call<{ namespace: string; access: 'none' | 'read' | 'write' }>(
+      'GET',
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/access`,
+    ),
   signIn: (token: string) =>
     call<{ name: string }>(
       'POST',

@@ -7,11 +7,13 @@ import './style.css';
 import { api, whenUnauthorized } from './api.ts';
 import { fill, h } from './dom.ts';
 import { navigate } from './nav.ts';
+import { showAnnouncements } from './pages/banner.ts';
 import { executionPage } from './pages/execution.ts';
 import { executionsPage } from './pages/executions.ts';
 import { flowPage } from './pages/flow.ts';
 import { flowsPage } from './pages/flows.ts';
 import { signInPage } from './pages/sign-in.ts';
+import { STORE_ROUTES } from './store-routes.ts';
 
 export type Cleanup = () => void;
 export type PageRender = (root: HTMLElement, params: string[], query: URLSearchParams) => Cleanup | undefined;
@@ -22,6 +24,7 @@ const ROUTES: Array<[RegExp, PageRender, string]> = [
   [/^\/ui\/flows\/?$/, flowsPage, 'flows'],
   [/^\/ui\/flows\/([^/]+)\/([^/]+)\/?$/, flowPage, 'flows'],
   [/^\/ui\/sign-in\/?$/, signInPage, ''],
+  ...STORE_ROUTES,
 ];
 
 const root = document.getElementById('app') as HTMLElement;
@@ -103,4 +106,8 @@ async function showWho(): Promise<void> {
 
 render();
 void showWho();
-window.addEventListener('osprey:session', () => void showWho());
+void showAnnouncements();
+window.addEventListener('osprey:session', () => {
+  void showWho();
+  void showAnnouncements();
+});

@@ -6,18 +6,24 @@
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { SecretMasker } from '../../../protocol/src/masking.ts';
+import type { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { TokenService } from '../auth/token-service.ts';
+import type { Announcements } from '../console/announcements.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { FlowRevision, FlowRevisionStore } from '../deployments/ports.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
+import type { NamespaceFiles } from '../github/namespace-files.ts';
 import type { KvService } from '../kv/kv-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
+import type { TriggerStore } from '../triggers/types.ts';
 
 export interface ExecutionQuery {
   namespace?: string;
   flowId?: string;
   states?: readonly StateName[];
+  /** Only executions of these namespaces (what a person signed in with GitHub may read). */
+  namespaces?: readonly string[];
   /** Kestra's `q`: case-insensitive text in the id, `namespace.flowId` or a label `key:value`. */
   text?: string;
   /** 1-based, as in Kestra. */
@@ -72,6 +78,14 @@ export interface ApiDeps {
   masker?: SecretMasker;
   /** The web console's cookie sessions: API requests without a bearer token may use one. */
   session?: ConsoleSession;
+  /** Console announcements; without them `/announcements` answers 501. */
+  announcements?: Pick<Announcements, 'list' | 'create' | 'update' | 'delete'>;
+  /** Namespace files at a commit, read from GitHub; without them `/namespaces/{ns}/files` answers 501. */
+  namespaceFiles?: NamespaceFiles;
+  /** The deployed triggers; without it `/triggers` answers 501. */
+  triggers?: Pick<TriggerStore, 'list' | 'get' | 'setStopped' | 'update'>;
+  /** Namespace permissions of people signed in with GitHub; without it every caller may do everything. */
+  access?: NamespaceAccess;
   /** Flows written through the API (`osprey dev`); without it, writes answer 405. */
   flowWriter?: FlowWriter;
   /** Largest request body in bytes (default 32 MiB; KV values and secrets 1 MiB). */

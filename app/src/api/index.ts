@@ -7,13 +7,17 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type AuthVariables, requireToken } from '../auth/require-token.ts';
+import { guardNamespaces } from './access-guard.ts';
+import { announcementRoutes } from './announcements/announcement-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, apiErrorHandler, sendError } from './errors.ts';
 import { executionRoutes } from './executions/execution-routes.ts';
 import { flowRoutes } from './flows/flow-routes.ts';
 import { kvRoutes } from './kv/kv-routes.ts';
 import { logRoutes } from './logs/log-routes.ts';
+import { namespaceRoutes } from './namespaces/namespace-routes.ts';
 import { secretRoutes } from './secrets/secret-routes.ts';
+import { triggerRoutes } from './triggers/trigger-routes.ts';
 
 export type { ApiDeps, ExecutionPage, ExecutionQuery, ExecutionSearch, FlowCatalog } from './deps.ts';
 export { ExecutionIndex } from './executions/execution-index.ts';
@@ -37,11 +41,16 @@ export function apiRoutes(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
     }),
   );
 
+  guardNamespaces(app, deps);
+
   app.route('/executions', executionRoutes(deps));
   app.route('/logs', logRoutes(deps));
+  app.route('/namespaces', namespaceRoutes(deps));
   app.route('/namespaces', kvRoutes(deps));
   app.route('/namespaces', secretRoutes(deps));
   app.route('/flows', flowRoutes(deps));
+  app.route('/triggers', triggerRoutes(deps));
+  app.route('/announcements', announcementRoutes(deps));
   app.notFound((c) =>
     sendError(
       c,

@@ -7,6 +7,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { ConsoleSession } from '../console/console-session.ts';
+import { parseCredential } from './token-format.ts';
 import type { Principal, TokenService } from './token-service.ts';
 
 export type RequiredToken = 'api' | 'runner';
@@ -36,6 +37,13 @@ export function requireToken(tokens: TokenService, kind: RequiredToken, session?
         return c.json({ error: 'forbidden', message: fromCookie.refused }, 403);
       }
       token = fromCookie?.token;
+      // A person signed in with GitHub: only through the console's cookie, never as a bearer token.
+      if (token !== undefined && session.users !== undefined && parseCredential(token)?.kind === 'session') {
+        const user = await session.users.verify(token);
+        if (user === undefined) return unauthorized(c, 'your console session ended; sign in again');
+        c.set('principal', user);
+        return next();
+      }
     }
     if (token === undefined) {
       return unauthorized(

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export const CREDENTIAL_KINDS = { api: 'api', registration: 'reg', runner: 'run' } as const;
+export const CREDENTIAL_KINDS = { api: 'api', registration: 'reg', runner: 'run', session: 'ses' } as const;
 export type CredentialKind = keyof typeof CREDENTIAL_KINDS;
 
 export interface ParsedCredential {
@@ -15,7 +15,7 @@ export interface ParsedCredential {
   secret: string;
 }
 
-const FORMAT = /^osp_(api|reg|run)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+const FORMAT = /^osp_(api|reg|run|ses)_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 export function newCredential(kind: CredentialKind): { token: string; id: string; secretHash: Buffer } {
   const id = randomBytes(8).toString('hex');

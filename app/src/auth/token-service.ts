@@ -27,7 +27,24 @@ import { newCredential, parseCredential, sameSecret, sha256 } from './token-form
 export type Principal =
   | { kind: 'admin'; id: 'env'; name: 'OSPREY_API_TOKEN' }
   | { kind: 'api'; id: string; name: string }
-  | { kind: 'runner'; id: string; name: string; labels: Record<string, string> };
+  | { kind: 'runner'; id: string; name: string; labels: Record<string, string> }
+  | UserPrincipal;
+
+/** What a GitHub user may do in a repository (GitHub's `pull`, `push`/`maintain`, `admin`). */
+export type RepositoryPermission = 'read' | 'write' | 'admin';
+
+/** A person signed in to the console with GitHub (console/user-sessions.ts). */
+export interface UserPrincipal {
+  kind: 'user';
+  /** The console session's id. */
+  id: string;
+  /** The GitHub login. */
+  name: string;
+  /** `owner/name` → permission, as GitHub answered at sign-in. */
+  repositories: Readonly<Record<string, RepositoryPermission>>;
+  /** Listed in OSPREY_ADMINS: may set announcements. */
+  admin: boolean;
+}
 
 export interface TokenInfo {
   id: string;

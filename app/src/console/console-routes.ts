@@ -16,11 +16,14 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
 import type { Principal, TokenService } from '../auth/token-service.ts';
 import { type ConsoleSession, csrfRefusal } from './console-session.ts';
+import { type GitHubSignInOptions, githubSignInRoutes, safeNext } from './github-sign-in.ts';
 
 export const UI_DIST = join(import.meta.dirname, '../../../ui/dist');
 
 export interface ConsoleOptions {
   tokens: Pick<TokenService, 'verifyApiToken'>;
+  /** Sign in with GitHub (the App's OAuth client); the sign-in page offers it. */
+  github?: Omit<GitHubSignInOptions, 'session' | 'users' | 'secret'> & { secret: string | Uint8Array };
   session: ConsoleSession;
   /** `osprey dev`: the token loopback visitors get without signing in. */
   localToken?: string | undefined;
@@ -46,21 +49,36 @@ function who(p: Principal): string {
   return p.kind === 'admin' ? 'admin (OSPREY_API_TOKEN)' : p.name;
 }
 
+/** What the console shows and offers to whom: announcements are set by admins. */
+function role(p: Principal) {
+  return {
+    kind: p.kind === 'user' ? 'github' : 'token',
+    admin: p.kind === 'user' ? p.admin : p.kind !== 'runner',
+  };
+}
+
 export function consoleRoutes(options: ConsoleOptions): Hono {
   const dist = options.distDir ?? UI_DIST;
   const { session, tokens } = options;
   const app = new Hono();
-  const signedIn = async (c: Context) => {
+  const signedIn = async (c: Context): Promise<Principal | undefined> => {
     const held = await session.tokenOf(c);
-    return held !== undefined && 'token' in held ? tokens.verifyApiToken(held.token) : undefined;
+    if (held === undefined || !('token' in held)) return undefined;
+    if (held.token.startsWith('osp_ses_')) return session.users?.verify(held.token);
+    return tokens.verifyApiToken(held.token);
   };
+
+  if (options.github !== undefined && session.users !== undefined) {
+    githubSignInRoutes(app, { ...options.github, session, users: session.users });
+  }
 
   app.get('/session', async (c) => {
     const principal = await signedIn(c);
     return c.json({
       signedIn: principal !== undefined,
-      ...(principal === undefined ? {} : { name: who(principal) }),
+      ...(principal === undefined ? {} : { name: who(principal), ...role(principal) }),
       local: options.localToken !== undefined && isLocalVisitor(c),
+      github: options.github !== undefined,
     });
   });
 
@@ -95,9 +113,11 @@ export function consoleRoutes(options: ConsoleOptions): Hono {
     return c.json({ signedIn: true, name: who(principal) });
   });
 
-  app.delete('/session', (c) => {
+  app.delete('/session', async (c) => {
     const refused = csrfRefusal(c);
     if (refused !== undefined) return c.json({ error: 'forbidden', message: refused }, 403);
+    const held = await session.tokenOf(c);
+    if (held !== undefined && 'token' in held) await session.users?.end(held.token);
     session.signOut(c);
     return c.json({ signedIn: false });
   });
@@ -116,8 +136,14 @@ export function consoleRoutes(options: ConsoleOptions): Hono {
     if (!existsSync(index)) {
       return c.text(`the web console is not built (${index} is missing): run npm run build`, 503);
     }
-    if (options.localToken !== undefined && isLocalVisitor(c) && (await signedIn(c)) === undefined) {
-      await session.signIn(c, options.localToken);
+    if ((await signedIn(c)) === undefined) {
+      if (options.localToken !== undefined && isLocalVisitor(c)) {
+        await session.signIn(c, options.localToken);
+      } else if (!/^\/ui\/sign-in\/?$/.test(c.req.path)) {
+        // Nothing of the console but its sign-in page is served to someone not signed in.
+        const url = new URL(c.req.url);
+        return c.redirect(`/ui/sign-in?next=${encodeURIComponent(safeNext(url.pathname + url.search))}`, 302);
+      }
     }
     c.header('Cache-Control', 'no-cache');
     return c.html(readFileSync(index, 'utf8'));

@@ -1,8 +1,9 @@
 /**
  * How the web console authenticates to the API. A browser cannot put a bearer token on an
  * `EventSource` or a link, so the console holds its API token in a cookie instead: HttpOnly (page
- * scripts never see it), signed with the server's session secret, `SameSite=Strict`. The token is
- * still checked on every request, so revoking it signs the console out.
+ * scripts never see it), signed with the server's session secret, `SameSite=Lax` (a check run's
+ * Details link on github.com is a cross-site navigation: with `Strict` it would arrive signed out).
+ * The token is still checked on every request, so revoking it signs the console out.
  *
  * CSRF: a request authenticated by the cookie that changes something (anything but GET, HEAD,
  * OPTIONS) must carry `X-Osprey-Console: 1` — a header a cross-site form cannot send and a
@@ -11,6 +12,7 @@
  */
 import type { Context } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
+import type { UserSessions } from './user-sessions.ts';
 
 export const SESSION_COOKIE = 'osprey_console';
 export const CONSOLE_HEADER = 'X-Osprey-Console';
@@ -22,11 +24,14 @@ export interface ConsoleSession {
   tokenOf(c: Context): Promise<{ token: string } | { refused: string } | undefined>;
   signIn(c: Context, token: string): Promise<void>;
   signOut(c: Context): void;
+  /** Sessions of people signed in with GitHub (their cookie carries an `osp_ses_…` credential). */
+  users?: UserSessions;
 }
 
-export function consoleSession(secret: string | Uint8Array): ConsoleSession {
+export function consoleSession(secret: string | Uint8Array, users?: UserSessions): ConsoleSession {
   const key = typeof secret === 'string' ? secret : Buffer.from(secret);
   return {
+    ...(users === undefined ? {} : { users }),
     async tokenOf(c) {
       const token = await getSignedCookie(c, key, SESSION_COOKIE);
       if (typeof token !== 'string' || token === '') return undefined;
@@ -40,7 +45,7 @@ export function consoleSession(secret: string | Uint8Array): ConsoleSession {
       await setSignedCookie(c, SESSION_COOKIE, token, key, {
         path: '/',
         httpOnly: true,
-        sameSite: 'Strict',
+        sameSite: 'Lax',
         secure: new URL(c.req.url).protocol === 'https:',
       });
     },

@@ -27,3 +27,9 @@ export function flowFileStem(path: string): string {
   const name = path.slice(path.lastIndexOf('/') + 1);
   return name.replace(FLOW_FILE, '');
 }
+
+/** The folder of a namespace's files in the repository: `<namespaceFiles>/<namespace>/files`. */
+export function namespaceFilesFolder(namespace: string, config: Pick<RepoConfig, 'namespaceFiles'>): string {
+  const base = normalizeFolder(config.namespaceFiles);
+  return [base, namespace, 'files'].filter((part) => part !== '').join('/');
+}

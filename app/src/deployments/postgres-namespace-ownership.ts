@@ -4,7 +4,12 @@
  */
 
 import type { Executor } from '../storage/database.ts';
-import { claimNamespace, getNamespaceOwner, releaseNamespace } from '../storage/flows.ts';
+import {
+  claimNamespace,
+  getNamespaceOwner,
+  listNamespaceOwners,
+  releaseNamespace,
+} from '../storage/flows.ts';
 import type { NamespaceOwnership } from './ports.ts';
 
 export class PostgresNamespaceOwnership implements NamespaceOwnership {
@@ -22,6 +27,11 @@ export class PostgresNamespaceOwnership implements NamespaceOwnership {
 
   ownerOf(namespace: string): Promise<string | undefined> {
     return getNamespaceOwner(this.#db, namespace);
+  }
+
+  /** Every owned namespace → its repository. */
+  all(): Promise<Map<string, string>> {
+    return listNamespaceOwners(this.#db);
   }
 
   async release(namespace: string, repository: string): Promise<void> {

@@ -31,6 +31,14 @@ export const GitHubAppEnv = z.object({
   OSPREY_PUBLIC_URL: z
     .url({ message: 'must be the URL users open Osprey at, e.g. https://osprey.example.com' })
     .optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  OSPREY_ADMINS: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+(\s*,\s*[A-Za-z0-9-]+)*$/, {
+      message: 'must be GitHub logins separated by commas, e.g. alice,bob',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
 
@@ -43,6 +51,10 @@ export interface GitHubAppConfig {
   /** Clone URL template with `{owner}`, `{repo}`, `{token}`. */
   gitUrlTemplate: string;
   publicUrl?: string;
+  /** The App's OAuth client (GITHUB_CLIENT_ID + GITHUB_CLIENT_SECRET): sign-in with GitHub in the console. */
+  oauth?: { clientId: string; clientSecret: string };
+  /** GitHub logins that may set console announcements (OSPREY_ADMINS). */
+  admins?: string[];
   logLevel: z.infer<typeof GitHubAppEnv>['LOG_LEVEL'];
 }
 
@@ -67,6 +79,11 @@ export function loadGitHubAppConfig(
   if (defined['PRIVATE_KEY'] === undefined && defined['PRIVATE_KEY_PATH'] === undefined) {
     problems.push(
       'PRIVATE_KEY: required (or PRIVATE_KEY_PATH): the .pem key generated on the app settings page',
+    );
+  }
+  if ((defined['GITHUB_CLIENT_ID'] === undefined) !== (defined['GITHUB_CLIENT_SECRET'] === undefined)) {
+    problems.push(
+      `${defined['GITHUB_CLIENT_ID'] === undefined ? 'GITHUB_CLIENT_ID' : 'GITHUB_CLIENT_SECRET'}: required with ${defined['GITHUB_CLIENT_ID'] === undefined ? 'GITHUB_CLIENT_SECRET' : 'GITHUB_CLIENT_ID'} (both from the app settings page, "Client secrets") for signing in to the console with GitHub`,
     );
   }
   if (!parsed.success || problems.length > 0) throw new GitHubAppConfigError(problems);
@@ -95,6 +112,13 @@ export function loadGitHubAppConfig(
     apiUrl,
     gitUrlTemplate: e.OSPREY_GIT_URL ?? defaultGitUrlTemplate(apiUrl),
     ...(e.OSPREY_PUBLIC_URL !== undefined ? { publicUrl: e.OSPREY_PUBLIC_URL.replace(/\/+$/, '') } : {}),
+    ...(e.GITHUB_CLIENT_ID !== undefined && e.GITHUB_CLIENT_SECRET !== undefined
+      ? { oauth: { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET } }
+      : {}),
+    admins: (e.OSPREY_ADMINS ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
     logLevel: e.LOG_LEVEL,
   };
 }

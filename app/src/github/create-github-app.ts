@@ -25,6 +25,7 @@ import { BlobCache } from './repository/blob-cache.ts';
 import type { GitHubClient } from './repository/github-client.ts';
 import { repoParams } from './repository/github-client.ts';
 import { FlowFileCache } from './repository/read-flows.ts';
+import { RepositoryReader } from './repository/repository-reader.ts';
 import { WebhookReceiver } from './webhook-receiver.ts';
 import { githubWebhookRoutes } from './webhook-route.ts';
 
@@ -64,6 +65,8 @@ export interface GitHubApp {
   readonly routes: ReturnType<typeof githubWebhookRoutes>;
   /** Clone URL of a repository with a fresh installation token (for runners checking out namespace files). */
   cloneUrl(repository: string): Promise<string>;
+  /** Reads `owner/name` at a commit through the GitHub API (the installation's token). */
+  reader(repository: string): Promise<RepositoryReader>;
   /** Resolves when accepted deliveries are processed and check-run updates sent. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -163,6 +166,9 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     launcher,
     reconciler,
     routes: githubWebhookRoutes(receiver),
+    async reader(repository) {
+      return new RepositoryReader(client(await clients.forRepository(repository)), repository, deps.blobs);
+    },
     async cloneUrl(repository) {
       const octokit = (await clients.forRepository(repository)) as unknown as {
         auth(options: { type: 'installation' }): Promise<{ token: string }>;

@@ -31,6 +31,8 @@ interface Conversion {
   html_url: string;
   pem: string;
   webhook_secret: string;
+  client_id?: string;
+  client_secret?: string;
 }
 
 export function githubManifestRoutes(options: ManifestRoutesOptions): Hono {
@@ -49,6 +51,8 @@ export function githubManifestRoutes(options: ManifestRoutesOptions): Hono {
       ...manifest,
       hook_attributes: { url: `${publicUrl}${WEBHOOK_PATH}`, active: true },
       redirect_url: `${publicUrl}${SETUP_PATH}/callback`,
+      // Sign-in to the console with GitHub (the App's OAuth web flow) comes back here.
+      callback_urls: [`${publicUrl}/ui/auth/github/callback`],
     };
     const org = c.req.query('org');
     const target = org
@@ -99,7 +103,13 @@ For an organization, open <code>${escapeHtml(SETUP_PATH)}?org=&lt;name&gt;</code
 <p>Save these in the server's environment (the key in a file readable only by Osprey), restart it, then <a href="${escapeHtml(app.html_url)}/installations/new">install the app</a> on the repositories that hold flows.</p>
 <pre>APP_ID=${app.id}
 WEBHOOK_SECRET=${escapeHtml(app.webhook_secret)}
-PRIVATE_KEY_PATH=/etc/osprey/${escapeHtml(app.slug)}.pem</pre>
+PRIVATE_KEY_PATH=/etc/osprey/${escapeHtml(app.slug)}.pem${
+          app.client_id !== undefined && app.client_secret !== undefined
+            ? `
+GITHUB_CLIENT_ID=${escapeHtml(app.client_id)}
+GITHUB_CLIENT_SECRET=${escapeHtml(app.client_secret)}`
+            : ''
+        }</pre>
 <p>Contents of <code>${escapeHtml(app.slug)}.pem</code>:</p>
 <pre>${escapeHtml(app.pem)}</pre>
 <p>This page is shown once; GitHub will not show the key again (you can generate a new one in the app settings).</p>`,

@@ -14,14 +14,18 @@ import type { LogLevel } from '../../../protocol/src/task-contract.ts';
 import type { FlowWriter } from '../api/deps.ts';
 import { DatabaseExecutionSearch } from '../api/executions/database-execution-search.ts';
 import { apiRoutes } from '../api/index.ts';
+import { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
+import { Announcements } from '../console/announcements.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { consoleSession } from '../console/console-session.ts';
+import { UserSessions } from '../console/user-sessions.ts';
 import { systemClock } from '../execution/clock.ts';
 import { renderProperties, servicesFor } from '../execution/render.ts';
 import { loadGitHubAppConfig } from '../github/config.schema.ts';
 import { createGitHubApp, type GitHubApp } from '../github/create-github-app.ts';
 import { githubManifestRoutes } from '../github/manifest-routes.ts';
+import { githubNamespaceFiles } from '../github/namespace-files.ts';
 import { createPostgresPorts } from '../github/postgres/index.ts';
 import { DatabaseTriggerStore, TriggerScheduler, webhookRoutes } from '../triggers/index.ts';
 import type { TriggerPoller } from '../triggers/types.ts';
@@ -110,7 +114,9 @@ export async function createOspreyServer(
   });
 
   // Without OSPREY_SESSION_SECRET console sign-ins last until the server restarts.
-  const session = consoleSession(config.sessionSecret ?? randomBytes(32));
+  const sessionSecret = config.sessionSecret ?? randomBytes(32);
+  const users = new UserSessions(db, { admins: github?.admins ?? [] });
+  const session = consoleSession(sessionSecret, users);
   server.app.route('/', webhookRoutes({ store: triggers, executions, flows }));
   server.app.get('/', (c) => c.redirect('/ui/'));
   server.app.route(
@@ -119,8 +125,21 @@ export async function createOspreyServer(
       tokens,
       session,
       ...(localConsole === true ? { localToken: config.apiToken } : {}),
+      ...(github?.oauth === undefined
+        ? {}
+        : {
+            github: {
+              ...github.oauth,
+              apiUrl: github.apiUrl,
+              publicUrl: github.publicUrl ?? config.publicUrl,
+              secret: sessionSecret,
+            },
+          }),
     }),
   );
+  // Created before the API (which reads namespace files through it), mounted after it.
+  const app: GitHubApp | undefined =
+    github === undefined ? undefined : createGitHubApp({ config: github, executions, ...ports, triggers });
   server.app.route(
     '/api/v1',
     apiRoutes({
@@ -133,12 +152,22 @@ export async function createOspreyServer(
       tokens,
       validate: validateFlowSource,
       masker: new SecretMasker(),
+      triggers,
+      announcements: new Announcements(db),
+      access: new NamespaceAccess(() => ports.ownership.all()),
+      ...(app === undefined
+        ? {}
+        : {
+            namespaceFiles: githubNamespaceFiles({
+              owners: () => ports.ownership.all(),
+              flows: ports.store,
+              reader: (repository) => app.reader(repository),
+            }),
+          }),
       ...(flowWriter === undefined ? {} : { flowWriter }),
     }),
   );
-  let app: GitHubApp | undefined;
-  if (github !== undefined) {
-    app = createGitHubApp({ config: github, executions, ...ports, triggers });
+  if (app !== undefined) {
     server.app.route('/', app.routes);
     server.useGitAccess({ cloneUrl: (repository) => (app as GitHubApp).cloneUrl(repository) });
   } else if (config.publicUrl !== undefined) {

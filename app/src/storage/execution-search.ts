@@ -11,6 +11,8 @@ export interface ExecutionSearchFilter {
   states?: readonly string[] | undefined;
   /** Case-insensitive text found in the id, `namespace.flowId`, or a label `key:value`. */
   text?: string | undefined;
+  /** Only these namespaces (a person's readable ones). */
+  namespaces?: readonly string[] | undefined;
 }
 
 const WHERE = `($1::text IS NULL OR namespace = $1)
@@ -18,7 +20,8 @@ const WHERE = `($1::text IS NULL OR namespace = $1)
   AND ($3::text[] IS NULL OR state = ANY($3::text[]))
   AND ($4::text IS NULL OR id ILIKE $4 OR (namespace || '.' || flow_id) ILIKE $4
        OR EXISTS (SELECT 1 FROM jsonb_array_elements(document->'labels') l
-                   WHERE (l->>'key') || ':' || (l->>'value') ILIKE $4))`;
+                   WHERE (l->>'key') || ':' || (l->>'value') ILIKE $4))
+  AND ($5::text[] IS NULL OR namespace = ANY($5::text[]))`;
 
 /** `text` as an ILIKE pattern matching it anywhere, its own `%`, `_` and backslash taken literally. */
 function contains(text: string | undefined): string | null {
@@ -32,6 +35,7 @@ function params(filter: ExecutionSearchFilter): unknown[] {
     filter.flowId ?? null,
     filter.states === undefined || filter.states.length === 0 ? null : [...filter.states],
     contains(filter.text),
+    filter.namespaces === undefined ? null : [...filter.namespaces],
   ];
 }
 
@@ -49,7 +53,7 @@ export async function searchExecutions<D = unknown>(
   if (total === 0 || page.offset >= total) return { documents: [], total };
   const { rows } = await ex.query<{ document: D }>(
     `SELECT document FROM ${table(ex, 'executions')} WHERE ${WHERE}
-      ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6`,
+      ORDER BY created_at DESC, id DESC LIMIT $6 OFFSET $7`,
     [...params(filter), page.limit, page.offset],
   );
   return { documents: rows.map((r) => r.document), total };

@@ -121,3 +121,11 @@ export async function releaseNamespace(
   );
   return rowCount > 0;
 }
+
+/** Every owned namespace with its repository. */
+export async function listNamespaceOwners(ex: Executor): Promise<Map<string, string>> {
+  const { rows } = await ex.query<{ namespace: string; repository: string }>(
+    `SELECT namespace, repository FROM ${table(ex, 'namespace_owners')}`,
+  );
+  return new Map(rows.map((r) => [r.namespace, r.repository]));
+}

@@ -147,6 +147,7 @@ export class DatabaseTriggerStore implements TriggerStore {
         });
       }
       if ((change.starts ?? []).length > 0) await notify(tx, TRIGGER_STARTS_CHANNEL, key.namespace);
+      if (change.replan === true) await notify(tx, TRIGGER_CHANGES_CHANNEL, `${key.namespace}.${key.flowId}`);
       return change.result;
     });
   }

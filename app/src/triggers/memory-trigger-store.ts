@@ -94,6 +94,7 @@ export class MemoryTriggerStore implements TriggerStore {
       if (change.runtime !== undefined && now?.fingerprint === current.fingerprint) {
         now.runtime = structuredClone(change.runtime);
       }
+      if (change.replan === true) this.#changed();
       for (const request of change.starts ?? []) {
         const id = this.#newId();
         this.#starts.set(id, {

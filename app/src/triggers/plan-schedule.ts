@@ -18,8 +18,16 @@ export interface ScheduleState {
   since: number;
   /** The last instant handled, fired or skipped (epoch ms). */
   cursor?: number;
-  /** While backfilling: instants up to `end` are backfill; afterwards the schedule resumes at `resumeAt`. */
-  backfill?: { end: number; resumeAt: number };
+  /**
+   * While backfilling: instants up to `end` are backfill; afterwards the schedule resumes at
+   * `resumeAt`. A backfill asked for through the API carries its own inputs and labels.
+   */
+  backfill?: {
+    end: number;
+    resumeAt: number;
+    inputs?: Record<string, unknown>;
+    labels?: Array<{ key: string; value: string }>;
+  };
 }
 
 export interface ScheduleVariables {
@@ -134,6 +142,33 @@ export async function planSchedule(
     fires,
     skipped: { missed, late, conditions: failed },
     errors,
+  };
+}
+
+/**
+ * Kestra's backfill of a Schedule, asked for after deployment (console, API): every instant from
+ * `start` to `end` (default now) fires again — including instants that already ran — with the
+ * given inputs and labels, then the schedule goes on from where it was.
+ */
+export function startBackfill(
+  stored: ScheduleState,
+  backfill: {
+    start: number;
+    end: number;
+    inputs: Record<string, unknown>;
+    labels: Array<{ key: string; value: string }>;
+  },
+  now: number,
+): ScheduleState {
+  const since = typeof stored.since === 'number' ? stored.since : now;
+  const resumeAt = Math.max(
+    typeof stored.cursor === 'number' ? stored.cursor : since,
+    stored.backfill?.resumeAt ?? 0,
+  );
+  return {
+    since,
+    cursor: backfill.start - 1,
+    backfill: { end: backfill.end, resumeAt, inputs: backfill.inputs, labels: backfill.labels },
   };
 }
 

@@ -287,7 +287,13 @@ export class TriggerScheduler {
           ...(plan.nextFireAt !== undefined ? { nextFireAt: plan.nextFireAt } : {}),
         },
         starts: plan.fires.map((fire) => {
-          const backfill = fire.backfill ? compiled.backfill : undefined;
+          // A backfill asked for through the API brings its own inputs and labels.
+          const asked = (t.runtime.state as unknown as ScheduleState).backfill;
+          const backfill = fire.backfill
+            ? asked?.inputs !== undefined
+              ? { inputs: asked.inputs, labels: asked.labels ?? [] }
+              : compiled.backfill
+            : undefined;
           return {
             variables: { ...fire.variables },
             inputs: { ...compiled.inputs, ...backfill?.inputs },

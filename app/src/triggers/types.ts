@@ -83,6 +83,8 @@ export interface LaunchRequest {
  */
 export interface TriggerChange<R> {
   runtime?: TriggerRuntime;
+  /** The scheduler must plan again (the change moved `nextFireAt` earlier: a backfill). */
+  replan?: boolean;
   starts?: readonly LaunchRequest[];
   result: R;
 }

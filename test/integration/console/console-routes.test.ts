@@ -1,6 +1,6 @@
 /**
  * `/ui`: the built app with history-API fallback, and the console's sign-in: an API token in a
- * signed HttpOnly SameSite=Strict cookie that the API accepts, with the CSRF header required on
+ * signed HttpOnly SameSite=Lax cookie that the API accepts, with the CSRF header required on
  * requests that change something.
  */
 import assert from 'node:assert/strict';
@@ -38,13 +38,20 @@ async function open(t: Parameters<typeof openApi>[0], distDir = builtApp()) {
 }
 
 describe('/ui', () => {
-  it('serves index.html for every page path (deep links), assets with a long cache, 404 for a missing asset', async (t) => {
-    const { ask } = await open(t);
+  it('serves index.html for every page path (deep links) once signed in, assets with a long cache, 404 for a missing asset', async (t) => {
+    const { api, ask, signIn } = await open(t);
     for (const path of ['/ui/', '/ui/executions/company.team/hello/4wjtkzwVGBM9yKnjJ8bwWV', '/ui/flows']) {
       const res = await ask(path);
+      assert.equal(res.status, 302, `${path}: nothing but the sign-in page unsigned`);
+      assert.match(res.headers.get('location') ?? '', /^\/ui\/sign-in\?next=/);
+      assert.equal(res.headers.get('set-cookie'), null, 'no sign-in without asking (osprey server)');
+    }
+    assert.match(await (await ask('/ui/sign-in')).text(), /<div id="app">/);
+    const { cookie } = await signIn(api.token);
+    for (const path of ['/ui/', '/ui/executions/company.team/hello/4wjtkzwVGBM9yKnjJ8bwWV', '/ui/flows']) {
+      const res = await ask(path, { headers: { Cookie: cookie } });
       assert.equal(res.status, 200, path);
       assert.match(await res.text(), /<div id="app">/);
-      assert.equal(res.headers.get('set-cookie'), null, 'no sign-in without asking (osprey server)');
     }
     const asset = await ask('/ui/assets/index-abc.js');
     assert.equal(await asset.text(), 'console.log(1)');
@@ -59,7 +66,7 @@ describe('/ui', () => {
     assert.match(await res.text(), /npm run build/);
   });
 
-  it('signs in with an API token into a signed HttpOnly SameSite=Strict cookie the API accepts', async (t) => {
+  it('signs in with an API token into a signed HttpOnly SameSite=Lax cookie the API accepts', async (t) => {
     const { api, ask, signIn } = await open(t);
     await api.deploy({ hello: HELLO });
     assert.equal((await ask('/api/v1/executions/search')).status, 401, 'no cookie, no token');
@@ -76,13 +83,16 @@ describe('/ui', () => {
     assert.equal(good.res.status, 200);
     const set = good.res.headers.get('set-cookie') ?? '';
     assert.match(set, /HttpOnly/);
-    assert.match(set, /SameSite=Strict/);
+    assert.match(set, /SameSite=Lax/);
     assert.match(set, /Path=\//);
     const cookie = { Cookie: good.cookie };
     assert.deepEqual(await (await ask('/ui/session', { headers: cookie })).json(), {
       signedIn: true,
       name: 'test',
       local: false,
+      github: false,
+      kind: 'token',
+      admin: true,
     });
     assert.equal((await ask('/api/v1/executions/search', { headers: cookie })).status, 200);
 

@@ -5,6 +5,7 @@
  * Two Server-Sent Events streams keep it live while the execution runs: the execution document
  * (`/executions/{id}/follow`) and its log lines (`/logs/{id}/follow`).
  */
+import { writableOnly } from '../access.ts';
 import { ApiFailure, api } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { badge, elapsed, isTerminal, ms, started, table, when } from '../format.ts';
@@ -50,7 +51,7 @@ export const executionPage: PageRender = (root, params) => {
   let gone = false;
 
   const head = h('div', { class: 'exec-head' });
-  const controls = h('div', { class: 'controls' });
+  const controls = writableOnly(namespace, h('div', { class: 'controls' }));
   const notice = h('p', { class: 'notice', role: 'status' });
   const tasks = h('div', { class: 'tasks' });
   const details = h('div', { class: 'details' });

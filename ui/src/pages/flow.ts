@@ -3,6 +3,7 @@
  * and a form to start it, generated from its inputs. The server checks the inputs; each refusal
  * is shown on its field.
  */
+import { writableOnly } from '../access.ts';
 import { ApiFailure, api } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { json, when } from '../format.ts';
@@ -225,7 +226,7 @@ export const flowPage: PageRender = (root, params) => {
         h(
           'div',
           { class: 'flow-body' },
-          startForm(flow),
+          writableOnly(flow.namespace, startForm(flow)),
           h(
             'section',
             { class: 'card source' },

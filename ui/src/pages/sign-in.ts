@@ -1,4 +1,7 @@
-/** `/ui/sign-in`: paste an API token; the server checks it and sets the console cookie. */
+/**
+ * `/ui/sign-in`: sign in with GitHub (when the server has the App's OAuth client), or paste an API
+ * token; the server checks it and sets the console cookie. `?error=` shows why a GitHub sign-in failed.
+ */
 import { ApiFailure, api } from '../api.ts';
 import { h } from '../dom.ts';
 import type { PageRender } from '../main.ts';
@@ -13,7 +16,20 @@ export const signInPage: PageRender = (root, _params, query) => {
     required: true,
     size: 60,
   });
-  const error = h('p', { class: 'field-error', role: 'alert' });
+  const error = h('p', { class: 'field-error', role: 'alert' }, query.get('error') ?? '');
+  const github = h('p', { class: 'github-sign-in' });
+  void api.session().then((s) => {
+    if (!s.github) return;
+    const next = query.get('next') ?? '/ui/executions';
+    github.append(
+      h(
+        'a',
+        { class: 'button', href: `/ui/auth/github?next=${encodeURIComponent(next)}`, target: '_self' },
+        'Sign in with GitHub',
+      ),
+      h('span', { class: 'muted' }, ' or use an API token:'),
+    );
+  });
   const form = h(
     'form',
     {
@@ -32,6 +48,7 @@ export const signInPage: PageRender = (root, _params, query) => {
       },
     },
     h('h1', null, 'Sign in'),
+    github,
     h(
       'p',
       null,
@@ -43,7 +60,6 @@ export const signInPage: PageRender = (root, _params, query) => {
     token,
     error,
     h('button', { type: 'submit' }, 'Sign in'),
-    h('p', { class: 'muted' }, 'GitHub sign-in is not available yet.'),
   );
   root.append(form);
   token.focus();

@@ -19,7 +19,13 @@ export class DatabaseExecutionSearch implements ExecutionSearch {
   async search(query: ExecutionQuery): Promise<ExecutionPage> {
     const { documents, total } = await searchExecutions<ExecutionState>(
       this.#db,
-      { namespace: query.namespace, flowId: query.flowId, states: query.states, text: query.text },
+      {
+        namespace: query.namespace,
+        flowId: query.flowId,
+        states: query.states,
+        text: query.text,
+        namespaces: query.namespaces,
+      },
       { offset: (query.page - 1) * query.size, limit: query.size },
     );
     return { results: documents.map(toDocument), total };

@@ -22,6 +22,7 @@ export class ExecutionIndex implements ExecutionSearch {
       .filter(
         (e) =>
           (query.namespace === undefined || e.namespace === query.namespace) &&
+          (query.namespaces === undefined || query.namespaces.includes(e.namespace)) &&
           (query.flowId === undefined || e.flowId === query.flowId) &&
           (query.states === undefined ||
             query.states.length === 0 ||

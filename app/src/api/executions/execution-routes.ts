@@ -6,6 +6,7 @@
 import { type Context, Hono, type Next } from 'hono';
 import { Namespace } from '../../../../flows-schema/src/schema/primitives.ts';
 import { InputsRefused } from '../../execution/contract.ts';
+import { readableNamespaces } from '../access-guard.ts';
 import type { ApiDeps } from '../deps.ts';
 import {
   BooleanQuery,
@@ -43,7 +44,9 @@ export function executionRoutes(deps: ApiDeps): Hono {
     const namespace = c.req.query('namespace');
     const flowId = c.req.query('flowId');
     const text = c.req.query('q');
+    const readable = await readableNamespaces(deps, c);
     const page = await deps.search.search({
+      ...(readable === undefined ? {} : { namespaces: readable }),
       ...(namespace === undefined ? {} : { namespace: check(NamespaceParam, namespace, 'namespace') }),
       ...(flowId === undefined ? {} : { flowId: check(FlowIdParam, flowId, 'flowId') }),
       states: check(StateQuery, c.req.queries('state') ?? [], 'state'),

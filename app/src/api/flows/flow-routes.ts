@@ -8,6 +8,7 @@
 import { type Context, Hono } from 'hono';
 import YAML from 'yaml';
 import type { FlowRevision } from '../../deployments/ports.ts';
+import { readableNamespaces } from '../access-guard.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BooleanQuery, check, FlowIdParam, NamespaceParam, pageNumber, SearchText } from '../edge/params.ts';
 import { ApiError, invalid, notFound } from '../errors.ts';
@@ -138,11 +139,16 @@ export function flowRoutes(deps: ApiDeps): Hono {
     const text = check(SearchText, c.req.query('q') ?? '', 'q').toLowerCase();
     const page = check(pageNumber('page', 1, 100_000), c.req.query('page'), 'page');
     const size = check(pageNumber('size', 100, 1000), c.req.query('size'), 'size');
+    const readable = await readableNamespaces(deps, c);
     const all = (
       await deps.flows.list(
         namespace === undefined ? undefined : check(NamespaceParam, namespace, 'namespace'),
       )
-    ).filter((r) => text === '' || `${r.namespace}.${r.flowId}`.toLowerCase().includes(text));
+    ).filter(
+      (r) =>
+        (text === '' || `${r.namespace}.${r.flowId}`.toLowerCase().includes(text)) &&
+        (readable === undefined || readable.includes(r.namespace)),
+    );
     return send(c, {
       results: all.slice((page - 1) * size, page * size).map(summary),
       total: all.length,

@@ -66,6 +66,8 @@ export interface GitHubEmulator {
 export async function startGitHubEmulator(options: {
   webhookUrl: string;
   repos: string[];
+  /** The App's OAuth client, for signing in with GitHub; `redirectUri` is the only callback it accepts. */
+  oauth?: { clientId: string; clientSecret: string; redirectUri: string };
 }): Promise<GitHubEmulator> {
   const { webhookUrl } = options;
   const gh = await createEmulator({
@@ -84,6 +86,18 @@ export async function startGitHubEmulator(options: {
           { login: 'carol', name: 'Carol', email: 'carol@example.com' },
         ],
         orgs: [{ login: ORG, name: 'Acme', members: [{ login: 'alice', role: 'admin' }] }],
+        ...(options.oauth === undefined
+          ? {}
+          : {
+              oauth_apps: [
+                {
+                  client_id: options.oauth.clientId,
+                  client_secret: options.oauth.clientSecret,
+                  name: 'Osprey',
+                  redirect_uris: [options.oauth.redirectUri],
+                },
+              ],
+            }),
         repos: options.repos.map((name) => ({
           owner: ORG,
           name,

@@ -50,6 +50,8 @@ export async function startOspreyWithGitHub(options: {
   repos: string[];
   /** More server environment (e.g. `LOG_LEVEL`). */
   env?: Record<string, string>;
+  /** Sign-in with GitHub: the App's OAuth client, seeded in the emulator and given to the server. */
+  oauth?: { clientId: string; clientSecret: string };
 }): Promise<OspreyWithGitHub> {
   const work = await mkdtemp(join(tmpdir(), 'osprey-e2e-gh-'));
   const schema = `e2e_${randomBytes(5).toString('hex')}`;
@@ -80,7 +82,13 @@ export async function startOspreyWithGitHub(options: {
   try {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    emulator = await startGitHubEmulator({ webhookUrl: `${url}${WEBHOOK_PATH}`, repos: options.repos });
+    emulator = await startGitHubEmulator({
+      webhookUrl: `${url}${WEBHOOK_PATH}`,
+      repos: options.repos,
+      ...(options.oauth === undefined
+        ? {}
+        : { oauth: { ...options.oauth, redirectUri: `${url}/ui/auth/github/callback` } }),
+    });
     const server = spawnNode([OSPREY, 'server', '--port', String(port), '--host', '127.0.0.1'], {
       OSPREY_DATA_DIR: join(work, 'data'),
       ...(options.backend === 'postgres'
@@ -94,6 +102,9 @@ export async function startOspreyWithGitHub(options: {
       GITHUB_API_URL: emulator.gh.url,
       OSPREY_GIT_URL: join(gitRoot, '{owner}', '{repo}.git'),
       LOG_LEVEL: process.env['OSPREY_TEST_LOG'] ?? 'info',
+      ...(options.oauth === undefined
+        ? {}
+        : { GITHUB_CLIENT_ID: options.oauth.clientId, GITHUB_CLIENT_SECRET: options.oauth.clientSecret }),
       ...options.env,
     });
     procs.push(server);

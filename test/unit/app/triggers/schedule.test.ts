@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
+import { type ScheduleState, startBackfill } from '../../../../app/src/triggers/plan-schedule.ts';
 import type { TriggerStore } from '../../../../app/src/triggers/types.ts';
 import { triggerHarness, yaml } from './harness.ts';
 
@@ -175,6 +176,56 @@ test('backfill fires every instant from start, with its labels and inputs, then 
   assert.equal(live?.trigger?.variables?.['date'], '2025-01-11T00:00:00Z');
   assert.equal(live?.inputs['note'], 'live');
   assert.ok(!live?.labels.some((l) => l.key === 'backfill'));
+  await h.scheduler.stop();
+});
+
+test('a backfill asked for after deployment (console, API) replays the window with its inputs and labels, then the schedule goes on where it was', async () => {
+  const h = triggerHarness({ start: Date.parse('2025-01-10T12:00:00Z') });
+  await h.scheduler.start();
+  await h.deploy(
+    scheduledFlow(
+      { cron: '0 0 * * *', labels: { origin: 'cron' } },
+      { inputs: [{ id: 'note', type: 'STRING', defaults: 'live' }] },
+    ),
+  );
+  assert.equal((await h.executionsOf('nightly')).length, 0, 'nothing due yet');
+  const key = { namespace: 'company.team', flowId: 'nightly', triggerId: 'schedule' };
+  const now = h.clock.now();
+  await h.store.update(key, async (t) => ({
+    runtime: {
+      ...t.runtime,
+      state: startBackfill(
+        t.runtime.state as unknown as ScheduleState,
+        {
+          start: Date.parse('2025-01-07T00:00:00Z'),
+          end: Date.parse('2025-01-09T00:00:00Z'),
+          inputs: { note: 'replayed' },
+          labels: [{ key: 'run', value: 'backfill' }],
+        },
+        now,
+      ) as unknown as Record<string, unknown>,
+      nextFireAt: now,
+    },
+    replan: true,
+    result: undefined,
+  }));
+  await h.settle();
+  const backfilled = await h.executionsOf('nightly');
+  assert.deepEqual(dates(backfilled), [
+    '2025-01-07T00:00:00Z',
+    '2025-01-08T00:00:00Z',
+    '2025-01-09T00:00:00Z',
+  ]);
+  for (const d of backfilled) {
+    assert.equal(d.inputs['note'], 'replayed');
+    assert.ok(d.labels.some((l) => l.key === 'run' && l.value === 'backfill'));
+    assert.ok(d.labels.some((l) => l.key === 'origin' && l.value === 'cron'));
+  }
+  await h.advanceTo(Date.parse('2025-01-11T00:00:01Z'));
+  const all = await h.executionsOf('nightly');
+  assert.equal(all.length, 4, 'the regular instant once, not the backfilled ones again');
+  assert.equal(all.at(-1)?.trigger?.variables?.['date'], '2025-01-11T00:00:00Z');
+  assert.equal(all.at(-1)?.inputs['note'], 'live');
   await h.scheduler.stop();
 });
 
