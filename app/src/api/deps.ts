@@ -6,6 +6,7 @@
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { SecretMasker } from '../../../runner/src/masking.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
@@ -61,6 +62,8 @@ export interface ApiDeps {
   masker?: SecretMasker;
   /** The web console's cookie sessions: API requests without a bearer token may use one. */
   session?: ConsoleSession;
+  /** Where every user and token action is recorded; without it nothing is (and `/audit-logs` is absent). */
+  audit?: AuditLog;
   /** Largest request body in bytes (default 32 MiB; KV values and secrets 1 MiB). */
   maxBodyBytes?: number;
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
+import { type AuditLog, actorOf, originOf } from '../audit/audit-log.ts';
 import type { Principal, TokenService } from '../auth/token-service.ts';
 import { type ConsoleSession, csrfRefusal } from './console-session.ts';
 
@@ -22,6 +23,8 @@ export const UI_DIST = join(import.meta.dirname, '../../../ui/dist');
 export interface ConsoleOptions {
   tokens: Pick<TokenService, 'verifyApiToken'>;
   session: ConsoleSession;
+  /** Sign-ins, refused sign-ins and sign-outs are recorded here. */
+  audit?: AuditLog;
   /** `osprey dev`: the token loopback visitors get without signing in. */
   localToken?: string | undefined;
   /** The built app (default `ui/dist`). */
@@ -80,7 +83,9 @@ export function consoleRoutes(options: ConsoleOptions): Hono {
       );
     }
     const principal = await tokens.verifyApiToken(token);
+    const session_ = { resourceType: 'SESSION', method: 'POST', path: c.req.path, ...originOf(c) };
     if (principal === undefined) {
+      await options.audit?.record({ ...actorOf(undefined), action: 'REFUSED', status: 401, ...session_ });
       return c.json(
         {
           error: 'unauthorized',
@@ -92,13 +97,24 @@ export function consoleRoutes(options: ConsoleOptions): Hono {
       );
     }
     await session.signIn(c, token);
+    await options.audit?.record({ ...actorOf(principal), action: 'LOGIN', status: 200, ...session_ });
     return c.json({ signedIn: true, name: who(principal) });
   });
 
-  app.delete('/session', (c) => {
+  app.delete('/session', async (c) => {
     const refused = csrfRefusal(c);
     if (refused !== undefined) return c.json({ error: 'forbidden', message: refused }, 403);
+    const principal = await signedIn(c);
     session.signOut(c);
+    await options.audit?.record({
+      ...actorOf(principal),
+      action: 'LOGOUT',
+      resourceType: 'SESSION',
+      method: 'DELETE',
+      path: c.req.path,
+      status: 200,
+      ...originOf(c),
+    });
     return c.json({ signedIn: false });
   });
 

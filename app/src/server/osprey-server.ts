@@ -9,6 +9,7 @@ import { validateFlowSource } from '../../../flows-schema/src/validate/validate-
 import { SecretMasker } from '../../../runner/src/masking.ts';
 import { apiRoutes } from '../api/index.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
+import { AuditLog } from '../audit/audit-log.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { consoleSession } from '../console/console-session.ts';
 import { systemClock } from '../execution/clock.ts';
@@ -49,6 +50,7 @@ export async function createOspreyServer(
 
   // Without OSPREY_SESSION_SECRET console sign-ins last until the server restarts.
   const session = consoleSession(config.sessionSecret ?? randomBytes(32));
+  const audit = new AuditLog(db);
   server.app.route('/', webhookRoutes({ store: triggers, executions, flows }));
   server.app.get('/', (c) => c.redirect('/ui/'));
   server.app.route(
@@ -56,6 +58,7 @@ export async function createOspreyServer(
     consoleRoutes({
       tokens,
       session,
+      audit,
       ...(localConsole === true ? { localToken: config.apiToken } : {}),
     }),
   );
@@ -71,6 +74,7 @@ export async function createOspreyServer(
       tokens,
       validate: validateFlowSource,
       masker: new SecretMasker(),
+      audit,
     }),
   );
   let app: GitHubApp | undefined;
