@@ -5,6 +5,7 @@
  * ("sync flows with a local directory"). Namespace files come from the working tree.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RemoteRunner } from '../../../runner/src/remote/remote-runner.ts';
 import { LocalNamespaceFiles } from '../../../runner/src/workspace/local-namespace-files.ts';
@@ -13,6 +14,7 @@ import { openRepository } from '../local/local-repository.ts';
 import { createOspreyServer, type OspreyServerParts } from '../server/osprey-server.ts';
 import { loadServerOptions } from '../server/server-options.schema.ts';
 import { FlowWatcher } from './flow-watcher.ts';
+import { deployLocalApps, describeApps } from './local-apps.ts';
 import { deployLocalFlows, describeDeployment, type LocalDeployment } from './local-deployer.ts';
 import { seedKv } from './seed-kv.ts';
 
@@ -89,7 +91,12 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
       triggers: server.triggers,
     });
     const seeded = await seedKv(join(repository.root, repository.config.namespaceFiles), server.services.kv);
-    const lines = [...describeDeployment(deployment), ...seeded.map((k) => `kv ${k} (from kv.yaml)`)];
+    const apps = await deployLocalApps(repository.root, repository.config, deployment.sha, server.apps);
+    const lines = [
+      ...describeDeployment(deployment),
+      ...describeApps(apps, url),
+      ...seeded.map((k) => `kv ${k} (from kv.yaml)`),
+    ];
     const live =
       deployment.plan.added.length + deployment.plan.updated.length + deployment.plan.unchanged.length;
     print(
@@ -107,6 +114,14 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
           await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
         });
   watcher?.start();
+  const appsDir = join(repository.root, repository.config.apps);
+  const appWatcher =
+    options.watch === false || !existsSync(appsDir)
+      ? undefined
+      : new FlowWatcher(appsDir, async () => {
+          await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
+        });
+  appWatcher?.start();
 
   return {
     url,
@@ -116,6 +131,7 @@ export async function startDevSession(options: DevSessionOptions = {}): Promise<
     deploy,
     async stop() {
       watcher?.close();
+      appWatcher?.close();
       await runner.stop(2000).catch(() => {});
       await server.stop();
     },

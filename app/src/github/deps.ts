@@ -1,4 +1,5 @@
 /** What the webhook handlers share: the ports, the caches and the logger, built once by `createGitHubApp`. */
+import type { AppDeployment, AppFile } from '../apps/app-store.ts';
 import type { ExecutionService } from '../execution/contract.ts';
 import type { BlobCache } from '../repository/blob-cache.ts';
 import type { FlowFileCache } from '../repository/read-flows.ts';
@@ -36,4 +37,6 @@ export interface HandlerDeps {
   serial: KeyedSerial;
   renderInputs: RenderTriggerInputs;
   log: Log;
+  /** Where the apps of a deployed commit go (apps/**.yaml); without it apps are validated, not deployed. */
+  apps?: { deploy(repository: string, sha: string, files: readonly AppFile[]): Promise<AppDeployment> };
 }

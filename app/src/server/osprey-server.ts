@@ -8,8 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { SecretMasker } from '../../../runner/src/masking.ts';
 import { apiRoutes } from '../api/index.ts';
-import type { ServerConfig } from '../config/server.schema.ts';
+import { AppApprovals } from '../apps/app-approvals.ts';
+import { appRoutes } from '../apps/app-routes.ts';
+import { AppStore } from '../apps/app-store.ts';
 import { AuditLog } from '../audit/audit-log.ts';
+import type { ServerConfig } from '../config/server.schema.ts';
 import { consoleRoutes } from '../console/console-routes.ts';
 import { consoleSession } from '../console/console-session.ts';
 import { systemClock } from '../execution/clock.ts';
@@ -27,6 +30,9 @@ export interface OspreyServerParts extends OspreyServer {
   /** Present when APP_ID is set. */
   readonly github: GitHubApp | undefined;
   readonly ports: ReturnType<typeof createPostgresPorts>;
+  /** The deployed apps (apps/**.yaml), deployed with the flows. */
+  readonly apps: AppStore;
+  readonly audit: AuditLog;
 }
 
 export interface OspreyServerOptions extends CreateServerOptions {
@@ -51,6 +57,7 @@ export async function createOspreyServer(
   // Without OSPREY_SESSION_SECRET console sign-ins last until the server restarts.
   const session = consoleSession(config.sessionSecret ?? randomBytes(32));
   const audit = new AuditLog(db);
+  const apps = new AppStore(db);
   server.app.route('/', webhookRoutes({ store: triggers, executions, flows }));
   server.app.get('/', (c) => c.redirect('/ui/'));
   server.app.route(
@@ -60,6 +67,19 @@ export async function createOspreyServer(
       session,
       audit,
       ...(localConsole === true ? { localToken: config.apiToken } : {}),
+    }),
+  );
+  server.app.route(
+    '/apps',
+    appRoutes({
+      apps,
+      approvals: new AppApprovals(db),
+      executions,
+      flows: ports.store,
+      validate: validateFlowSource,
+      tokens,
+      session,
+      audit,
     }),
   );
   server.app.route(
@@ -79,7 +99,7 @@ export async function createOspreyServer(
   );
   let app: GitHubApp | undefined;
   if (github !== undefined) {
-    app = createGitHubApp({ config: github, executions, ...ports, triggers });
+    app = createGitHubApp({ config: github, executions, ...ports, triggers, apps });
     server.app.route('/', app.routes);
     server.useGitAccess({ cloneUrl: (repository) => (app as GitHubApp).cloneUrl(repository) });
   } else if (config.publicUrl !== undefined) {
@@ -94,6 +114,8 @@ export async function createOspreyServer(
     scheduler,
     github: app,
     ports,
+    apps,
+    audit,
     async start() {
       const url = await server.start();
       await scheduler.start();

@@ -15,18 +15,23 @@ export interface AppRow {
 
 const APP_COLUMNS = `namespace, id, flow_id AS "flowId", repository, sha, path, source, deployed_at AS "deployedAt"`;
 
-/** Replaces the apps of `repository` with `apps` (the whole set a deployment found). */
+/**
+ * Replaces the apps of `repository` with `apps` (the whole set a deployment found); apps deployed
+ * from a path in `keepPaths` (files that failed validation this time) stay as they were.
+ */
 export async function replaceApps(
   ex: Executor,
   repository: string,
   apps: readonly Omit<AppRow, 'repository' | 'deployedAt'>[],
+  keepPaths: readonly string[],
   now: Date,
 ): Promise<void> {
   await ex.query(
     `DELETE FROM ${table(ex, 'apps')}
       WHERE repository = $1
-        AND NOT (namespace || '/' || id = ANY($2::text[]))`,
-    [repository, apps.map((a) => `${a.namespace}/${a.id}`)],
+        AND NOT (namespace || '/' || id = ANY($2::text[]))
+        AND NOT (path = ANY($3::text[]))`,
+    [repository, apps.map((a) => `${a.namespace}/${a.id}`), [...keepPaths]],
   );
   for (const a of apps) {
     await ex.query(
@@ -117,4 +122,11 @@ export async function listDecisions(ex: Executor, executionId: string): Promise<
     [executionId],
   );
   return rows as unknown as DecisionRow[];
+}
+
+export async function deleteDecision(ex: Executor, executionId: string, actorId: string): Promise<void> {
+  await ex.query(`DELETE FROM ${table(ex, 'app_decisions')} WHERE execution_id = $1 AND actor_id = $2`, [
+    executionId,
+    actorId,
+  ]);
 }
