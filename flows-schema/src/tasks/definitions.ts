@@ -2,6 +2,7 @@
 import { flowableTasks } from './core/flowable.ts';
 import { runnableTasks } from './core/runnable.ts';
 import { integrationTasks } from './plugins/integrations.ts';
+import { logShippingTasks } from './plugins/log-shipping.ts';
 import { scriptTasks } from './plugins/scripts.ts';
 import type { TaskDefinition } from './registry.ts';
 
@@ -10,4 +11,5 @@ export const taskDefinitions: readonly TaskDefinition[] = [
   ...runnableTasks,
   ...scriptTasks,
   ...integrationTasks,
+  ...logShippingTasks,
 ];

@@ -14,7 +14,13 @@
 import { join } from 'node:path';
 import { createEmbeddedRunner, isoDuration } from '../embedded-runner.ts';
 import type { TaskJob } from '../job.ts';
-import type { ExecutionSummary, KvStore, RunnableTask } from '../task-contract.ts';
+import {
+  type ExecutionSummary,
+  type KvStore,
+  type RunnableTask,
+  type ShippedRecord,
+  TaskFailure,
+} from '../task-contract.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
 import { namespaceFilesForJobs } from '../workspace/job-namespace-files.ts';
 import { SharedDirectories } from '../workspace/shared-directories.ts';
@@ -286,6 +292,16 @@ export class RemoteRunner {
       render: (_job, template) => client.service<string>(lease, { op: 'render', template }),
       execution: async (executionId) =>
         (await client.service<ExecutionSummary | null>(lease, { op: 'execution', executionId })) ?? undefined,
+      records: async (query) => {
+        try {
+          return await client.service<ShippedRecord[]>(lease, { op: 'records', query });
+        } catch (e) {
+          // The server keeps a job to its own namespace: asking again cannot help.
+          if (e instanceof ProtocolError && e.status === 403)
+            throw new TaskFailure(e.message, { retryable: false });
+          throw e;
+        }
+      },
       namespaceFiles: this.#namespaceFiles,
       sharedDirectory: (affinity, ctx) => this.#shared.acquire(affinity, ctx),
       ...(this.#options.tasks === undefined ? {} : { tasks: this.#options.tasks }),
