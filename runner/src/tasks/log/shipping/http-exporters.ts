@@ -153,8 +153,8 @@ export function lokiRequest(
       ...(typeof r['namespace'] === 'string' ? { namespace: r['namespace'] } : {}),
     };
     const key = JSON.stringify(stream);
-    let entry = streams.get(key);
-    if (entry === undefined) streams.set(key, (entry = { stream, values: [] }));
+    const entry = streams.get(key) ?? { stream, values: [] };
+    streams.set(key, entry);
     entry.values.push([nanos(r), JSON.stringify(r)]);
   }
   return { streams: [...streams.values()] };
