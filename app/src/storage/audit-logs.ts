@@ -96,7 +96,7 @@ export async function queryAuditEntries(
   ];
   const { rows } = await ex.query<Record<string, unknown>>(
     `SELECT ${COLUMNS} FROM ${table(ex, 'audit_logs')} ${where}
-      ORDER BY id ${q.ascending === true ? 'ASC' : 'DESC'} LIMIT $9 OFFSET $10`,
+      ORDER BY ${table(ex, 'audit_logs')}.id ${q.ascending === true ? 'ASC' : 'DESC'} LIMIT $9 OFFSET $10`,
     [...params, q.limit, q.offset ?? 0],
   );
   const counted = await ex.query<{ n: string }>(

@@ -167,11 +167,15 @@ export async function shipRecords(
     );
     report[spec.id] = { count, offset: after, ...(uris.length > 0 ? { uris } : {}) };
   }
+  const total = Object.values(report).reduce((n, r) => n + r.count, 0);
+  const outputs = { count: total, exporters: report, offsetKey };
   if (failures.length > 0) {
-    throw new ExternalServiceError(
+    // FAILED with the outputs of what was shipped (the files written), not a bare error.
+    ctx.logger.log(
+      'ERROR',
       `task '${ctx.run.taskId}': ${failures.length} log exporter(s) failed; their offsets are kept and the next run sends them what they missed: ${failures.join('; ')}`,
     );
+    return { state: 'FAILED', outputs };
   }
-  const total = Object.values(report).reduce((n, r) => n + r.count, 0);
-  return { state: 'SUCCESS', outputs: { count: total, exporters: report, offsetKey } };
+  return { state: 'SUCCESS', outputs };
 }
