@@ -253,7 +253,8 @@ describeBackends('log shipping', (backend) => {
     // File: JSON lines in internal storage, at most 2 per file.
     const fileIds: number[] = [];
     for (const uri of [
-      ...((run1.taskRunList[0]?.outputs?.['exporters'] as typeof out.exporters).file?.uris ?? []),
+      ...((run1.taskRunList[0]?.outputs?.['exporters'] as typeof out.exporters | undefined)?.['file']?.uris ??
+        []),
       ...(out.exporters.file?.uris ?? []),
     ]) {
       const lines = (await s.server.services.storage.get(uri)).toString('utf8').trim().split('\n');
