@@ -50,7 +50,7 @@ export function renderAppPage(m: PageModel): Html {
     redirect !== undefined
       ? html`<meta http-equiv="refresh" content="${redirectDelay(redirect)};url=${String(redirect['url'] ?? redirect['uri'] ?? '')}">`
       : m.refresh === true || m.blocks.some((b) => blockKind(b.type)?.name === 'AutoRefresh')
-        ? html`<meta http-equiv="refresh" content="2">`
+        ? html`<meta http-equiv="refresh" content="2;url=${action}">`
         : '';
   return html`<!doctype html>
 <html lang="en">

@@ -204,7 +204,16 @@ export function appRoutes(deps: AppRoutesDeps): Hono {
     ) {
       doc = await resumeQuietly(deps.executions, doc, last.inputs ?? {});
     }
-    return c.html(await executionPage(c, opened, doc, decisions));
+    const done = c.req.query('done');
+    const text = done !== undefined && done in NOTICES ? NOTICES[done as keyof typeof NOTICES] : undefined;
+    const missing = Math.max(0, requiredOf(opened.deployed.app) - approvals.length);
+    return c.html(
+      await executionPage(c, opened, doc, decisions, {
+        ...(text === undefined
+          ? {}
+          : { notice: { kind: 'info', text: text.replace('{n}', String(missing)) } }),
+      }),
+    );
   });
 
   const executionPage = async (
@@ -279,14 +288,13 @@ export function appRoutes(deps: AppRoutesDeps): Hono {
       return message(c, 404, 'No such request', `This app has no request ${doc.id}.`);
     if (outcome.status === 'already-decided')
       return refusal('You have already decided on this request.', 409);
-    let now = doc;
-    let notice = '';
+    let notice: keyof typeof NOTICES;
     if (decision === 'REJECT') {
-      now = await deps.executions.kill(doc.id);
-      notice = 'You rejected this request.';
+      await deps.executions.kill(doc.id);
+      notice = 'rejected';
     } else if (outcome.approvals.length >= requiredOf(opened.deployed.app)) {
       try {
-        now = await deps.executions.resume(doc.id, inputs);
+        await deps.executions.resume(doc.id, inputs);
       } catch (e) {
         if (e instanceof InputsRefused) {
           // The last approval must carry valid values: take it back so it can be given again.
@@ -298,16 +306,13 @@ export function appRoutes(deps: AppRoutesDeps): Hono {
         }
         throw e;
       }
-      notice = 'Approved: the request goes on.';
+      notice = 'approved';
     } else {
-      notice = `Your approval is recorded; ${requiredOf(opened.deployed.app) - outcome.approvals.length} more needed.`;
+      notice = 'recorded';
     }
     await recordDecision(c, user, decision, doc, opened, 303);
-    return c.html(
-      await executionPage(c, opened, now, await deps.approvals.decisions(doc.id), {
-        notice: { kind: 'info', text: notice },
-      }),
-    );
+    // Post/redirect/get: reloading the page (or its refresh) never posts the decision again.
+    return c.redirect(`${opened.base}/executions/${doc.id}?done=${notice}`, 303);
   };
 
   const recordDecision = (
@@ -375,6 +380,13 @@ function blocksOf(layout: NonNullable<App['layout']>, stage: AppStage): AppBlock
     ]
   );
 }
+
+/** What the page says after a decision (`?done=`): fixed texts, so a link cannot make it say anything else. */
+const NOTICES = {
+  recorded: 'Your approval is recorded; {n} more needed.',
+  approved: 'Approved: the request goes on.',
+  rejected: 'You rejected this request.',
+} as const;
 
 const FALLBACK_TEXT: Partial<Record<AppStage, string>> = {
   CREATED: 'Your request was submitted.',
