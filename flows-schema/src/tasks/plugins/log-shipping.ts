@@ -54,7 +54,11 @@ export const LogExporter = z.discriminatedUnion('type', [
       .string()
       .optional()
       .meta({ description: 'An S3-compatible store (MinIO, s3rver, ...)' }),
-    chunk: count.optional(),
+    chunk: count
+      .optional()
+      .meta({
+        description: 'Accepted as in Kestra; each object is one PUT of at most maxLinesPerFile lines',
+      }),
   }),
   z.strictObject({
     id: Id,
