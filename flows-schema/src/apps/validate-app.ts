@@ -105,6 +105,14 @@ export function validateAppSource(text: string): AppValidationResult {
           );
         continue;
       }
+      if (at === 'access') {
+        add(
+          'invalid-app',
+          path,
+          `access is PUBLIC or PRIVATE (or a map with type: PUBLIC | PRIVATE and groups), not ${JSON.stringify(valueAt(written, path))}`,
+        );
+        continue;
+      }
       const missing = zi.code === 'invalid_type' && valueAt(written, path) === undefined;
       add(
         missing ? 'missing-property' : 'invalid-app',

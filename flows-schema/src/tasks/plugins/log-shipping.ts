@@ -54,11 +54,9 @@ export const LogExporter = z.discriminatedUnion('type', [
       .string()
       .optional()
       .meta({ description: 'An S3-compatible store (MinIO, s3rver, ...)' }),
-    chunk: count
-      .optional()
-      .meta({
-        description: 'Accepted as in Kestra; each object is one PUT of at most maxLinesPerFile lines',
-      }),
+    chunk: count.optional().meta({
+      description: 'Accepted as in Kestra; each object is one PUT of at most maxLinesPerFile lines',
+    }),
   }),
   z.strictObject({
     id: Id,
