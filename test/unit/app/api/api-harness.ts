@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Hono } from 'hono';
 import { ExecutionIndex } from '../../../../app/src/api/executions/execution-index.ts';
 import { apiRoutes } from '../../../../app/src/api/index.ts';
+import { AuditLog } from '../../../../app/src/audit/audit-log.ts';
 import { TokenService } from '../../../../app/src/auth/token-service.ts';
 import type { ConsoleSession } from '../../../../app/src/console/console-session.ts';
 import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
@@ -122,6 +123,7 @@ export async function openApi(
       tokens,
       validate: validateFlowSource,
       masker,
+      audit: new AuditLog(db),
       ...(options.session === undefined ? {} : { session: options.session }),
     }),
   );
