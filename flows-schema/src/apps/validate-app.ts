@@ -5,6 +5,7 @@
  */
 import { formatPath, type Issue, type PathSegment, START_OF_FILE } from '../issue.ts';
 import { didYouMean } from '../validate/suggest.ts';
+import { valueAt } from '../validate/validate-flow.ts';
 import { type FlowSource, parseFlowSource } from '../yaml/source.ts';
 import { App, BLOCK_KINDS, blockKind } from './app.ts';
 
@@ -123,13 +124,4 @@ export function validateAppSource(text: string): AppValidationResult {
   }
   issues.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   return issues.length === 0 && parsed.success ? { app: parsed.data, issues, source } : { issues, source };
-}
-
-function valueAt(value: unknown, path: readonly PathSegment[]): unknown {
-  let at = value;
-  for (const key of path) {
-    if (at === null || typeof at !== 'object') return undefined;
-    at = (at as Record<PathSegment, unknown>)[key];
-  }
-  return at;
 }

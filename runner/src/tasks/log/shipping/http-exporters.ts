@@ -32,6 +32,21 @@ async function post(
   if (!res.ok) throw statusFailure(ctx.run.taskId, 'POST', `${label} (${property})`, res, text);
 }
 
+/** Posts the batch in chunks of `size`, one request each, with the headers and body `request` makes. */
+async function postChunks(
+  ctx: TaskContext,
+  batch: ExportBatch,
+  size: number,
+  target: { property: string; url: URL; label: string },
+  request: (part: ShippedRecord[]) => { headers: Headers; body: string },
+): Promise<{ uris?: string[] }> {
+  for (const part of chunks(batch.records, size)) {
+    const { headers, body } = request(part);
+    await post(ctx, target.property, target.url, headers, body, target.label);
+  }
+  return {};
+}
+
 const seconds = (r: ShippedRecord) => Date.parse(r.timestamp) / 1000;
 const nanos = (r: ShippedRecord) => `${BigInt(Date.parse(r.timestamp)) * 1_000_000n}`;
 
@@ -41,10 +56,12 @@ export function splunkExporter(
 ): LogExporterPlugin {
   const base = parseUrl(ctx.run.taskId, 'host', o.host);
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}/services/collector/event`, base);
+  const target = { property: 'host', url, label: `Splunk HEC ${url.origin}` };
   return {
-    async send(batch: ExportBatch) {
-      for (const part of chunks(batch.records, o.chunk)) {
-        const body = part
+    send: (batch: ExportBatch) =>
+      postChunks(ctx, batch, o.chunk, target, (part) => ({
+        headers: new Headers({ Authorization: `Splunk ${o.token}` }),
+        body: part
           .map((r) =>
             JSON.stringify({
               time: seconds(r),
@@ -55,18 +72,8 @@ export function splunkExporter(
               event: r,
             }),
           )
-          .join('\n');
-        await post(
-          ctx,
-          'host',
-          url,
-          new Headers({ Authorization: `Splunk ${o.token}` }),
-          body,
-          `Splunk HEC ${url.origin}`,
-        );
-      }
-      return {};
-    },
+          .join('\n'),
+      })),
   };
 }
 
@@ -118,23 +125,15 @@ export function otlpExporter(
   ctx: TaskContext,
 ): LogExporterPlugin {
   const url = parseUrl(ctx.run.taskId, 'otlpEndpoint', o.otlpEndpoint);
+  const target = { property: 'otlpEndpoint', url, label: `OTLP ${url.origin}` };
   return {
-    async send(batch: ExportBatch) {
-      for (const part of chunks(batch.records, o.chunk)) {
+    send: (batch: ExportBatch) =>
+      postChunks(ctx, batch, o.chunk, target, (part) => {
         const headers = new Headers();
         if (o.authorizationHeaderValue !== undefined)
           headers.set(o.authorizationHeaderName ?? 'Authorization', o.authorizationHeaderValue);
-        await post(
-          ctx,
-          'otlpEndpoint',
-          url,
-          headers,
-          JSON.stringify(otlpRequest(part, batch.source)),
-          `OTLP ${url.origin}`,
-        );
-      }
-      return {};
-    },
+        return { headers, body: JSON.stringify(otlpRequest(part, batch.source)) };
+      }),
   };
 }
 
@@ -172,26 +171,19 @@ export function lokiExporter(
   ctx: TaskContext,
 ): LogExporterPlugin {
   const url = parseUrl(ctx.run.taskId, 'url', o.url);
+  const target = { property: 'url', url, label: `Loki ${url.origin}` };
+  const headers = new Headers();
+  if (o.tenantId !== undefined) headers.set('X-Scope-OrgID', o.tenantId);
+  if (o.username !== undefined)
+    headers.set(
+      'Authorization',
+      `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`,
+    );
   return {
-    async send(batch: ExportBatch) {
-      for (const part of chunks(batch.records, o.chunk)) {
-        const headers = new Headers();
-        if (o.tenantId !== undefined) headers.set('X-Scope-OrgID', o.tenantId);
-        if (o.username !== undefined)
-          headers.set(
-            'Authorization',
-            `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`,
-          );
-        await post(
-          ctx,
-          'url',
-          url,
-          headers,
-          JSON.stringify(lokiRequest(part, batch.source, o.labels ?? {})),
-          `Loki ${url.origin}`,
-        );
-      }
-      return {};
-    },
+    send: (batch: ExportBatch) =>
+      postChunks(ctx, batch, o.chunk, target, (part) => ({
+        headers: new Headers(headers),
+        body: JSON.stringify(lokiRequest(part, batch.source, o.labels ?? {})),
+      })),
   };
 }

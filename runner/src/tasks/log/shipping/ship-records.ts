@@ -11,13 +11,7 @@ import {
   LOG_EXPORTER_TYPES,
   LogExporter,
 } from '../../../../../flows-schema/src/tasks/plugins/log-shipping.ts';
-import {
-  ExternalServiceError,
-  type RecordQuery,
-  type TaskContext,
-  TaskFailure,
-  type TaskResult,
-} from '../../../task-contract.ts';
+import { type RecordQuery, type TaskContext, TaskFailure, type TaskResult } from '../../../task-contract.ts';
 import { propertiesOf } from '../../support/properties.ts';
 import type { LogExporterPlugin, RecordSource } from './exporter.ts';
 import { fileExporter } from './file-exporter.ts';
