@@ -256,6 +256,18 @@ describe('apps (browser)', { skip }, () => {
       assert.equal(entry.ip, '127.0.0.1');
       assert.match(entry.userAgent ?? '', /Chrome/);
     }
+    const made = await fetch(`${url}/api/v1/audit-logs?resourceType=TOKEN&action=CREATE`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const tokenEntries = (
+      (await made.json()) as { results: Array<{ actorKind: string; details?: { name?: string } }> }
+    ).results;
+    assert.deepEqual(
+      tokenEntries.map((e) => e.details?.name).sort(),
+      ['alice', 'bob', 'carol'],
+      'osprey tokens create is recorded',
+    );
+    assert.ok(tokenEntries.every((e) => e.actorKind === 'cli'));
     await Promise.all([alice, bob, carol].map((p) => p.context().close()));
   });
 

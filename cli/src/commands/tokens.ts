@@ -3,7 +3,10 @@
  * (`DATABASE_URL`, else the PGlite folder of `OSPREY_DATA_DIR`), so the first token can be made
  * before any server runs. A created token is printed once, alone on stdout; only its digest is kept.
  */
+
+import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
+import { AuditLog } from '../../../app/src/audit/audit-log.ts';
 import { AuthError, type TokenInfo, TokenService } from '../../../app/src/auth/token-service.ts';
 import { durationToMs } from '../../../app/src/kv/kv-values.ts';
 import { type Database, openDatabase } from '../../../app/src/storage/database.ts';
@@ -78,6 +81,17 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const tokens = new TokenService(db);
+    // Made on this machine's command line: the operating-system user is who did it.
+    const audit = (what: 'CREATE' | 'DELETE', resourceId: string, details: Record<string, unknown>) =>
+      new AuditLog(db).record({
+        actorKind: 'cli',
+        actorName: userInfo().username,
+        action: what,
+        resourceType: 'TOKEN',
+        resourceId,
+        userAgent: 'osprey tokens',
+        details,
+      });
     if (action === 'create') {
       const kind = args.values.registration ? 'registration' : 'api';
       const { token, info } =
@@ -87,6 +101,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(
         `Created ${kind === 'api' ? 'API' : 'runner registration'} token '${info.name}' (id ${info.id}${info.expiresAt === undefined ? '' : `, expires ${info.expiresAt.toISOString()}`}).`,
       );
+      await audit('CREATE', info.id, { name: info.name, kind });
       console.log(token);
       console.error(
         `Copy it now: it will not be shown again (only its SHA-256 digest is stored). ${kind === 'api' ? 'Use it as OSPREY_API_TOKEN or send Authorization: Bearer <token>.' : 'Give it to the runner operator to register runners with.'}`,
@@ -95,6 +110,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (action === 'revoke') {
       if (await tokens.revokeToken(arg as string)) {
+        await audit('DELETE', arg as string, { revoked: true });
         console.log(`revoked token ${arg}`);
         return 0;
       }
