@@ -1,13 +1,16 @@
 /**
  * Generates the editor JSON Schemas from the Zod schemas (the single source):
- * `flows-schema/schema.json` (flows) and `flows-schema/repo-config.schema.json` (.osprey.yml).
+ * `flows-schema/schema.json` (flows), `flows-schema/repo-config.schema.json` (.osprey.yml) and
+ * `flows-schema/app.schema.json` (apps/**.yaml).
  * `--check` fails when the committed files are stale (CI runs it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { App } from '../flows-schema/src/apps/app.ts';
 import { RepoConfig } from '../flows-schema/src/repo-config.ts';
 import { defaultRegistry, Flow } from '../flows-schema/src/schema/flow.ts';
+import { LogExporter } from '../flows-schema/src/tasks/plugins/log-shipping.ts';
 import { conditionTypeNames } from '../flows-schema/src/triggers/conditions.ts';
 import { triggerTypeNames } from '../flows-schema/src/triggers/triggers.ts';
 
@@ -18,6 +21,7 @@ const targets = [
     schema: RepoConfig,
     id: 'https://osprey.dev/schema/repo-config.json',
   },
+  { file: '../flows-schema/app.schema.json', schema: App, id: 'https://osprey.dev/schema/app.json' },
 ];
 
 /** docs/tasks.md: every task, trigger and condition type, generated from the registries. */
@@ -51,6 +55,18 @@ function taskDocs(): string {
     '## Conditions',
     '',
     ...conditionTypeNames.map((t) => `- \`${t}\``),
+    '',
+    '## Log exporters (`logExporters` of LogShipper and AuditLogShipper; docs/log-shipping.md)',
+    '',
+    '| type | properties |',
+    '| --- | --- |',
+    ...LogExporter.options.map(
+      (o) =>
+        `| \`${String(o.shape.type.value)}\` | ${Object.keys(o.shape)
+          .filter((k) => k !== 'type')
+          .map((k) => `\`${k}\``)
+          .join(', ')} |`,
+    ),
     '',
   );
   return out.join('\n');

@@ -1,9 +1,12 @@
 /**
  * Validate a set of flow files as `osprey validate` does: each file on its own, then across files
- * (a namespace + id declared twice). Returns what to print; does not print.
+ * (a namespace + id declared twice). A file whose `type` is Kestra's app type is validated as an
+ * app (docs/apps.md). Returns what to print; does not print.
  */
 import { readFileSync } from 'node:fs';
 import { basename, extname, relative } from 'node:path';
+import { APP_TYPE } from '../../flows-schema/src/apps/app.ts';
+import { validateAppSource } from '../../flows-schema/src/apps/validate-app.ts';
 import type { Issue } from '../../flows-schema/src/issue.ts';
 import { type ValidateOptions, validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
 
@@ -39,6 +42,14 @@ export function validateFiles(
         issues: [fileIssue('unreadable-file', `cannot read the file: ${(e as Error).message}`)],
       });
       continue;
+    }
+    if (text.includes(APP_TYPE)) {
+      // An app file (apps/**.yaml): validated as an app, not as a flow.
+      const app = validateAppSource(text);
+      if ((app.source.value as { type?: unknown } | undefined)?.type === APP_TYPE) {
+        reports.push({ file, issues: app.issues });
+        continue;
+      }
     }
     const result = validateFlowSource(text, undefined, options);
     const report: FileReport = { file, issues: [...result.issues] };

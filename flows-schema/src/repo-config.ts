@@ -10,6 +10,9 @@ export const RepoConfig = z
       .string()
       .default('flows')
       .meta({ description: 'Folder holding flow YAML files (searched recursively)' }),
+    apps: z.string().default('apps').meta({
+      description: 'Folder holding app YAML files (io.kestra.plugin.ee.apps.Execution), searched recursively',
+    }),
     namespaceFiles: z
       .string()
       .default('namespaces')

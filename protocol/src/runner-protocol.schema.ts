@@ -211,6 +211,24 @@ export const JobServiceCall = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('render'), template: z.string().max(1_000_000) }),
   /** A summary of an execution (SlackExecution). */
   z.strictObject({ op: z.literal('execution'), executionId: z.string().min(1).max(100) }),
+  /** Stored log lines or audit entries after a cursor (LogShipper, AuditLogShipper). */
+  z.strictObject({
+    op: z.literal('records'),
+    query: z.strictObject({
+      source: z.enum(['logs', 'audit']),
+      afterId: z.number().int().min(0),
+      since: z.iso.datetime({ offset: true }).optional(),
+      minLevel: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).optional(),
+      namespace: Namespace.optional(),
+      flowId: z.string().min(1).max(100).optional(),
+      executionId: z.string().min(1).max(100).optional(),
+      resources: z
+        .array(z.string().regex(/^[A-Z_]{1,40}$/))
+        .max(50)
+        .optional(),
+      limit: z.number().int().min(1).max(10_000),
+    }),
+  }),
 ]);
 export type JobServiceCall = z.infer<typeof JobServiceCall>;
 

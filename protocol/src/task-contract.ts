@@ -46,7 +46,29 @@ export interface TaskServices {
   namespaceFiles?(namespace: string): Promise<Map<string, Buffer>>;
   /** A summary of an execution by id (this one or another), for notification tasks such as SlackExecution. */
   execution?(id: string): Promise<ExecutionSummary | undefined>;
+  /** Stored log lines or audit entries after a cursor, oldest first (LogShipper, AuditLogShipper). */
+  records?(query: RecordQuery): Promise<ShippedRecord[]>;
 }
+
+/** What a log shipper asks for; the server keeps a job to its own namespace (all of them in `system`). */
+export interface RecordQuery {
+  source: 'logs' | 'audit';
+  /** Records after this id (0: from the start). */
+  afterId: number;
+  /** On a first run, only records since this ISO-8601 instant. */
+  since?: string;
+  /** Lines of this level and above (logs). */
+  minLevel?: LogLevel;
+  namespace?: string;
+  flowId?: string;
+  executionId?: string;
+  /** Resource types (audit), e.g. FLOW, EXECUTION. */
+  resources?: string[];
+  limit: number;
+}
+
+/** A log line or audit entry as shipped: its increasing `id`, its time, and its fields. */
+export type ShippedRecord = { id: number; timestamp: string } & Record<string, unknown>;
 
 /** What a notification task may tell about an execution. */
 export interface ExecutionSummary {

@@ -15,7 +15,9 @@ import {
   InternalError,
   type KvStore,
   type LogLevel,
+  type RecordQuery,
   type RunnableTask,
+  type ShippedRecord,
   type TaskContext,
   TaskFailure,
   type TaskResult,
@@ -33,6 +35,8 @@ export interface EmbeddedRunnerDeps {
   namespaceFiles?(namespace: string, job: TaskJob): Promise<Map<string, Buffer>>;
   /** Execution summaries for notification tasks (SlackExecution). */
   execution?(id: string): Promise<ExecutionSummary | undefined>;
+  /** Stored log lines and audit entries, for log shippers; absent where no server keeps them (`osprey run`). */
+  records?(query: RecordQuery): Promise<ShippedRecord[]>;
   /**
    * The shared folder of a job with an `affinity` (a WorkingDirectory child), created with its
    * files on the first call for a key. Default: folders this runner keeps in a temp folder until
@@ -125,7 +129,7 @@ function contextFor(
   deps: EmbeddedRunnerDeps,
   log: (level: LogLevel, message: string) => void,
 ): Omit<TaskContext, 'signal'> {
-  const { render, namespaceFiles, execution } = deps;
+  const { render, namespaceFiles, execution, records } = deps;
   return {
     properties: job.properties,
     run: job.run,
@@ -142,6 +146,7 @@ function contextFor(
         ? {}
         : { namespaceFiles: (namespace: string) => namespaceFiles(namespace, job) }),
       ...(execution === undefined ? {} : { execution }),
+      ...(records === undefined ? {} : { records }),
     },
   };
 }

@@ -6,6 +6,7 @@
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { SecretMasker } from '../../../protocol/src/masking.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { Announcements } from '../console/announcements.ts';
@@ -78,6 +79,8 @@ export interface ApiDeps {
   masker?: SecretMasker;
   /** The web console's cookie sessions: API requests without a bearer token may use one. */
   session?: ConsoleSession;
+  /** Where every user and token action is recorded; without it nothing is (and `/audit-logs` is absent). */
+  audit?: AuditLog;
   /** Console announcements; without them `/announcements` answers 501. */
   announcements?: Pick<Announcements, 'list' | 'create' | 'update' | 'delete'>;
   /** Namespace files at a commit, read from GitHub; without them `/namespaces/{ns}/files` answers 501. */

@@ -6,9 +6,11 @@
  */
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { auditApi } from '../audit/audit-log.ts';
 import { type AuthVariables, requireToken } from '../auth/require-token.ts';
 import { guardNamespaces } from './access-guard.ts';
 import { announcementRoutes } from './announcements/announcement-routes.ts';
+import { auditRoutes } from './audit/audit-routes.ts';
 import type { ApiDeps } from './deps.ts';
 import { ApiError, apiErrorHandler, sendError } from './errors.ts';
 import { executionRoutes } from './executions/execution-routes.ts';
@@ -30,6 +32,8 @@ export function apiRoutes(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
 
   app.get('/health', (c) => c.json({ status: 'UP' }));
 
+  // Before the token check, so refused attempts are recorded with the rest.
+  if (deps.audit !== undefined) app.use('*', auditApi(deps.audit));
   app.use('*', requireToken(deps.tokens, 'api', deps.session));
   const max = deps.maxBodyBytes ?? DEFAULT_MAX_BODY;
   app.use(
@@ -49,6 +53,7 @@ export function apiRoutes(deps: ApiDeps): Hono<{ Variables: AuthVariables }> {
   app.route('/namespaces', kvRoutes(deps));
   app.route('/namespaces', secretRoutes(deps));
   app.route('/flows', flowRoutes(deps));
+  if (deps.audit !== undefined) app.route('/audit-logs', auditRoutes(deps.audit, deps));
   app.route('/triggers', triggerRoutes(deps));
   app.route('/announcements', announcementRoutes(deps));
   app.notFound((c) =>

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { type Context, Hono } from 'hono';
+import { type AuditLog, actorOf, originOf } from '../audit/audit-log.ts';
 import type { Principal, TokenService } from '../auth/token-service.ts';
 import { type ConsoleSession, csrfRefusal } from './console-session.ts';
 import { type GitHubSignInOptions, githubSignInRoutes, safeNext } from './github-sign-in.ts';
@@ -25,6 +26,8 @@ export interface ConsoleOptions {
   /** Sign in with GitHub (the App's OAuth client); the sign-in page offers it. */
   github?: Omit<GitHubSignInOptions, 'session' | 'users' | 'secret'> & { secret: string | Uint8Array };
   session: ConsoleSession;
+  /** Sign-ins, refused sign-ins and sign-outs are recorded here. */
+  audit?: AuditLog;
   /** `osprey dev`: the token loopback visitors get without signing in. */
   localToken?: string | undefined;
   /** The built app (default `ui/dist`). */
@@ -98,7 +101,9 @@ export function consoleRoutes(options: ConsoleOptions): Hono {
       );
     }
     const principal = await tokens.verifyApiToken(token);
+    const session_ = { resourceType: 'SESSION', method: 'POST', path: c.req.path, ...originOf(c) };
     if (principal === undefined) {
+      await options.audit?.record({ ...actorOf(undefined), action: 'REFUSED', status: 401, ...session_ });
       return c.json(
         {
           error: 'unauthorized',
@@ -110,15 +115,26 @@ export function consoleRoutes(options: ConsoleOptions): Hono {
       );
     }
     await session.signIn(c, token);
+    await options.audit?.record({ ...actorOf(principal), action: 'LOGIN', status: 200, ...session_ });
     return c.json({ signedIn: true, name: who(principal) });
   });
 
   app.delete('/session', async (c) => {
     const refused = csrfRefusal(c);
     if (refused !== undefined) return c.json({ error: 'forbidden', message: refused }, 403);
+    const principal = await signedIn(c);
     const held = await session.tokenOf(c);
     if (held !== undefined && 'token' in held) await session.users?.end(held.token);
     session.signOut(c);
+    await options.audit?.record({
+      ...actorOf(principal),
+      action: 'LOGOUT',
+      resourceType: 'SESSION',
+      method: 'DELETE',
+      path: c.req.path,
+      status: 200,
+      ...originOf(c),
+    });
     return c.json({ signedIn: false });
   });
 

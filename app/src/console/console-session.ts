@@ -22,6 +22,11 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface ConsoleSession {
   /** The API token the request's console cookie carries, or why there is none to use. */
   tokenOf(c: Context): Promise<{ token: string } | { refused: string } | undefined>;
+  /**
+   * The cookie's token without the console's CSRF rule, for server-rendered pages whose plain HTML
+   * forms cannot send the console header and that check the request's origin themselves (apps).
+   */
+  heldToken(c: Context): Promise<string | undefined>;
   signIn(c: Context, token: string): Promise<void>;
   signOut(c: Context): void;
   /** Sessions of people signed in with GitHub (their cookie carries an `osp_ses_…` credential). */
@@ -40,6 +45,10 @@ export function consoleSession(secret: string | Uint8Array, users?: UserSessions
         if (refused !== undefined) return { refused };
       }
       return { token };
+    },
+    async heldToken(c) {
+      const token = await getSignedCookie(c, key, SESSION_COOKIE);
+      return typeof token === 'string' && token !== '' ? token : undefined;
     },
     async signIn(c, token) {
       await setSignedCookie(c, SESSION_COOKIE, token, key, {

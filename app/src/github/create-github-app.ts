@@ -48,6 +48,8 @@ export interface GitHubAppOptions {
    */
   octokit?: { throttle?: boolean; retry?: boolean };
   renderInputs?: RenderTriggerInputs;
+  /** Where deployed commits' apps go. */
+  apps?: HandlerDeps['apps'];
   /** Minimum time between two updates of one execution check run (default 3 s). */
   reporterIntervalMs?: number;
   /** Between two looks for deliveries to process again or to have redelivered (default 5 minutes). */
@@ -112,6 +114,7 @@ export function createGitHubApp(options: GitHubAppOptions): GitHubApp {
     serial: new SerialByKey(),
     renderInputs: options.renderInputs ?? liquidTriggerInputs(),
     log,
+    ...(options.apps === undefined ? {} : { apps: options.apps }),
   };
 
   const client = (octokit: unknown) => octokit as GitHubClient;

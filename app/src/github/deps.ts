@@ -1,4 +1,5 @@
 /** What the webhook handlers share: the ports, the caches and the logger, built once by `createGitHubApp`. */
+import type { AppDeployment, AppFile } from '../apps/app-store.ts';
 
 import type { FlowRevisionStore, NamespaceOwnership, TriggerRegistry } from '../deployments/ports.ts';
 import type { ExecutionService } from '../execution/contract.ts';
@@ -27,4 +28,6 @@ export interface HandlerDeps {
   serial: SerialByKey;
   renderInputs: RenderTriggerInputs;
   log: Log;
+  /** Where the apps of a deployed commit go (apps/**.yaml); without it apps are validated, not deployed. */
+  apps?: { deploy(repository: string, sha: string, files: readonly AppFile[]): Promise<AppDeployment> };
 }

@@ -9,6 +9,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { readShippableRecords } from '../audit/shippable-records.ts';
 import { TokenService } from '../auth/token-service.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { bossJobs } from '../dispatch/boss-jobs.ts';
@@ -70,6 +71,7 @@ const DEFAULTS: ServerOptions = {
   claimWaitMs: 25_000,
   maxUploadBytes: 1024 ** 3,
   engineConcurrency: 2,
+  shipperSettleMs: 3000,
   retention: { executionsMs: undefined, logsMs: undefined, intervalMs: 3_600_000 },
 };
 
@@ -139,7 +141,15 @@ export async function createServer(
   app.get('/health', (c) => c.json({ status: 'UP' }));
   app.route(
     '/api/v1/runners',
-    runnerRoutes({ tokens, dispatcher, executions, storage, kv, maxUploadBytes: options.maxUploadBytes }),
+    runnerRoutes({
+      tokens,
+      dispatcher,
+      executions,
+      storage,
+      kv,
+      records: (query, job) => readShippableRecords(db, query, job, options.shipperSettleMs),
+      maxUploadBytes: options.maxUploadBytes,
+    }),
   );
 
   let http: ReturnType<typeof serve> | undefined;

@@ -14,6 +14,10 @@ import type { LogLevel } from '../../../protocol/src/task-contract.ts';
 import type { FlowWriter } from '../api/deps.ts';
 import { DatabaseExecutionSearch } from '../api/executions/database-execution-search.ts';
 import { apiRoutes } from '../api/index.ts';
+import { AppApprovals } from '../apps/app-approvals.ts';
+import { appRoutes } from '../apps/app-routes.ts';
+import { AppStore } from '../apps/app-store.ts';
+import { AuditLog } from '../audit/audit-log.ts';
 import { NamespaceAccess } from '../auth/namespace-access.ts';
 import type { ServerConfig } from '../config/server.schema.ts';
 import { Announcements } from '../console/announcements.ts';
@@ -38,6 +42,9 @@ export interface OspreyServerParts extends OspreyServer {
   /** Present when APP_ID is set. */
   readonly github: GitHubApp | undefined;
   readonly ports: ReturnType<typeof createPostgresPorts>;
+  /** The deployed apps (apps/**.yaml), deployed with the flows. */
+  readonly apps: AppStore;
+  readonly audit: AuditLog;
 }
 
 export interface OspreyServerOptions extends CreateServerOptions {
@@ -117,6 +124,8 @@ export async function createOspreyServer(
   const sessionSecret = config.sessionSecret ?? randomBytes(32);
   const users = new UserSessions(db, { admins: github?.admins ?? [] });
   const session = consoleSession(sessionSecret, users);
+  const audit = new AuditLog(db);
+  const apps = new AppStore(db);
   server.app.route('/', webhookRoutes({ store: triggers, executions, flows }));
   server.app.get('/', (c) => c.redirect('/ui/'));
   server.app.route(
@@ -124,6 +133,7 @@ export async function createOspreyServer(
     consoleRoutes({
       tokens,
       session,
+      audit,
       ...(localConsole === true ? { localToken: config.apiToken } : {}),
       ...(github?.oauth === undefined
         ? {}
@@ -139,7 +149,22 @@ export async function createOspreyServer(
   );
   // Created before the API (which reads namespace files through it), mounted after it.
   const app: GitHubApp | undefined =
-    github === undefined ? undefined : createGitHubApp({ config: github, executions, ...ports, triggers });
+    github === undefined
+      ? undefined
+      : createGitHubApp({ config: github, executions, ...ports, triggers, apps });
+  server.app.route(
+    '/apps',
+    appRoutes({
+      apps,
+      approvals: new AppApprovals(db),
+      executions,
+      flows: ports.store,
+      validate: validateFlowSource,
+      tokens,
+      session,
+      audit,
+    }),
+  );
   server.app.route(
     '/api/v1',
     apiRoutes({
@@ -165,6 +190,7 @@ export async function createOspreyServer(
             }),
           }),
       ...(flowWriter === undefined ? {} : { flowWriter }),
+      audit,
     }),
   );
   if (app !== undefined) {
@@ -182,6 +208,8 @@ export async function createOspreyServer(
     scheduler,
     github: app,
     ports,
+    apps,
+    audit,
     async start() {
       const url = await server.start();
       await scheduler.start();

@@ -21,7 +21,12 @@ import {
   ResultsRequest,
   ReturnLeasesRequest,
 } from '../../../protocol/src/runner-protocol.schema.ts';
-import type { KvStore } from '../../../protocol/src/task-contract.ts';
+import {
+  type KvStore,
+  type RecordQuery,
+  type ShippedRecord,
+  TaskFailure,
+} from '../../../protocol/src/task-contract.ts';
 import { registerRunnerRoute } from '../auth/register-runner-route.ts';
 import type { AuthVariables } from '../auth/require-token.ts';
 import type { TokenService } from '../auth/token-service.ts';
@@ -37,6 +42,8 @@ export interface RunnerRoutesDeps {
   executions: DurableExecutionService;
   storage: InternalStorage;
   kv: KvStore;
+  /** Log lines and audit entries for log shippers, already kept to the job's namespace. */
+  records?: (query: RecordQuery, job: { namespace: string }) => Promise<ShippedRecord[]>;
   maxUploadBytes: number;
 }
 
@@ -67,6 +74,10 @@ function runnerOf(c: Context<Env>): RunnerIdentity {
   const p = c.get('principal');
   if (p.kind !== 'runner') throw new Error('runner routes reached without a runner principal');
   return { id: p.id, name: p.name };
+}
+
+function dropUndefined(o: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** The kestra:// URI's path segments (both `kestra:///a/b` and `kestra://a/b` forms). */
@@ -176,6 +187,18 @@ export function runnerRoutes(deps: RunnerRoutesDeps): Hono<Env> {
       }
       case 'execution':
         return c.json({ value: (await deps.executions.summary(call.executionId)) ?? null });
+      case 'records': {
+        if (deps.records === undefined)
+          throw new BadRequest('records: this server keeps no log records to ship');
+        try {
+          return c.json({
+            value: await deps.records(dropUndefined(call.query) as unknown as RecordQuery, job),
+          });
+        } catch (e) {
+          if (e instanceof TaskFailure) return c.json({ error: 'forbidden', message: e.message }, 403);
+          throw e;
+        }
+      }
     }
   });
 

@@ -55,6 +55,7 @@ export const ServerOptionsEnv = z
     ),
     OSPREY_LEASE_TTL_MS: ms('OSPREY_LEASE_TTL_MS', 30_000, 200, 3_600_000),
     OSPREY_CLAIM_WAIT_MS: ms('OSPREY_CLAIM_WAIT_MS', 25_000, 0, 120_000),
+    OSPREY_SHIPPER_SETTLE_MS: ms('OSPREY_SHIPPER_SETTLE_MS', 3000, 0, 600_000),
     OSPREY_MAX_UPLOAD_BYTES: z.preprocess(
       (v) => (v === '' || v === undefined ? undefined : v),
       z
@@ -83,6 +84,7 @@ export const ServerOptionsEnv = z
     claimWaitMs: e.OSPREY_CLAIM_WAIT_MS,
     maxUploadBytes: e.OSPREY_MAX_UPLOAD_BYTES,
     engineConcurrency: e.OSPREY_ENGINE_CONCURRENCY,
+    shipperSettleMs: e.OSPREY_SHIPPER_SETTLE_MS,
     retention: {
       executionsMs: e.OSPREY_RETENTION_EXECUTIONS,
       logsMs: e.OSPREY_RETENTION_LOGS,

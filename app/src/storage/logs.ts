@@ -83,3 +83,54 @@ export async function purgeLogs(ex: Executor, before: Date): Promise<number> {
   const { rowCount } = await ex.query(`DELETE FROM ${table(ex, 'logs')} WHERE ts < $1`, [before]);
   return rowCount;
 }
+
+/** A log line with the flow it belongs to, as a log shipper exports it. */
+export interface ShippableLog extends LogRow {
+  namespace: string;
+  flowId: string;
+}
+
+export interface ShippableLogQuery {
+  /** Only lines after this cursor (the shipper's offset). */
+  afterId: number;
+  /** On a first run (no offset): lines logged since then. */
+  since?: Date | undefined;
+  minLevel: LogLevel;
+  /** This namespace and those under it. */
+  namespace?: string | undefined;
+  flowId?: string | undefined;
+  executionId?: string | undefined;
+  /** Only lines written at least this long ago, so a slow transaction's lines are not skipped. */
+  settledMs: number;
+  limit: number;
+}
+
+/** Every execution's lines after a cursor, oldest first: what log shippers read. */
+export async function shippableLogs(ex: Executor, q: ShippableLogQuery): Promise<ShippableLog[]> {
+  const min = LOG_LEVELS.indexOf(q.minLevel);
+  const { rows } = await ex.query<Record<string, unknown>>(
+    `SELECT l.id::text AS id, l.execution_id AS "executionId", l.task_run_id AS "taskRunId", l.task_id AS "taskId",
+            l.attempt, l.level, l.message, l.ts, e.namespace, e.flow_id AS "flowId"
+       FROM ${table(ex, 'logs')} l JOIN ${table(ex, 'executions')} e ON e.id = l.execution_id
+      WHERE l.id > $1
+        AND ($2::timestamptz IS NULL OR l.ts >= $2)
+        AND l.level = ANY($3::text[])
+        AND ($4::text IS NULL OR e.namespace = $4 OR e.namespace LIKE $4 || '.%')
+        AND ($5::text IS NULL OR e.flow_id = $5)
+        AND ($6::text IS NULL OR l.execution_id = $6)
+        AND l.written_at <= now() - make_interval(secs => $7::integer / 1000.0)
+      ORDER BY l.id
+      LIMIT $8`,
+    [
+      q.afterId,
+      q.since ?? null,
+      LOG_LEVELS.slice(min),
+      q.namespace ?? null,
+      q.flowId ?? null,
+      q.executionId ?? null,
+      q.settledMs,
+      q.limit,
+    ],
+  );
+  return rows.map((r) => ({ ...(r as unknown as ShippableLog), id: Number(r.id) }));
+}

@@ -3,6 +3,9 @@
  * (`DATABASE_URL`, else the PGlite folder of `OSPREY_DATA_DIR`), so the first token can be made
  * before any server runs. A created token is printed once, alone on stdout; only its digest is kept.
  */
+
+import { userInfo } from 'node:os';
+import { AuditLog } from '../../../app/src/audit/audit-log.ts';
 import { AuthError, type TokenInfo, TokenService } from '../../../app/src/auth/token-service.ts';
 import { durationToMs } from '../../../app/src/kv/kv-values.ts';
 import { type Database, openDatabase } from '../../../app/src/storage/database.ts';
@@ -38,8 +41,8 @@ A created token is printed once, alone on stdout (TOKEN=$(osprey tokens create c
           );
         expiresAt = new Date(Date.now() + ms);
       }
-      process.exitCode = await onDatabase((service) =>
-        create(service, name, o.registration ?? false, expiresAt),
+      process.exitCode = await onDatabase((service, audit) =>
+        create(service, audit, name, o.registration ?? false, expiresAt),
       );
     });
   tokens
@@ -63,8 +66,9 @@ A created token is printed once, alone on stdout (TOKEN=$(osprey tokens create c
     .description('revoke a token')
     .argument('<id>', 'the token id (see osprey tokens ls)')
     .action(async (id: string) => {
-      process.exitCode = await onDatabase(async (service) => {
+      process.exitCode = await onDatabase(async (service, audit) => {
         if (await service.revokeToken(id)) {
+          await audit('DELETE', id, { revoked: true });
           console.log(`revoked token ${id}`);
           return 0;
         }
@@ -84,6 +88,7 @@ A created token is printed once, alone on stdout (TOKEN=$(osprey tokens create c
 
 async function create(
   tokens: TokenService,
+  audit: TokenAudit,
   name: string,
   registration: boolean,
   expiresAt: Date | undefined,
@@ -96,6 +101,7 @@ async function create(
   console.error(
     `Created ${kind === 'api' ? 'API' : 'runner registration'} token '${info.name}' (id ${info.id}${info.expiresAt === undefined ? '' : `, expires ${info.expiresAt.toISOString()}`}).`,
   );
+  await audit('CREATE', info.id, { name: info.name, kind });
   console.log(token);
   console.error(
     `Copy it now: it will not be shown again (only its SHA-256 digest is stored). ${kind === 'api' ? 'Use it as OSPREY_API_TOKEN or send Authorization: Bearer <token>.' : 'Give it to the runner operator to register runners with.'}`,
@@ -104,7 +110,16 @@ async function create(
 }
 
 /** Runs `work` on the token service of the server's database; refusals exit 1. */
-async function onDatabase(work: (tokens: TokenService) => Promise<number>): Promise<number> {
+/** Records a token change in the audit log. */
+type TokenAudit = (
+  what: 'CREATE' | 'DELETE',
+  resourceId: string,
+  details: Record<string, unknown>,
+) => Promise<void>;
+
+async function onDatabase(
+  work: (tokens: TokenService, audit: TokenAudit) => Promise<number>,
+): Promise<number> {
   let db: Database;
   try {
     db = await openTokenDatabase(process.env);
@@ -113,7 +128,18 @@ async function onDatabase(work: (tokens: TokenService) => Promise<number>): Prom
     return 1;
   }
   try {
-    return await work(new TokenService(db));
+    // Made on this machine's command line: the operating-system user is who did it.
+    const audit: TokenAudit = (what, resourceId, details) =>
+      new AuditLog(db).record({
+        actorKind: 'cli',
+        actorName: userInfo().username,
+        action: what,
+        resourceType: 'TOKEN',
+        resourceId,
+        userAgent: 'osprey tokens',
+        details,
+      });
+    return await work(new TokenService(db), audit);
   } catch (e) {
     if (e instanceof AuthError) {
       console.error(`osprey tokens: ${e.message}`);

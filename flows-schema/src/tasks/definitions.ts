@@ -3,6 +3,7 @@ import { flowableTasks } from './core/flowable.ts';
 import { runnableTasks } from './core/runnable.ts';
 import { integrationTasks } from './plugins/integrations.ts';
 import { jdbcTasks } from './plugins/jdbc.ts';
+import { logShippingTasks } from './plugins/log-shipping.ts';
 import { scriptTasks } from './plugins/scripts.ts';
 import type { TaskDefinition } from './registry.ts';
 
@@ -11,5 +12,6 @@ export const taskDefinitions: readonly TaskDefinition[] = [
   ...runnableTasks,
   ...scriptTasks,
   ...integrationTasks,
+  ...logShippingTasks,
   ...jdbcTasks,
 ];

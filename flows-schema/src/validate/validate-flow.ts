@@ -118,7 +118,8 @@ function acceptsString(issue: { code: string; expected?: unknown; errors?: unkno
   );
 }
 
-function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+/** The value at `path` inside a parsed document (undefined where the path leaves it). */
+export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let at = value;
   for (const key of path) {
     if (at === null || typeof at !== 'object') return undefined;

@@ -16,7 +16,13 @@ import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { TaskJob } from '../../../protocol/src/job.ts';
 import { logger } from '../../../protocol/src/logger.ts';
 import type { ClaimedJob, LeaseRef } from '../../../protocol/src/runner-protocol.schema.ts';
-import type { ExecutionSummary, KvStore, RunnableTask } from '../../../protocol/src/task-contract.ts';
+import {
+  type ExecutionSummary,
+  type KvStore,
+  type RunnableTask,
+  type ShippedRecord,
+  TaskFailure,
+} from '../../../protocol/src/task-contract.ts';
 import { createEmbeddedRunner } from '../embedded-runner.ts';
 import type { PluginCatalog } from '../plugins/catalog.ts';
 import { GitMirrorCache } from '../workspace/git-namespace-files.ts';
@@ -327,6 +333,16 @@ export class RemoteRunner {
       render: (_job, template) => client.service<string>(lease, { op: 'render', template }),
       execution: async (executionId) =>
         (await client.service<ExecutionSummary | null>(lease, { op: 'execution', executionId })) ?? undefined,
+      records: async (query) => {
+        try {
+          return await client.service<ShippedRecord[]>(lease, { op: 'records', query });
+        } catch (e) {
+          // The server keeps a job to its own namespace: asking again cannot help.
+          if (e instanceof ProtocolError && e.status === 403)
+            throw new TaskFailure(e.message, { retryable: false });
+          throw e;
+        }
+      },
       namespaceFiles: this.#namespaceFiles,
       sharedDirectory: (affinity, ctx) => this.#shared.acquire(affinity, ctx),
       ...(this.#options.tasks === undefined ? {} : { tasks: this.#options.tasks }),

@@ -25,7 +25,9 @@ import { deleteKvTask } from './kv/delete/index.ts';
 import { getTask } from './kv/get/index.ts';
 import { getKeysTask } from './kv/get-keys/index.ts';
 import { setTask } from './kv/set/index.ts';
+import { auditLogShipperTask } from './log/audit-log-shipper/index.ts';
 import { logTask } from './log/log/index.ts';
+import { logShipperTask } from './log/log-shipper/index.ts';
 import { outputValuesTask } from './output/output-values/index.ts';
 import { nodeCommandsTask } from './scripts/node/commands/index.ts';
 import { nodeScriptTask } from './scripts/node/script/index.ts';
@@ -89,6 +91,8 @@ const plugins: RunnableTask[] = [
   sqliteQueryTask,
   graalvmPythonEvalTask,
   snowflakeCliTask,
+  logShipperTask,
+  auditLogShipperTask,
 ];
 
 export const taskRegistry: ReadonlyMap<string, RunnableTask> = new Map(plugins.map((p) => [p.type, p]));

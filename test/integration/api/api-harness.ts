@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Hono } from 'hono';
 import { ExecutionIndex } from '../../../app/src/api/executions/execution-index.ts';
 import { apiRoutes } from '../../../app/src/api/index.ts';
+import { AuditLog } from '../../../app/src/audit/audit-log.ts';
 import { TokenService } from '../../../app/src/auth/token-service.ts';
 import type { ConsoleSession } from '../../../app/src/console/console-session.ts';
 import { PostgresFlowRevisionStore } from '../../../app/src/deployments/postgres-flow-revision-store.ts';
@@ -119,6 +120,7 @@ export async function openApi(
       tokens,
       validate: validateFlowSource,
       masker,
+      audit: new AuditLog(db),
       ...(options.session === undefined ? {} : { session: options.session }),
     }),
   );

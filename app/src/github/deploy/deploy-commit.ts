@@ -18,9 +18,11 @@ import { renderSummary } from '../checks/render-summary.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { flowChangesOf, touchesRepoConfig } from '../repository/flow-changes.ts';
 import type { GitHubClient } from '../repository/github-client.ts';
+import { readAppFiles } from '../repository/read-apps.ts';
 import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
 import { REPO_CONFIG_PATH } from '../repository/repo-config.ts';
 import { RepositoryReader, type TreeFile } from '../repository/repository-reader.ts';
+import { appsSummary } from './apps-summary.ts';
 import { deployAnnotations, deployConclusion, deployTitle, deployView } from './deploy-view.ts';
 
 export interface DeployRequest {
@@ -160,6 +162,10 @@ async function attemptDeploy(
   }
   for (const r of plan.removed) await deps.triggers.remove(r.namespace, r.flowId);
   await releaseNamespaces(deps, repository, plan, config);
+  const apps =
+    deps.apps === undefined
+      ? undefined
+      : await deps.apps.deploy(repository, sha, await readAppFiles(reader, sha, config));
 
   const summary = await renderSummary(
     'deploy',
@@ -169,9 +175,17 @@ async function attemptDeploy(
     checkRunId,
     {
       status: 'completed',
-      conclusion: deployConclusion(plan),
+      conclusion: apps?.refused.length ? 'failure' : deployConclusion(plan),
       completed_at: new Date().toISOString(),
-      output: { title: deployTitle(plan), summary, annotations: deployAnnotations(plan) },
+      output: {
+        title:
+          deployTitle(plan) + (apps?.refused.length ? ` · ${apps.refused.length} app file(s) refused` : ''),
+        summary: summary + appsSummary(apps),
+        annotations: [
+          ...deployAnnotations(plan),
+          ...(apps?.refused ?? []).flatMap((r) => annotationsOf(r.path, r.issues)),
+        ],
+      },
     },
     CheckName.deploy,
   );

@@ -4,15 +4,18 @@
  * a deployment previews what merging would change (compared with what is deployed).
  */
 
+import { checkAppFiles } from '../../apps/app-store.ts';
 import type { FlowFile } from '../../deployments/flow-file.ts';
 import { liveFlowsOf } from '../../deployments/live-flows.ts';
 import { type DeployPlan, planDeploy } from '../../deployments/plan-deploy.ts';
 import { annotationsOf } from '../checks/annotations.ts';
 import { CheckName, type CheckRuns } from '../checks/check-runs.ts';
 import { renderSummary } from '../checks/render-summary.ts';
+import { appsSummary } from '../deploy/apps-summary.ts';
 import type { HandlerDeps } from '../deps.ts';
 import { flowChangesOf, touchesRepoConfig } from '../repository/flow-changes.ts';
 import type { GitHubClient } from '../repository/github-client.ts';
+import { isAppPath, readAppFiles } from '../repository/read-apps.ts';
 import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
 import { REPO_CONFIG_PATH } from '../repository/repo-config.ts';
 import { RepositoryReader, type TreeFile } from '../repository/repository-reader.ts';
@@ -93,15 +96,32 @@ export async function validatePullRequest(
       owners: await currentOwners(deps, files),
       allowedNamespaces: config.namespaces,
     });
-    const conclusion = plan.refused.length > 0 ? 'failure' : 'success';
+    // App files are read only when the pull request touches one (or the comparison is incomplete).
+    const appsTouched = !comparison.complete || comparison.files.some((f) => isAppPath(f.path, config));
+    const apps = appsTouched ? checkAppFiles(await readAppFiles(reader, headSha, config)) : undefined;
+    const appsRefused = apps?.refused ?? [];
+    const conclusion = plan.refused.length > 0 || appsRefused.length > 0 ? 'failure' : 'success';
     const summary = await renderSummary(
       'validate',
       validateView({ repository: request.repository, number: request.number, sha: headSha }, plan, files),
     );
     await complete(conclusion, {
-      title: validateTitle(plan),
-      summary,
-      annotations: validateAnnotations(plan),
+      title:
+        validateTitle(plan) + (appsRefused.length > 0 ? ` · ${appsRefused.length} app file(s) invalid` : ''),
+      summary:
+        summary +
+        appsSummary(
+          apps === undefined
+            ? undefined
+            : {
+                deployed: apps.valid.map((v) => ({ path: v.path, namespace: v.app.namespace, id: v.app.id })),
+                refused: appsRefused,
+              },
+        ),
+      annotations: [
+        ...validateAnnotations(plan),
+        ...appsRefused.flatMap((r) => annotationsOf(r.path, r.issues)),
+      ],
     });
     deps.log.info(
       { repository: request.repository, pr: request.number, sha: headSha, conclusion, files: files.length },

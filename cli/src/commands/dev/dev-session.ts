@@ -6,10 +6,12 @@
  * written back to the folder (folder-flow-writer.ts). Namespace files come from the working tree.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadServerConfig } from '../../../../app/src/config/server.schema.ts';
 import { FlowWatcher } from '../../../../app/src/dev/flow-watcher.ts';
 import { FolderFlowWriter } from '../../../../app/src/dev/folder-flow-writer.ts';
+import { deployLocalApps, describeApps } from '../../../../app/src/dev/local-apps.ts';
 import {
   deployLocalFlows,
   describeDeployment,
@@ -108,7 +110,12 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       triggers: server.triggers,
     });
     const seeded = await seedKv(join(repository.root, repository.config.namespaceFiles), server.services.kv);
-    const lines = [...describeDeployment(deployment), ...seeded.map((k) => `kv ${k} (from kv.yaml)`)];
+    const apps = await deployLocalApps(repository.root, repository.config, deployment.sha, server.apps);
+    const lines = [
+      ...describeDeployment(deployment),
+      ...describeApps(apps, url),
+      ...seeded.map((k) => `kv ${k} (from kv.yaml)`),
+    ];
     const live =
       deployment.plan.added.length + deployment.plan.updated.length + deployment.plan.unchanged.length;
     print(
@@ -127,6 +134,14 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
           await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
         });
   watcher?.start();
+  const appsDir = join(repository.root, repository.config.apps);
+  const appWatcher =
+    options.watch === false || !existsSync(appsDir)
+      ? undefined
+      : new FlowWatcher(appsDir, async () => {
+          await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
+        });
+  appWatcher?.start();
 
   return {
     url,
@@ -136,6 +151,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     deploy,
     async stop() {
       watcher?.close();
+      appWatcher?.close();
       await runner.stop(2000).catch(() => {});
       await server.stop();
     },

@@ -8,7 +8,11 @@ import { serve } from '@hono/node-server';
 import type { Emulator } from 'emulate';
 import { Hono } from 'hono';
 import type { ExecutionService } from '../../../../app/src/execution/contract.ts';
-import { createGitHubApp, type GitHubApp } from '../../../../app/src/github/create-github-app.ts';
+import {
+  createGitHubApp,
+  type GitHubApp,
+  type GitHubAppOptions,
+} from '../../../../app/src/github/create-github-app.ts';
 import { createMemoryPorts } from '../../../../app/src/github/memory/index.ts';
 import { WEBHOOK_PATH } from '../../../../app/src/github/webhook-route.ts';
 import {
@@ -58,6 +62,8 @@ export interface HarnessOptions {
   up?: () => boolean;
   /** The API base URL the app uses, given the emulator (default: the emulator itself). */
   apiUrl?: (emulator: GitHubEmulator) => Promise<string>;
+  /** Where deployed apps go (apps/**.yaml); without it apps are only validated. */
+  apps?: GitHubAppOptions['apps'];
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -90,6 +96,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ...ports,
     octokit: { throttle: false, retry: false },
     reporterIntervalMs: options.reporterIntervalMs ?? 50,
+    ...(options.apps === undefined ? {} : { apps: options.apps }),
   });
   const mounted = new Hono();
   mounted.route('/', app.routes);
