@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -84,12 +84,60 @@ tasks:
     duration: PT60S
 `;
 
+const TOPOLOGY_FLOW = `id: shapes
+namespace: company.team
+tasks:
+  - id: first
+    type: io.kestra.plugin.core.log.Log
+    message: one
+  - id: fan
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: left
+        type: io.kestra.plugin.core.log.Log
+        message: l
+      - id: right
+        type: io.kestra.plugin.core.log.Log
+        message: r
+  - id: check
+    type: io.kestra.plugin.core.flow.If
+    condition: "{{ true }}"
+    then:
+      - id: "yes"
+        type: io.kestra.plugin.core.log.Log
+        message: "y"
+    else:
+      - id: "no"
+        type: io.kestra.plugin.core.log.Log
+        message: "n"
+errors:
+  - id: alert
+    type: io.kestra.plugin.core.log.Log
+    message: failed
+finally:
+  - id: cleanup
+    type: io.kestra.plugin.core.log.Log
+    message: done
+`;
+
+/** Width and height from a PNG's IHDR chunk, after checking the 8-byte signature. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  assert.deepEqual(
+    [...bytes.subarray(0, 8)],
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    'PNG signature',
+  );
+  assert.equal(bytes.subarray(12, 16).toString('latin1'), 'IHDR');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
 describe('web console (browser)', { skip }, () => {
   let dev: Proc;
   let browser: Browser;
   let page: Page;
   let url = '';
   let token = '';
+  let flowsDir = '';
 
   const start = async (flowId: string, wait = false) => {
     const res = await fetch(`${url}/api/v1/executions/company.team/${flowId}${wait ? '?wait=true' : ''}`, {
@@ -109,6 +157,8 @@ describe('web console (browser)', { skip }, () => {
     writeFileSync(join(repo, 'flows/company/team/console_inputs.yaml'), INPUTS_FLOW);
     writeFileSync(join(repo, 'flows/company/team/ticker.yaml'), TICKER_FLOW);
     writeFileSync(join(repo, 'flows/company/team/long.yaml'), LONG_FLOW);
+    writeFileSync(join(repo, 'flows/company/team/shapes.yaml'), TOPOLOGY_FLOW);
+    flowsDir = join(repo, 'flows/company/team');
     dev = spawnNode(
       [bin, 'dev', '--port', '0'],
       {},
@@ -215,6 +265,99 @@ describe('web console (browser)', { skip }, () => {
     await page.locator('.log-line', { hasText: 'tick two' }).waitFor();
     await page.locator('.exec-head h1 .state[data-state="SUCCESS"]').waitFor();
     assert.equal(await page.locator('.log-line', { hasText: 'tick one' }).count(), 1, 'each line once');
+  });
+
+  it("draws a flow's topology with its groups and exports it as PNG, JPG and SVG", async () => {
+    await page.goto(`${url}/ui/flows/company.team/shapes?tab=topology`);
+    const svg = page.locator('.topology-view svg');
+    await svg.waitFor();
+    for (const task of ['first', 'left', 'right', 'yes', 'no', 'alert', 'cleanup']) {
+      await svg.locator(`g.node[data-task-id="${task}"]`).waitFor();
+    }
+    assert.equal(await svg.locator('g.group-flowable').count(), 2, 'Parallel and If are groups');
+    assert.equal(await svg.locator('g.group-branch').count(), 2, 'then and else');
+    assert.equal(await svg.locator('g.group-errors', { hasText: 'errors (on failure)' }).count(), 1);
+    assert.equal(await svg.locator('g.group-finally', { hasText: 'finally' }).count(), 1);
+    assert.ok((await svg.locator('g.edges path').count()) >= 2, 'edges between the tasks');
+    const width = Number(await svg.getAttribute('width'));
+    const height = Number(await svg.getAttribute('height'));
+    assert.ok(width > 200 && height > 100, `a drawing of some size (${width}x${height})`);
+    await shot('topology');
+
+    const exported = async (format: string) => {
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator(`button[data-export=${format}]`).click(),
+      ]);
+      assert.equal(file.suggestedFilename(), `company.team.shapes.${format}`);
+      return readFileSync(await file.path());
+    };
+    const png = pngSize(await exported('png'));
+    assert.deepEqual(
+      png,
+      { width: width * 2, height: height * 2 },
+      'the PNG is the drawing at twice its size',
+    );
+    const jpg = await exported('jpg');
+    assert.deepEqual([...jpg.subarray(0, 3)], [0xff, 0xd8, 0xff], 'JPEG start-of-image marker');
+    assert.ok(jpg.length > 1000);
+    const svgText = (await exported('svg')).toString('utf8');
+    assert.match(
+      svgText,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/,
+    );
+    assert.match(svgText, new RegExp(`width="${width}" height="${height}"`));
+    assert.match(svgText, /cleanup · Log/);
+    // The exported SVG stands alone: a fresh page renders it as an image of the same size.
+    const check = await browser.newPage();
+    await check.setContent(
+      `<img id="i" src="data:image/svg+xml;base64,${Buffer.from(svgText).toString('base64')}">`,
+    );
+    const natural = await check.locator('#i').evaluate(async (el) => {
+      const img = el as unknown as { decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
+      await img.decode();
+      return { width: img.naturalWidth, height: img.naturalHeight };
+    });
+    assert.deepEqual(natural, { width, height });
+    await check.close();
+  });
+
+  it("lists a flow's revisions and shows the diff between two", async () => {
+    writeFileSync(
+      join(flowsDir, 'shapes.yaml'),
+      TOPOLOGY_FLOW.replace('message: one', 'message: one, changed'),
+    );
+    const revisions = async () => {
+      const res = await fetch(`${url}/api/v1/flows/company.team/shapes/revisions`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      return ((await res.json()) as Array<{ revision: number }>).length;
+    };
+    for (let i = 0; (await revisions()) < 2; i++) {
+      assert.ok(i < 100, 'osprey dev deploys the changed file as revision 2');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await page.goto(`${url}/ui/flows/company.team/shapes`);
+    await page.locator('nav.tabs a[data-tab=revisions]').click();
+    await page.waitForURL(/tab=revisions$/);
+    await page.locator('table.revisions tr[data-revision="2"]').waitFor();
+    assert.equal(await page.locator('table.revisions tbody tr').count(), 2);
+    await page.locator('.diff h2', { hasText: 'Revision 1 → 2' }).waitFor();
+    assert.deepEqual(await page.locator('table.diff-lines tr.del td.code').allTextContents(), [
+      '-    message: one',
+    ]);
+    assert.deepEqual(await page.locator('table.diff-lines tr.add td.code').allTextContents(), [
+      '+    message: one, changed',
+    ]);
+    await shot('revisions');
+    // The same revision on both sides: nothing to show; the choice is kept in the URL.
+    await page.locator('table.revisions tr[data-revision="2"] input[name=from]').check();
+    await page.waitForURL(/from=2&to=2/);
+    await page.locator('.diff', { hasText: 'The same revision' }).waitFor();
+    await page.goto(`${url}/ui/flows/company.team/shapes?tab=revisions&from=2&to=1`);
+    assert.deepEqual(await page.locator('table.diff-lines tr.add td.code').allTextContents(), [
+      '+    message: one',
+    ]);
   });
 
   it('pauses, resumes and kills a running execution', async () => {

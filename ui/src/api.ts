@@ -3,7 +3,8 @@
  * console cookie; every call sends `X-Osprey-Console: 1`, which the server requires of
  * cookie-authenticated requests that change something (CSRF). A 401 leads to the sign-in page.
  */
-import type { ExecutionDocument, FlowDocument, Page } from './types.ts';
+import type { FlowGraph } from '../../app/src/graph/flow-graph.ts';
+import type { ExecutionDocument, FlowDocument, FlowRevisionDocument, Page } from './types.ts';
 
 export class ApiFailure extends Error {
   readonly status: number;
@@ -90,6 +91,16 @@ export const api = {
     call<FlowDocument>(
       'GET',
       `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}?source=true`,
+    ),
+  graph: (namespace: string, id: string) =>
+    call<FlowGraph & { revision: number }>(
+      'GET',
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}/graph`,
+    ),
+  revisions: (namespace: string, id: string) =>
+    call<FlowRevisionDocument[]>(
+      'GET',
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}/revisions`,
     ),
   start: (namespace: string, id: string, form: FormData, labels: string[]) =>
     call<ExecutionDocument>(

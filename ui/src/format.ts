@@ -57,3 +57,26 @@ export function table(values: Record<string, unknown> | undefined, empty: string
     ),
   );
 }
+
+/**
+ * Links to a commit and a file on GitHub, when `repository` is a GitHub `owner/name` — not
+ * `osprey dev`'s `local/<folder>` (app/src/dev/local-deployer.ts), whose "sha" is a content hash.
+ */
+export function githubLink(
+  repository: string | undefined,
+  sha: string | undefined,
+  path: string | undefined,
+): { commit: string; file: string } | undefined {
+  if (
+    repository === undefined ||
+    sha === undefined ||
+    sha === '' ||
+    !/^[\w.-]+\/[\w.-]+$/.test(repository) ||
+    repository.startsWith('local/')
+  )
+    return undefined;
+  return {
+    commit: `https://github.com/${repository}/commit/${sha}`,
+    file: `https://github.com/${repository}/blob/${sha}/${path ?? ''}`,
+  };
+}

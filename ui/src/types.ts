@@ -71,6 +71,20 @@ export interface FlowDocument {
   source?: string;
 }
 
+/** `GET /flows/{namespace}/{id}/revisions`: one per commit that changed the flow's file. */
+export interface FlowRevisionDocument {
+  id: string;
+  namespace: string;
+  revision: number;
+  deleted: boolean;
+  repository: string;
+  branch: string;
+  path: string;
+  sha: string;
+  updated: string;
+  source: string;
+}
+
 export interface Page<T> {
   results: T[];
   total: number;

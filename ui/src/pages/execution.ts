@@ -7,7 +7,7 @@
  */
 import { ApiFailure, api } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { badge, elapsed, isTerminal, ms, started, table, when } from '../format.ts';
+import { badge, elapsed, githubLink, isTerminal, ms, started, table, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
 import type { ExecutionDocument, LogEntry, TaskRun } from '../types.ts';
@@ -280,8 +280,7 @@ export const executionPage: PageRender = (root, params) => {
 
   const renderDetails = (e: ExecutionDocument) => {
     const src = e.source;
-    const github =
-      src?.repository !== undefined && /^[\w.-]+\/[\w.-]+$/.test(src.repository) && src.sha !== undefined;
+    const github = githubLink(src?.repository, src?.sha, src?.path);
     fill(
       details,
       h('section', null, h('h2', null, 'Inputs'), table(e.inputs, 'No inputs.')),
@@ -307,11 +306,11 @@ export const executionPage: PageRender = (root, params) => {
           : h(
               'p',
               null,
-              github
+              github !== undefined
                 ? h(
                     'a',
                     {
-                      href: `https://github.com/${src.repository}/blob/${src.sha}/${src.path ?? ''}`,
+                      href: github.file,
                       target: '_blank',
                       rel: 'noopener',
                     },

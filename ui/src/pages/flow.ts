@@ -1,14 +1,18 @@
 /**
  * `/ui/flows/{namespace}/{id}`: a deployed flow — its source as committed, where it came from —
- * and a form to start it, generated from its inputs. The server checks the inputs; each refusal
- * is shown on its field.
+ * and a form to start it, generated from its inputs (the server checks the inputs; each refusal
+ * is shown on its field); `?tab=topology`: its task graph, exported as PNG, JPG or SVG;
+ * `?tab=revisions&from=N&to=M`: its revisions (commits that changed the file) and a diff of two.
  */
+
+import { structuredPatch } from 'diff';
 import { ApiFailure, api } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { json, when } from '../format.ts';
+import { githubLink, json, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
-import type { FlowDocument, FlowInput } from '../types.ts';
+import { download, type ImageFormat, rasterise, svgBlob, topologySvg } from '../topology.ts';
+import type { FlowDocument, FlowInput, FlowRevisionDocument } from '../types.ts';
 import { executionHref } from './executions.ts';
 
 /** An ISO date-time as the value of a `datetime-local` field (local time, seconds). */
@@ -194,11 +198,22 @@ function startForm(flow: FlowDocument): HTMLElement {
   );
 }
 
-export const flowPage: PageRender = (root, params) => {
+type Tab = 'overview' | 'topology' | 'revisions';
+const TABS: Array<[Tab, string]> = [
+  ['overview', 'Start & source'],
+  ['topology', 'Topology'],
+  ['revisions', 'Revisions'],
+];
+
+export const flowPage: PageRender = (root, params, query) => {
   const [namespace, id] = params as [string, string];
+  const tab = (TABS.find(([t]) => t === query.get('tab'))?.[0] ?? 'overview') as Tab;
+  const base = `/ui/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}`;
   root.append(h('p', { class: 'muted' }, 'Loading…'));
   api.flow(namespace, id).then(
     (flow) => {
+      const link = githubLink(flow.repository, flow.sha, flow.path);
+      const body = h('div', { class: 'tab-body' });
       fill(
         root,
         h(
@@ -210,8 +225,24 @@ export const flowPage: PageRender = (root, params) => {
         h(
           'p',
           { class: 'meta' },
-          `revision ${flow.revision} · ${flow.repository}@${flow.sha.slice(0, 7)} (${flow.branch}) `,
-          h('code', null, flow.path),
+          `revision ${flow.revision} · `,
+          link === undefined
+            ? `${flow.repository}@${flow.sha.slice(0, 7)}`
+            : [
+                h(
+                  'a',
+                  { href: link.commit, target: '_blank', rel: 'noopener', class: 'commit-link' },
+                  `${flow.repository}@${flow.sha.slice(0, 7)}`,
+                ),
+              ],
+          ` (${flow.branch}) `,
+          link === undefined
+            ? h('code', null, flow.path)
+            : h(
+                'a',
+                { href: link.file, target: '_blank', rel: 'noopener', class: 'file-link' },
+                h('code', null, flow.path),
+              ),
           ` · deployed ${when(flow.updated)} · `,
           h(
             'a',
@@ -223,17 +254,39 @@ export const flowPage: PageRender = (root, params) => {
         ),
         flow.description === undefined ? null : h('p', { class: 'description' }, flow.description),
         h(
-          'div',
-          { class: 'flow-body' },
-          startForm(flow),
-          h(
-            'section',
-            { class: 'card source' },
-            h('h2', null, 'Source'),
-            h('pre', { class: 'yaml' }, flow.source ?? ''),
+          'nav',
+          { class: 'tabs' },
+          TABS.map(([t, label]) =>
+            h(
+              'a',
+              {
+                href: t === 'overview' ? base : `${base}?tab=${t}`,
+                class: t === tab ? 'active' : '',
+                dataset: { tab: t },
+              },
+              label,
+            ),
           ),
         ),
+        body,
       );
+      if (tab === 'topology') topologyTab(body, flow);
+      else if (tab === 'revisions') revisionsTab(body, flow, query);
+      else
+        fill(
+          body,
+          h(
+            'div',
+            { class: 'flow-body' },
+            startForm(flow),
+            h(
+              'section',
+              { class: 'card source' },
+              h('h2', null, 'Source', h('span', { class: 'muted type' }, ` at ${flow.sha.slice(0, 7)}`)),
+              h('pre', { class: 'yaml' }, flow.source ?? ''),
+            ),
+          ),
+        );
     },
     (err) =>
       fill(
@@ -244,3 +297,232 @@ export const flowPage: PageRender = (root, params) => {
   );
   return undefined;
 };
+
+/** The task graph, drawn by elkjs, with its export buttons. */
+function topologyTab(body: HTMLElement, flow: FlowDocument): void {
+  const status = h('p', { class: 'notice', role: 'status' });
+  const canvas = h('div', { class: 'topology-view card' }, h('p', { class: 'muted' }, 'Laying out…'));
+  const name = `${flow.namespace}.${flow.id}`;
+  let svg: SVGSVGElement | undefined;
+  const exportAs = (format: ImageFormat) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        dataset: { export: format },
+        disabled: true,
+        onclick: async () => {
+          if (svg === undefined) return;
+          fill(status);
+          try {
+            download(format === 'svg' ? svgBlob(svg) : await rasterise(svg, format), `${name}.${format}`);
+          } catch (err) {
+            fill(
+              status,
+              h('span', { class: 'error' }, `export as ${format.toUpperCase()} failed: ${String(err)}`),
+            );
+          }
+        },
+      },
+      `Export ${format.toUpperCase()}`,
+    );
+  const buttons = (['png', 'jpg', 'svg'] as const).map(exportAs);
+  fill(
+    body,
+    h(
+      'div',
+      { class: 'topology-tools' },
+      buttons,
+      h(
+        'span',
+        { class: 'muted' },
+        ' flowable tasks and branches are groups; errors, finally and afterExecution are their own',
+      ),
+    ),
+    status,
+    canvas,
+  );
+  api
+    .graph(flow.namespace, flow.id)
+    .then(async (graph) => {
+      if (graph.children.length === 0)
+        return fill(canvas, h('p', { class: 'muted' }, 'This flow has no tasks.'));
+      svg = await topologySvg(graph);
+      fill(
+        canvas,
+        svg,
+        graph.truncated
+          ? h(
+              'p',
+              { class: 'muted' },
+              'Only the first tasks are drawn: the flow has more than a graph shows.',
+            )
+          : null,
+      );
+      for (const b of buttons) b.disabled = false;
+    })
+    .catch((err) =>
+      fill(canvas, h('p', { class: 'error' }, err instanceof ApiFailure ? err.message : String(err))),
+    );
+}
+
+/** The revisions (one per commit that changed the file), and a diff between any two. */
+function revisionsTab(body: HTMLElement, flow: FlowDocument, query: URLSearchParams): void {
+  fill(body, h('p', { class: 'muted' }, 'Loading revisions…'));
+  api.revisions(flow.namespace, flow.id).then(
+    (revisions) => {
+      const latest = revisions.at(-1)?.revision ?? flow.revision;
+      const pick = (key: string, fallback: number) => {
+        const n = Number(query.get(key));
+        return revisions.some((r) => r.revision === n) ? n : fallback;
+      };
+      const to = pick('to', latest);
+      const from = pick('from', revisions.find((r) => r.revision === to - 1)?.revision ?? to);
+      const href = (f: number, t: number) =>
+        `/ui/flows/${encodeURIComponent(flow.namespace)}/${encodeURIComponent(flow.id)}?tab=revisions&from=${f}&to=${t}`;
+      const a = revisions.find((r) => r.revision === from);
+      const b = revisions.find((r) => r.revision === to);
+      fill(
+        body,
+        h(
+          'table',
+          { class: 'grid revisions' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ['From', 'To', 'Revision', 'Commit', 'Branch', 'Path', 'Deployed'].map((t) => h('th', null, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            [...revisions].reverse().map((r) => {
+              const link = githubLink(r.repository, r.sha, r.path);
+              return h(
+                'tr',
+                { dataset: { revision: String(r.revision) } },
+                h(
+                  'td',
+                  null,
+                  h('input', {
+                    type: 'radio',
+                    name: 'from',
+                    value: r.revision,
+                    checked: r.revision === from,
+                    onchange: () => navigate(href(r.revision, to), true),
+                  }),
+                ),
+                h(
+                  'td',
+                  null,
+                  h('input', {
+                    type: 'radio',
+                    name: 'to',
+                    value: r.revision,
+                    checked: r.revision === to,
+                    onchange: () => navigate(href(from, r.revision), true),
+                  }),
+                ),
+                h(
+                  'td',
+                  null,
+                  String(r.revision),
+                  r.deleted ? h('span', { class: 'state state-killed' }, 'removed') : null,
+                ),
+                h(
+                  'td',
+                  { class: 'mono' },
+                  link === undefined
+                    ? r.sha.slice(0, 7)
+                    : h('a', { href: link.commit, target: '_blank', rel: 'noopener' }, r.sha.slice(0, 7)),
+                ),
+                h('td', null, r.branch),
+                h(
+                  'td',
+                  null,
+                  link === undefined
+                    ? h('code', null, r.path)
+                    : h('a', { href: link.file, target: '_blank', rel: 'noopener' }, h('code', null, r.path)),
+                ),
+                h('td', null, when(r.updated)),
+              );
+            }),
+          ),
+        ),
+        a === undefined || b === undefined ? null : diffView(a, b),
+      );
+    },
+    (err) => fill(body, h('p', { class: 'error' }, err instanceof ApiFailure ? err.message : String(err))),
+  );
+}
+
+/** A unified diff (jsdiff's `structuredPatch`) with old and new line numbers. */
+function diffView(a: FlowRevisionDocument, b: FlowRevisionDocument): HTMLElement {
+  const patch = structuredPatch(
+    `revision ${a.revision}`,
+    `revision ${b.revision}`,
+    a.source,
+    b.source,
+    '',
+    '',
+    { context: 3 },
+  );
+  const title = h(
+    'h2',
+    null,
+    `Revision ${a.revision} → ${b.revision}`,
+    h('span', { class: 'muted type' }, ` ${a.sha.slice(0, 7)} → ${b.sha.slice(0, 7)}`),
+  );
+  if (patch.hunks.length === 0)
+    return h(
+      'section',
+      { class: 'card diff' },
+      title,
+      h(
+        'p',
+        { class: 'muted' },
+        a.revision === b.revision
+          ? 'The same revision: pick two to compare.'
+          : 'No difference in the source.',
+      ),
+    );
+  const rows: HTMLElement[] = [];
+  for (const hunk of patch.hunks) {
+    rows.push(
+      h(
+        'tr',
+        { class: 'hunk' },
+        h(
+          'td',
+          { colspan: 3 },
+          `@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`,
+        ),
+      ),
+    );
+    let oldNo = hunk.oldStart;
+    let newNo = hunk.newStart;
+    for (const line of hunk.lines) {
+      const sign = line[0];
+      if (sign === '\\') continue; // "\ No newline at end of file"
+      const kind = sign === '+' ? 'add' : sign === '-' ? 'del' : 'same';
+      rows.push(
+        h(
+          'tr',
+          { class: kind },
+          h('td', { class: 'num' }, kind === 'add' ? '' : String(oldNo++)),
+          h('td', { class: 'num' }, kind === 'del' ? '' : String(newNo++)),
+          h('td', { class: 'code' }, line),
+        ),
+      );
+    }
+  }
+  return h(
+    'section',
+    { class: 'card diff' },
+    title,
+    h('table', { class: 'diff-lines' }, h('tbody', null, rows)),
+  );
+}

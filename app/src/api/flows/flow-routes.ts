@@ -6,8 +6,12 @@
 import { type Context, Hono } from 'hono';
 import YAML from 'yaml';
 import type { FlowRevision } from '../../github/ports.ts';
+import { flowGraph } from '../../graph/flow-graph.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BooleanQuery, check, FlowIdParam, NamespaceParam, pageNumber, SearchText } from '../edge/params.ts';
+
+const RevisionQuery = pageNumber('revision', 1, Number.MAX_SAFE_INTEGER);
+
 import { invalid, notFound } from '../errors.ts';
 import { respond } from '../respond.ts';
 import { validateDocuments } from './validate-documents.ts';
@@ -26,18 +30,21 @@ function summary(r: FlowRevision) {
   };
 }
 
-/** The flow's own fields (description, inputs, tasks, ...) as committed, then Osprey's metadata. */
-function flowDocument(r: FlowRevision, withSource: boolean) {
-  let fields: Record<string, unknown> = {};
+function parsedSource(source: string): Record<string, unknown> {
   try {
-    const parsed = YAML.parse(r.source) as unknown;
+    const parsed = YAML.parse(source) as unknown;
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      fields = parsed as Record<string, unknown>;
+      return parsed as Record<string, unknown>;
     }
   } catch {
     // A deployed revision parsed when it was deployed; if this YAML version disagrees, show metadata only.
   }
-  return { ...fields, ...summary(r), ...(withSource ? { source: r.source } : {}) };
+  return {};
+}
+
+/** The flow's own fields (description, inputs, tasks, ...) as committed, then Osprey's metadata. */
+function flowDocument(r: FlowRevision, withSource: boolean) {
+  return { ...parsedSource(r.source), ...summary(r), ...(withSource ? { source: r.source } : {}) };
 }
 
 export function flowRoutes(deps: ApiDeps): Hono {
@@ -96,6 +103,31 @@ export function flowRoutes(deps: ApiDeps): Hono {
       );
     }
     return send(c, flowDocument(latest, withSource));
+  });
+
+  /**
+   * The task graph of the deployed revision (or of `?revision=N`): groups for flowables, branches and
+   * errors/finally/afterExecution, edges between siblings (app/src/graph/flow-graph.ts).
+   */
+  app.get('/:namespace/:id/graph', async (c) => {
+    const { namespace, flowId } = params(c);
+    const raw = c.req.query('revision');
+    const history = await deps.flows.history(namespace, flowId);
+    if (history.length === 0) throw notFound(`flow ${namespace}.${flowId} was never deployed`);
+    const wanted =
+      raw === undefined
+        ? history.at(-1)
+        : history.find((r) => r.revision === check(RevisionQuery, raw, 'revision'));
+    if (wanted === undefined) {
+      throw notFound(
+        `flow ${namespace}.${flowId} has no revision ${raw}; GET /api/v1/flows/${namespace}/${flowId}/revisions lists them`,
+      );
+    }
+    const graph = flowGraph(parsedSource(wanted.source));
+    return send(c, {
+      revision: wanted.revision,
+      ...(graph ?? { children: [], edges: [], lists: [], truncated: false }),
+    });
   });
 
   app.get('/:namespace/:id/revisions', async (c) => {
