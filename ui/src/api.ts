@@ -21,6 +21,22 @@ export interface Problem {
   message: string;
 }
 
+/** The executions list's filters (`GET /api/v1/executions/search`); times are ISO instants. */
+export interface ExecutionFilter {
+  state: string[];
+  labels: string[];
+  namespace?: string;
+  flow?: string;
+  text?: string;
+  from?: string;
+  to?: string;
+  sha?: string;
+  branch?: string;
+  pullRequest?: string;
+  after?: string;
+  size: number;
+}
+
 let onUnauthorized: () => void = () => {};
 export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
@@ -65,17 +81,23 @@ export const api = {
       new Blob([JSON.stringify({ token })], { type: 'application/json' }),
     ),
   signOut: () => call('DELETE', '/ui/session'),
-  searchExecutions: (f: {
-    state: string[];
-    namespace?: string;
-    flow?: string;
-    text?: string;
-    page: number;
-    size: number;
-  }) =>
-    call<Page<ExecutionDocument>>(
+  searchExecutions: (f: ExecutionFilter) =>
+    call<Page<ExecutionDocument> & { next?: string; totalCapped?: boolean }>(
       'GET',
-      `/api/v1/executions/search${q({ state: f.state, namespace: f.namespace, flowId: f.flow, q: f.text, page: String(f.page), size: String(f.size) })}`,
+      `/api/v1/executions/search${q({
+        state: f.state,
+        namespace: f.namespace,
+        flowId: f.flow,
+        labels: f.labels,
+        startDate: f.from,
+        endDate: f.to,
+        sha: f.sha,
+        branch: f.branch,
+        pullRequest: f.pullRequest,
+        q: f.text,
+        after: f.after,
+        size: String(f.size),
+      })}`,
     ),
   execution: (id: string) => call<ExecutionDocument>('GET', `/api/v1/executions/${encodeURIComponent(id)}`),
   kill: (id: string) =>

@@ -20,18 +20,34 @@ export interface ExecutionQuery {
   states?: readonly StateName[];
   /** Kestra's `q`: case-insensitive text in the id, `namespace.flowId` or a label `key:value`. */
   text?: string;
-  /** 1-based, as in Kestra. */
+  /** Every one of these labels. */
+  labels?: ReadonlyArray<{ key: string; value: string }>;
+  /** Created at or after `from`, before `to` (Kestra's `startDate`/`endDate`). */
+  from?: Date;
+  to?: Date;
+  /** Pinned to this commit (a SHA prefix). */
+  sha?: string;
+  /** Started by a git event on this branch, or for this pull request. */
+  branch?: string;
+  pullRequest?: number;
+  /** 1-based, as in Kestra. Ignored when `after` is given. */
   page: number;
   size: number;
+  /** The `next` of the previous page: the page after it, found by keyset (no offset to skip). */
+  after?: string;
 }
 
 /** Kestra's paged answer. */
 export interface ExecutionPage {
   results: ExecutionDocument[];
+  /** How many match; counted up to a limit (`totalCapped`: there are more). */
   total: number;
+  totalCapped?: boolean;
+  /** Pass as `after` for the following page; absent on the last page. */
+  next?: string;
 }
 
-/** Finding executions by namespace, flow, state and text, newest first. */
+/** Finding executions by namespace, flow, state, labels, time, commit, branch, pull request and text, newest first. */
 export interface ExecutionSearch {
   search(query: ExecutionQuery): Promise<ExecutionPage>;
 }

@@ -4,18 +4,23 @@
  * which would otherwise also match `POST /{id}/pause`.
  */
 import { type Context, Hono, type Next } from 'hono';
+import type { z } from 'zod';
 import { Namespace } from '../../../../flows-schema/src/schema/primitives.ts';
 import { InputsRefused } from '../../execution/contract.ts';
-import type { ApiDeps } from '../deps.ts';
+import type { ApiDeps, ExecutionQuery } from '../deps.ts';
 import {
   BooleanQuery,
+  BranchQuery,
   check,
+  DateTimeQuery,
   ExecutionIdParam,
   FlowIdParam,
   LabelsQuery,
   NamespaceParam,
+  PageAfterQuery,
   pageNumber,
   SearchText,
+  ShaQuery,
   StateQuery,
   TaskRunIdParam,
 } from '../edge/params.ts';
@@ -40,18 +45,31 @@ export function executionRoutes(deps: ApiDeps): Hono {
         'this server does not keep an execution index; search is unavailable',
       );
     }
-    const namespace = c.req.query('namespace');
-    const flowId = c.req.query('flowId');
-    const text = c.req.query('q');
-    const page = await deps.search.search({
-      ...(namespace === undefined ? {} : { namespace: check(NamespaceParam, namespace, 'namespace') }),
-      ...(flowId === undefined ? {} : { flowId: check(FlowIdParam, flowId, 'flowId') }),
+    /** An optional query parameter, checked when present. */
+    const opt = <S extends z.ZodType>(name: string, schema: S): z.output<S> | undefined => {
+      const raw = c.req.query(name);
+      return raw === undefined || raw === '' ? undefined : check(schema, raw, name);
+    };
+    const pullRequest = opt('pullRequest', pageNumber('pullRequest', 1, 1_000_000_000));
+    const query: ExecutionQuery = {
       states: check(StateQuery, c.req.queries('state') ?? [], 'state'),
-      ...(text === undefined ? {} : { text: check(SearchText, text, 'q') }),
+      labels: check(LabelsQuery, c.req.queries('labels') ?? [], 'labels'),
       page: check(pageNumber('page', 1, 100_000), c.req.query('page'), 'page'),
       size: check(pageNumber('size', 10, 1000), c.req.query('size'), 'size'),
-    });
-    return send(c, page);
+    };
+    const fields = {
+      namespace: opt('namespace', NamespaceParam),
+      flowId: opt('flowId', FlowIdParam),
+      text: opt('q', SearchText),
+      from: opt('startDate', DateTimeQuery),
+      to: opt('endDate', DateTimeQuery),
+      sha: opt('sha', ShaQuery),
+      branch: opt('branch', BranchQuery),
+      pullRequest,
+      after: opt('after', PageAfterQuery),
+    };
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(query, { [k]: v });
+    return send(c, await deps.search.search(query));
   });
 
   app.get('/:id', async (c) => send(c, await mustGet(deps.executions, idOf(c))));
