@@ -120,6 +120,15 @@ finally:
     message: done
 `;
 
+const CHATTY_FLOW = `id: chatty
+namespace: company.team
+tasks:
+  - id: talk
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands:
+      - seq -f 'line %g of the import' 1 20000
+`;
+
 /** Width and height from a PNG's IHDR chunk, after checking the 8-byte signature. */
 function pngSize(bytes: Buffer): { width: number; height: number } {
   assert.deepEqual(
@@ -158,6 +167,7 @@ describe('web console (browser)', { skip }, () => {
     writeFileSync(join(repo, 'flows/company/team/ticker.yaml'), TICKER_FLOW);
     writeFileSync(join(repo, 'flows/company/team/long.yaml'), LONG_FLOW);
     writeFileSync(join(repo, 'flows/company/team/shapes.yaml'), TOPOLOGY_FLOW);
+    writeFileSync(join(repo, 'flows/company/team/chatty.yaml'), CHATTY_FLOW);
     flowsDir = join(repo, 'flows/company/team');
     dev = spawnNode(
       [bin, 'dev', '--port', '0'],
@@ -358,6 +368,32 @@ describe('web console (browser)', { skip }, () => {
     assert.deepEqual(await page.locator('table.diff-lines tr.add td.code').allTextContents(), [
       '+    message: one',
     ]);
+  });
+
+  it('keeps 20,000 log lines smooth: only the rows in view are drawn; search and follow work on all', async () => {
+    const done = await start('chatty', true);
+    await page.goto(`${url}/ui/executions/company.team/chatty/${done.id}`);
+    const count = page.locator('.log-tools .muted');
+    await count.filter({ hasText: /^20000 of 20000 lines$/ }).waitFor({ timeout: 60_000 });
+    const drawn = await page.locator('.log-line').count();
+    assert.ok(drawn > 5 && drawn < 200, `only the rows in view are in the page (${drawn})`);
+    await page.locator('.log-line', { hasText: 'line 20000 of the import' }).waitFor();
+    assert.ok(await page.locator('input[name=follow]').isChecked(), 'following: the newest line is in view');
+    // Scrolling up leaves follow mode and shows the first lines.
+    await page.locator('.log-lines').evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await page.locator('.log-line', { hasText: /line 1 of the import$/ }).waitFor();
+    assert.equal(await page.locator('input[name=follow]').isChecked(), false);
+    await page.locator('input[name=search]').fill('line 12345 of');
+    await count.filter({ hasText: /^1 of 20000 lines$/ }).waitFor();
+    assert.deepEqual(await page.locator('.log-line .msg').allTextContents(), ['line 12345 of the import']);
+    await page.locator('select[name=level]').selectOption('WARN');
+    await count.filter({ hasText: /^0 of 20000 lines$/ }).waitFor();
+    await page.locator('select[name=level]').selectOption('INFO');
+    await page.locator('input[name=search]').fill('');
+    await page.locator('input[name=follow]').check();
+    await page.locator('.log-line', { hasText: 'line 20000 of the import' }).waitFor();
   });
 
   it('pauses, resumes and kills a running execution', async () => {

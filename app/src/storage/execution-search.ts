@@ -37,14 +37,14 @@ const WHERE = `($1::text IS NULL OR namespace = $1)
   AND ($2::text IS NULL OR flow_id = $2)
   AND ($3::text[] IS NULL OR state = ANY($3::text[]))
   AND ($4::text IS NULL OR id ILIKE $4 OR (namespace || '.' || flow_id) ILIKE $4
-       OR EXISTS (SELECT 1 FROM jsonb_array_elements(document->'labels') l
+       OR EXISTS (SELECT 1 FROM jsonb_array_elements(labels) l
                    WHERE (l->>'key') || ':' || (l->>'value') ILIKE $4))
-  AND ($5::jsonb IS NULL OR document->'labels' @> $5::jsonb)
+  AND ($5::jsonb IS NULL OR labels @> $5::jsonb)
   AND ($6::timestamptz IS NULL OR created_at >= $6)
   AND ($7::timestamptz IS NULL OR created_at < $7)
   AND ($8::text IS NULL OR sha LIKE $8)
-  AND ($9::text IS NULL OR document #>> '{trigger,variables,branch}' = $9)
-  AND ($10::text IS NULL OR document #>> '{trigger,variables,number}' = $10)`;
+  AND ($9::text IS NULL OR trigger_branch = $9)
+  AND ($10::text IS NULL OR trigger_pr = $10)`;
 
 /** `text` as an ILIKE pattern matching it anywhere, its own `%`, `_` and backslash taken literally. */
 function contains(text: string | undefined): string | null {

@@ -14,6 +14,8 @@ import type { ExecutionDocument, LogEntry, TaskRun } from '../types.ts';
 import { executionHref } from './executions.ts';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** Height of one log row in pixels (style.css `.log-line`): rows are placed, not flowed. */
+const LOG_ROW = 19;
 
 /** Task runs in tree order (each parent before its children), with their depth. */
 export function treeOf(runs: TaskRun[]): Array<{ run: TaskRun; depth: number }> {
@@ -56,8 +58,9 @@ export const executionPage: PageRender = (root, params) => {
   const details = h('div', { class: 'details' });
   let taskFilter: string | undefined;
 
-  // Logs: kept in full, shown through the filters.
+  // Logs: kept in full, shown through the filters; only the rows in view are in the DOM.
   const logs: LogEntry[] = [];
+  let shown: LogEntry[] = [];
   const level = h(
     'select',
     { name: 'level', 'aria-label': 'Minimum level' },
@@ -71,47 +74,72 @@ export const executionPage: PageRender = (root, params) => {
   });
   const follow = h('input', { type: 'checkbox', name: 'follow', checked: true });
   const taskChip = h('span', { class: 'chip' });
-  const lines = h('div', { class: 'log-lines', role: 'log' });
+  const rows = h('div', { class: 'log-rows' });
+  const spacer = h('div', { class: 'log-spacer' }, rows);
+  const lines = h('div', { class: 'log-lines', role: 'log' }, spacer);
   const logCount = h('span', { class: 'muted' });
-  const shownLogs = () => {
+  const matcher = () => {
     const min = LEVELS.indexOf(level.value as LogEntry['level']);
     const text = search.value.trim().toLowerCase();
-    return logs.filter(
-      (l) =>
-        LEVELS.indexOf(l.level) >= min &&
-        (taskFilter === undefined || l.taskId === taskFilter) &&
-        (text === '' || l.message.toLowerCase().includes(text)),
-    );
+    return (l: LogEntry) =>
+      LEVELS.indexOf(l.level) >= min &&
+      (taskFilter === undefined || l.taskId === taskFilter) &&
+      (text === '' || l.message.toLowerCase().includes(text));
   };
-  const logLine = (l: LogEntry) =>
+  let matches = matcher();
+  const logLine = (l: LogEntry, index: number) =>
     h(
       'div',
-      { class: `log-line level-${l.level.toLowerCase()}` },
+      {
+        class: `log-line level-${l.level.toLowerCase()}`,
+        style: { top: `${index * LOG_ROW}px` },
+        title: l.message.length > 120 || l.message.includes('\n') ? l.message : undefined,
+      },
       h('span', { class: 'ts' }, l.timestamp.slice(11, 23)),
       h('span', { class: 'lvl' }, l.level),
       h('span', { class: 'task' }, l.taskId ?? ''),
       h('span', { class: 'msg' }, l.message),
     );
-  const renderLogs = () => {
-    const shown = shownLogs();
+  /** Draws the rows in view (and a few around them); called at most once a frame. */
+  const paint = () => {
+    spacer.style.height = `${shown.length * LOG_ROW}px`;
+    if (follow.checked) lines.scrollTop = lines.scrollHeight;
+    const first = Math.max(0, Math.floor(lines.scrollTop / LOG_ROW) - 20);
+    const last = Math.min(shown.length, Math.ceil((lines.scrollTop + lines.clientHeight) / LOG_ROW) + 20);
     fill(
-      lines,
+      rows,
       shown.length === 0
         ? h(
             'div',
             { class: 'muted' },
             logs.length === 0 ? 'No log lines yet.' : 'No line matches the filters.',
           )
-        : shown.map(logLine),
+        : shown.slice(first, last).map((l, i) => logLine(l, first + i)),
     );
     fill(logCount, `${shown.length} of ${logs.length} lines`);
+  };
+  let frame: number | undefined;
+  const schedule = () => {
+    frame ??= requestAnimationFrame(() => {
+      frame = undefined;
+      paint();
+    });
+  };
+  const renderLogs = () => {
+    matches = matcher();
+    shown = logs.filter(matches);
     fill(
       taskChip,
       taskFilter === undefined
         ? null
         : h('button', { class: 'link', onclick: () => showTask(undefined) }, `task ${taskFilter} ✕`),
     );
-    if (follow.checked) lines.scrollTop = lines.scrollHeight;
+    schedule();
+  };
+  const addLog = (l: LogEntry) => {
+    logs.push(l);
+    if (matches(l)) shown.push(l);
+    schedule();
   };
   const showTask = (taskId: string | undefined) => {
     taskFilter = taskId;
@@ -119,7 +147,13 @@ export const executionPage: PageRender = (root, params) => {
   };
   level.addEventListener('change', renderLogs);
   search.addEventListener('input', renderLogs);
-  follow.addEventListener('change', renderLogs);
+  follow.addEventListener('change', schedule);
+  lines.addEventListener('scroll', () => {
+    // Scrolling up leaves follow mode; back at the bottom resumes it.
+    const atBottom = lines.scrollTop + lines.clientHeight >= lines.scrollHeight - LOG_ROW;
+    if (follow.checked !== atBottom && !(follow.checked && frame !== undefined)) follow.checked = atBottom;
+    schedule();
+  });
 
   const renderHead = (e: ExecutionDocument) => {
     fill(
@@ -380,8 +414,7 @@ export const executionPage: PageRender = (root, params) => {
       (data) => {
         const parsed = JSON.parse(data) as LogEntry & { state?: string };
         if (parsed.message === undefined) return; // the end event
-        logs.push(parsed);
-        renderLogs();
+        addLog(parsed);
       },
       () => {
         logs.length = 0;
@@ -439,6 +472,7 @@ export const executionPage: PageRender = (root, params) => {
   return () => {
     gone = true;
     clearInterval(tick);
+    if (frame !== undefined) cancelAnimationFrame(frame);
     for (const close of closers) close();
   };
 };
