@@ -120,6 +120,22 @@ finally:
     message: done
 `;
 
+const NIGHTLY_FLOW = `id: nightly
+namespace: company.team
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.log.Log
+    message: good morning
+triggers:
+  - id: every_morning
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 9 * * *"
+  - id: resting
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "*/5 * * * *"
+    disabled: true
+`;
+
 const CHATTY_FLOW = `id: chatty
 namespace: company.team
 tasks:
@@ -168,6 +184,7 @@ describe('web console (browser)', { skip }, () => {
     writeFileSync(join(repo, 'flows/company/team/long.yaml'), LONG_FLOW);
     writeFileSync(join(repo, 'flows/company/team/shapes.yaml'), TOPOLOGY_FLOW);
     writeFileSync(join(repo, 'flows/company/team/chatty.yaml'), CHATTY_FLOW);
+    writeFileSync(join(repo, 'flows/company/team/nightly.yaml'), NIGHTLY_FLOW);
     flowsDir = join(repo, 'flows/company/team');
     dev = spawnNode(
       [bin, 'dev', '--port', '0'],
@@ -368,6 +385,19 @@ describe('web console (browser)', { skip }, () => {
     assert.deepEqual(await page.locator('table.diff-lines tr.add td.code').allTextContents(), [
       '+    message: one',
     ]);
+  });
+
+  it("shows a flow's triggers with their next fire time, its commit and its source", async () => {
+    await page.goto(`${url}/ui/flows/company.team/nightly`);
+    const morning = page.locator('tr[data-trigger=every_morning]');
+    await morning.waitFor();
+    const at = (await morning.locator('td.next').getAttribute('data-at')) as string;
+    assert.match(at, /T09:00:00\.000Z$/, 'the next 09:00 UTC');
+    assert.ok(Date.parse(at) > Date.now() && Date.parse(at) <= Date.now() + 86_400_000);
+    assert.match((await morning.textContent()) ?? '', /cron 0 9 \* \* \*.*active/);
+    assert.match((await page.locator('tr[data-trigger=resting]').textContent()) ?? '', /disabled$/);
+    assert.match((await page.locator('.source pre.yaml').textContent()) ?? '', /id: every_morning/);
+    await shot('flow');
   });
 
   it('keeps 20,000 log lines smooth: only the rows in view are drawn; search and follow work on all', async () => {

@@ -4,7 +4,7 @@
  * cookie-authenticated requests that change something (CSRF). A 401 leads to the sign-in page.
  */
 import type { FlowGraph } from '../../app/src/graph/flow-graph.ts';
-import type { ExecutionDocument, FlowDocument, FlowRevisionDocument, Page } from './types.ts';
+import type { ExecutionDocument, FlowDocument, FlowRevisionDocument, FlowTrigger, Page } from './types.ts';
 
 export class ApiFailure extends Error {
   readonly status: number;
@@ -118,6 +118,11 @@ export const api = {
     call<FlowGraph & { revision: number }>(
       'GET',
       `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}/graph`,
+    ),
+  triggers: (namespace: string, id: string) =>
+    call<FlowTrigger[]>(
+      'GET',
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}/triggers`,
     ),
   revisions: (namespace: string, id: string) =>
     call<FlowRevisionDocument[]>(

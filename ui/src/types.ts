@@ -85,6 +85,18 @@ export interface FlowRevisionDocument {
   source: string;
 }
 
+/** `GET /flows/{namespace}/{id}/triggers`. */
+export interface FlowTrigger {
+  id: string;
+  type: string;
+  kind: string;
+  disabled: boolean;
+  stopped: boolean;
+  problem?: string;
+  nextFireAt?: string;
+  definition: Record<string, unknown>;
+}
+
 export interface Page<T> {
   results: T[];
   total: number;

@@ -13,6 +13,7 @@ import type { ExecutionDocument, ExecutionService } from '../execution/contract.
 import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
 import type { KvService } from '../kv/kv-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
+import type { TriggerStore } from '../triggers/types.ts';
 
 export interface ExecutionQuery {
   namespace?: string;
@@ -68,6 +69,8 @@ export interface ApiDeps {
   /** Without it, `GET /executions/search` answers 501. */
   search?: ExecutionSearch;
   flows: FlowCatalog;
+  /** The trigger registry: `GET /flows/{namespace}/{id}/triggers` (absent: 501). */
+  triggers?: Pick<TriggerStore, 'list'>;
   kv: KvApi;
   secrets: SecretsApi;
   tokens: TokenService;

@@ -66,6 +66,7 @@ export async function createOspreyServer(
       executions,
       search: new DatabaseExecutionSearch(db),
       flows: ports.store,
+      triggers,
       kv,
       secrets,
       tokens,

@@ -12,7 +12,7 @@ import { githubLink, json, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
 import { download, type ImageFormat, rasterise, svgBlob, topologySvg } from '../topology.ts';
-import type { FlowDocument, FlowInput, FlowRevisionDocument } from '../types.ts';
+import type { FlowDocument, FlowInput, FlowRevisionDocument, FlowTrigger } from '../types.ts';
 import { executionHref } from './executions.ts';
 
 /** An ISO date-time as the value of a `datetime-local` field (local time, seconds). */
@@ -275,6 +275,7 @@ export const flowPage: PageRender = (root, params, query) => {
       else
         fill(
           body,
+          triggersCard(flow),
           h(
             'div',
             { class: 'flow-body' },
@@ -297,6 +298,83 @@ export const flowPage: PageRender = (root, params, query) => {
   );
   return undefined;
 };
+
+/** What `cron` (or `dates`, `conditions`, ...) the trigger was declared with, in a few words. */
+function triggerWhat(t: FlowTrigger): string {
+  const d = t.definition;
+  if (typeof d['cron'] === 'string')
+    return `cron ${d['cron']}${typeof d['timezone'] === 'string' ? ` (${d['timezone']})` : ''}`;
+  if (Array.isArray(d['dates'])) return `${d['dates'].length} date${d['dates'].length === 1 ? '' : 's'}`;
+  if (typeof d['key'] === 'string') return 'webhook';
+  return t.kind;
+}
+
+/** The flow's triggers, with their next fire time; hidden when it has none. */
+function triggersCard(flow: FlowDocument): HTMLElement {
+  const card = h('section', { class: 'card triggers', hidden: true });
+  api.triggers(flow.namespace, flow.id).then(
+    (triggers) => {
+      if (triggers.length === 0) return;
+      card.hidden = false;
+      fill(
+        card,
+        h('h2', null, 'Triggers'),
+        h(
+          'table',
+          { class: 'grid' },
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              ['Trigger', 'Type', 'When', 'Next', 'Status'].map((t) => h('th', null, t)),
+            ),
+          ),
+          h(
+            'tbody',
+            null,
+            triggers.map((t) =>
+              h(
+                'tr',
+                { dataset: { trigger: t.id } },
+                h('td', null, h('code', null, t.id)),
+                h('td', { title: t.type }, t.type.slice(t.type.lastIndexOf('.') + 1)),
+                h('td', null, triggerWhat(t)),
+                h(
+                  'td',
+                  { class: 'next', dataset: t.nextFireAt === undefined ? {} : { at: t.nextFireAt } },
+                  t.nextFireAt === undefined ? '–' : when(t.nextFireAt),
+                ),
+                h(
+                  'td',
+                  null,
+                  t.problem !== undefined
+                    ? h('span', { class: 'error', title: t.problem }, 'refused: ', t.problem)
+                    : t.disabled
+                      ? 'disabled'
+                      : t.stopped
+                        ? 'stopped'
+                        : 'active',
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    },
+    (err) => {
+      if (err instanceof ApiFailure && err.status === 501) return; // no trigger registry: nothing to show
+      card.hidden = false;
+      fill(
+        card,
+        h('h2', null, 'Triggers'),
+        h('p', { class: 'error' }, err instanceof ApiFailure ? err.message : String(err)),
+      );
+    },
+  );
+  return card;
+}
 
 /** The task graph, drawn by elkjs, with its export buttons. */
 function topologyTab(body: HTMLElement, flow: FlowDocument): void {

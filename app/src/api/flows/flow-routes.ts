@@ -12,7 +12,7 @@ import { BooleanQuery, check, FlowIdParam, NamespaceParam, pageNumber, SearchTex
 
 const RevisionQuery = pageNumber('revision', 1, Number.MAX_SAFE_INTEGER);
 
-import { invalid, notFound } from '../errors.ts';
+import { ApiError, invalid, notFound } from '../errors.ts';
 import { respond } from '../respond.ts';
 import { validateDocuments } from './validate-documents.ts';
 
@@ -128,6 +128,34 @@ export function flowRoutes(deps: ApiDeps): Hono {
       revision: wanted.revision,
       ...(graph ?? { children: [], edges: [], lists: [], truncated: false }),
     });
+  });
+
+  /** The flow's registered triggers with their next fire time (schedules) and whether they fire. */
+  app.get('/:namespace/:id/triggers', async (c) => {
+    const { namespace, flowId } = params(c);
+    if (deps.triggers === undefined) {
+      throw new ApiError(
+        'not_implemented',
+        'this server keeps no trigger registry; triggers are unavailable',
+      );
+    }
+    const triggers = await deps.triggers.list({ namespace, flowId });
+    return send(
+      c,
+      triggers.map((t) => ({
+        id: t.triggerId,
+        type: t.type,
+        kind: t.kind,
+        disabled: t.disabled,
+        stopped: t.runtime.stopped,
+        ...(t.problem === undefined ? {} : { problem: t.problem }),
+        ...(t.runtime.nextFireAt === undefined
+          ? {}
+          : { nextFireAt: new Date(t.runtime.nextFireAt).toISOString() }),
+        revision: t.flow.revision,
+        definition: t.definition,
+      })),
+    );
   });
 
   app.get('/:namespace/:id/revisions', async (c) => {
