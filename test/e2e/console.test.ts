@@ -136,6 +136,28 @@ triggers:
     disabled: true
 `;
 
+const APPROVAL_FLOW = `id: approval
+namespace: company.team
+tasks:
+  - id: ask
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: reason
+        type: STRING
+        description: Why it may go on
+      - id: decision
+        type: SELECT
+        values: [approve, reject]
+        defaults: approve
+      - id: copies
+        type: INT
+        min: 1
+        defaults: 1
+  - id: after
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.ask.onResume.decision }} because {{ outputs.ask.onResume.reason }} x{{ outputs.ask.onResume.copies }}"
+`;
+
 const CHATTY_FLOW = `id: chatty
 namespace: company.team
 tasks:
@@ -185,6 +207,7 @@ describe('web console (browser)', { skip }, () => {
     writeFileSync(join(repo, 'flows/company/team/shapes.yaml'), TOPOLOGY_FLOW);
     writeFileSync(join(repo, 'flows/company/team/chatty.yaml'), CHATTY_FLOW);
     writeFileSync(join(repo, 'flows/company/team/nightly.yaml'), NIGHTLY_FLOW);
+    writeFileSync(join(repo, 'flows/company/team/approval.yaml'), APPROVAL_FLOW);
     flowsDir = join(repo, 'flows/company/team');
     dev = spawnNode(
       [bin, 'dev', '--port', '0'],
@@ -431,6 +454,31 @@ describe('web console (browser)', { skip }, () => {
     await page.locator('input[name=search]').fill('');
     await page.locator('input[name=follow]').check();
     await page.locator('.log-line .msg', { hasText: lastLine }).waitFor();
+  });
+
+  it('resumes a Pause task with its onResume inputs form; refusals show on the field', async () => {
+    const running = await start('approval');
+    await page.goto(`${url}/ui/executions/company.team/approval/${running.id}`);
+    await page.locator('.exec-head h1 .state[data-state="PAUSED"]').waitFor();
+    const form = page.locator('form.resume');
+    await form.locator('h2', { hasText: 'ask' }).waitFor();
+    assert.equal(await form.locator('#input-decision').inputValue(), 'approve', 'defaults are filled in');
+    await form.locator('#input-copies').fill('0');
+    await form.locator('button[type=submit]').click();
+    await form.locator('.field-error[data-for="copies"]', { hasText: /at least 1/ }).waitFor();
+    assert.match(
+      (await form.locator('.field-error[data-for="reason"]').textContent()) ?? '',
+      /required|missing/i,
+    );
+    assert.equal(await stateOf(page).textContent(), 'PAUSED', 'a refused resume changes nothing');
+    await shot('resume');
+    await form.locator('#input-reason').fill('the numbers add up');
+    await form.locator('#input-decision').selectOption('reject');
+    await form.locator('#input-copies').fill('2');
+    await form.locator('button[type=submit]').click();
+    await page.locator('.exec-head h1 .state[data-state="SUCCESS"]').waitFor();
+    await page.locator('.log-line', { hasText: 'reject because the numbers add up x2' }).waitFor();
+    assert.equal(await page.locator('form.resume').count(), 0, 'the form goes once resumed');
   });
 
   it('pauses, resumes and kills a running execution', async () => {

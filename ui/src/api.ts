@@ -109,11 +109,14 @@ export const api = {
       'GET',
       `/api/v1/flows/search${q({ namespace: f.namespace, q: f.text, size: '1000' })}`,
     ),
-  flow: (namespace: string, id: string) =>
+  /** The deployed flow, or one revision of it (an execution's pinned flow). */
+  flow: (namespace: string, id: string, revision?: number) =>
     call<FlowDocument>(
       'GET',
-      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}?source=true`,
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}?source=true${revision === undefined ? '' : `&revision=${revision}`}`,
     ),
+  resume: (id: string, form: FormData) =>
+    call<ExecutionDocument>('POST', `/api/v1/executions/${encodeURIComponent(id)}/resume`, form),
   graph: (namespace: string, id: string) =>
     call<FlowGraph & { revision: number }>(
       'GET',

@@ -68,6 +68,11 @@ export interface FlowDocument {
   description?: string;
   disabled?: boolean;
   inputs?: FlowInput[];
+  /** The flow's tasks as committed (a tree: flowables hold their own). */
+  tasks?: unknown[];
+  errors?: unknown[];
+  finally?: unknown[];
+  afterExecution?: unknown[];
   source?: string;
 }
 

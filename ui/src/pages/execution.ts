@@ -10,8 +10,9 @@ import { fill, h } from '../dom.ts';
 import { badge, elapsed, githubLink, isTerminal, ms, started, table, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
-import type { ExecutionDocument, LogEntry, TaskRun } from '../types.ts';
+import type { ExecutionDocument, FlowDocument, FlowInput, LogEntry, TaskRun } from '../types.ts';
 import { executionHref } from './executions.ts';
+import { fieldRow, formData, formField, showProblems } from './flow.ts';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 /** Height of one log row in pixels (style.css `.log-line`): rows are placed, not flowed. */
@@ -43,6 +44,32 @@ export function phases(run: TaskRun, now: number): { created: number; running?: 
   const firstRun = run.state.histories.find((s) => s.state === 'RUNNING');
   const end = isTerminal(run.state.current) ? created + (elapsed(run.state, now) ?? 0) : now;
   return { created, ...(firstRun === undefined ? {} : { running: Date.parse(firstRun.date) }), end };
+}
+
+/** The `onResume` inputs of the task `taskId`, wherever it sits in the flow (flowables nest tasks). */
+export function onResumeOf(flow: FlowDocument, taskId: string): FlowInput[] {
+  const seen = new Set<unknown>();
+  const walk = (v: unknown): FlowInput[] | undefined => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return undefined;
+    seen.add(v);
+    const o = v as Record<string, unknown>;
+    if (o['id'] === taskId && typeof o['type'] === 'string' && Array.isArray(o['onResume'])) {
+      return o['onResume'] as FlowInput[];
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(o)) {
+      const found = walk(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return (
+    walk({
+      tasks: flow.tasks,
+      errors: flow.errors,
+      finally: flow.finally,
+      afterExecution: flow.afterExecution,
+    }) ?? []
+  );
 }
 
 export const executionPage: PageRender = (root, params) => {
@@ -232,6 +259,67 @@ export const executionPage: PageRender = (root, params) => {
     );
   };
 
+  // The paused tasks' onResume inputs, as a form (the pinned revision of the flow declares them).
+  const resumeBox = h('div', { class: 'resume-box' });
+  let resumeFor = '';
+  const renderResume = (e: ExecutionDocument) => {
+    const paused =
+      e.state.current === 'PAUSED' ? e.taskRunList.filter((r) => r.state.current === 'PAUSED') : [];
+    const key = paused.map((r) => r.id).join(',');
+    if (key === resumeFor) return;
+    resumeFor = key;
+    fill(resumeBox);
+    if (paused.length === 0) return;
+    api.flow(e.namespace, e.flowId, e.flowRevision).then(
+      (flow) => {
+        if (resumeFor !== key) return;
+        const inputs = paused.flatMap((r) => onResumeOf(flow, r.taskId));
+        if (inputs.length === 0) return;
+        const fields = inputs.map(formField);
+        const formError = h('p', { class: 'error', role: 'alert' });
+        const submit = h('button', { type: 'submit' }, 'Resume with these inputs');
+        fill(
+          resumeBox,
+          h(
+            'form',
+            {
+              class: 'card resume',
+              noValidate: true,
+              onsubmit: async (ev: Event) => {
+                ev.preventDefault();
+                const form = formData(fields, formError);
+                submit.disabled = true;
+                try {
+                  update(await api.resume(id, form));
+                  connect();
+                } catch (err) {
+                  showProblems(err, fields, formError);
+                } finally {
+                  submit.disabled = false;
+                }
+              },
+            },
+            h(
+              'h2',
+              null,
+              'Resume: ',
+              paused.map((r) => h('code', null, r.taskId)),
+              ' waits for',
+            ),
+            fields.map(fieldRow),
+            formError,
+            submit,
+          ),
+        );
+      },
+      (err) =>
+        fill(
+          resumeBox,
+          h('p', { class: 'error' }, `the paused task's onResume inputs could not be read: ${String(err)}`),
+        ),
+    );
+  };
+
   const renderTasks = (e: ExecutionDocument) => {
     const now = Date.now();
     const from = started(e.state) ?? now;
@@ -365,6 +453,7 @@ export const executionPage: PageRender = (root, params) => {
     doc = next;
     renderHead(next);
     renderControls(next);
+    renderResume(next);
     renderTasks(next);
     renderDetails(next);
   };
@@ -427,6 +516,7 @@ export const executionPage: PageRender = (root, params) => {
     head,
     controls,
     notice,
+    resumeBox,
     h('section', null, h('h2', null, 'Task runs'), tasks),
     h(
       'section',

@@ -119,13 +119,60 @@ export function inputField(input: FlowInput): { el: HTMLElement; read: () => Arr
   }
 }
 
+/** An input's field with its label, help and the place its refusal is shown. */
+export interface FormField {
+  input: FlowInput;
+  el: HTMLElement;
+  read: () => Array<string | File>;
+  error: HTMLElement;
+}
+
+export function formField(input: FlowInput): FormField {
+  return { input, ...inputField(input), error: h('p', { class: 'field-error', dataset: { for: input.id } }) };
+}
+
+export function fieldRow(f: FormField): HTMLElement {
+  return h(
+    'div',
+    { class: 'field', dataset: { input: f.input.id, type: f.input.type } },
+    h(
+      'label',
+      { for: `input-${f.input.id}` },
+      f.input.displayName ?? f.input.id,
+      f.input.required === false || f.input.defaults !== undefined ? '' : ' *',
+      h('span', { class: 'muted type' }, ` ${f.input.type}`),
+    ),
+    f.input.description === undefined ? null : h('p', { class: 'muted help' }, f.input.description),
+    f.el,
+    f.error,
+  );
+}
+
+/** The fields as a multipart body (the server checks every value); clears the last refusals. */
+export function formData(fields: readonly FormField[], formError: HTMLElement): FormData {
+  fill(formError);
+  for (const f of fields) fill(f.error);
+  const form = new FormData();
+  for (const f of fields) for (const v of f.read()) form.append(f.input.id, v);
+  return form;
+}
+
+/** The server's refusals (`422`, `problems`), each under its field; the rest in `formError`. */
+export function showProblems(err: unknown, fields: readonly FormField[], formError: HTMLElement): void {
+  if (err instanceof ApiFailure && err.body.problems !== undefined) {
+    for (const p of err.body.problems) {
+      const f = fields.find((x) => x.input.id === p.input);
+      if (f !== undefined) f.error.append(h('span', null, p.message));
+      else formError.append(h('span', null, `${p.input}: ${p.message} `));
+    }
+  } else {
+    fill(formError, err instanceof ApiFailure ? err.message : String(err));
+  }
+}
+
 function startForm(flow: FlowDocument): HTMLElement {
   const inputs = flow.inputs ?? [];
-  const fields = inputs.map((input) => ({
-    input,
-    ...inputField(input),
-    error: h('p', { class: 'field-error', dataset: { for: input.id } }),
-  }));
+  const fields = inputs.map(formField);
   const labels = h('input', { id: 'labels', name: 'labels', placeholder: 'team:data, env:dev' });
   const formError = h('p', { class: 'error', role: 'alert' });
   const submit = h('button', { type: 'submit' }, 'Start execution');
@@ -137,10 +184,7 @@ function startForm(flow: FlowDocument): HTMLElement {
       noValidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
-        fill(formError);
-        for (const f of fields) fill(f.error);
-        const form = new FormData();
-        for (const f of fields) for (const v of f.read()) form.append(f.input.id, v);
+        const form = formData(fields, formError);
         const labelList = labels.value
           .split(',')
           .map((l) => l.trim())
@@ -150,15 +194,7 @@ function startForm(flow: FlowDocument): HTMLElement {
           const started = await api.start(flow.namespace, flow.id, form, labelList);
           navigate(executionHref(started));
         } catch (err) {
-          if (err instanceof ApiFailure && err.body.problems !== undefined) {
-            for (const p of err.body.problems) {
-              const f = fields.find((x) => x.input.id === p.input);
-              if (f !== undefined) f.error.append(h('span', null, p.message));
-              else formError.append(h('span', null, `${p.input}: ${p.message} `));
-            }
-          } else {
-            fill(formError, err instanceof ApiFailure ? err.message : String(err));
-          }
+          showProblems(err, fields, formError);
         } finally {
           submit.disabled = false;
         }
@@ -166,22 +202,7 @@ function startForm(flow: FlowDocument): HTMLElement {
     },
     h('h2', null, 'Start an execution'),
     fields.length === 0 ? h('p', { class: 'muted' }, 'This flow has no inputs.') : null,
-    fields.map((f) =>
-      h(
-        'div',
-        { class: 'field', dataset: { input: f.input.id, type: f.input.type } },
-        h(
-          'label',
-          { for: `input-${f.input.id}` },
-          f.input.displayName ?? f.input.id,
-          f.input.required === false || f.input.defaults !== undefined ? '' : ' *',
-          h('span', { class: 'muted type' }, ` ${f.input.type}`),
-        ),
-        f.input.description === undefined ? null : h('p', { class: 'muted help' }, f.input.description),
-        f.el,
-        f.error,
-      ),
-    ),
+    fields.map(fieldRow),
     h(
       'div',
       { class: 'field' },

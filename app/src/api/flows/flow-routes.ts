@@ -16,6 +16,10 @@ import { ApiError, invalid, notFound } from '../errors.ts';
 import { respond } from '../respond.ts';
 import { validateDocuments } from './validate-documents.ts';
 
+function noRevision(namespace: string, flowId: string, revision: string): string {
+  return `flow ${namespace}.${flowId} has no revision ${revision}; GET /api/v1/flows/${namespace}/${flowId}/revisions lists them`;
+}
+
 function summary(r: FlowRevision) {
   return {
     id: r.flowId,
@@ -91,6 +95,14 @@ export function flowRoutes(deps: ApiDeps): Hono {
   app.get('/:namespace/:id', async (c) => {
     const { namespace, flowId } = params(c);
     const withSource = check(BooleanQuery, c.req.query('source'), 'source');
+    const raw = c.req.query('revision');
+    if (raw !== undefined) {
+      // One revision as it was deployed (an execution's pinned flow), removed since or not.
+      const wanted = check(RevisionQuery, raw, 'revision');
+      const found = (await deps.flows.history(namespace, flowId)).find((r) => r.revision === wanted);
+      if (found === undefined) throw notFound(noRevision(namespace, flowId, raw));
+      return send(c, flowDocument(found, withSource));
+    }
     const latest = await deps.flows.latest(namespace, flowId);
     if (latest === undefined) {
       throw notFound(
@@ -118,11 +130,7 @@ export function flowRoutes(deps: ApiDeps): Hono {
       raw === undefined
         ? history.at(-1)
         : history.find((r) => r.revision === check(RevisionQuery, raw, 'revision'));
-    if (wanted === undefined) {
-      throw notFound(
-        `flow ${namespace}.${flowId} has no revision ${raw}; GET /api/v1/flows/${namespace}/${flowId}/revisions lists them`,
-      );
-    }
+    if (wanted === undefined) throw notFound(noRevision(namespace, flowId, raw ?? ''));
     const graph = flowGraph(parsedSource(wanted.source));
     return send(c, {
       revision: wanted.revision,
