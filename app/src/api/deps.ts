@@ -6,6 +6,7 @@
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { SecretMasker } from '../../../runner/src/masking.ts';
+import type { InternalStorage } from '../../../runner/src/storage/internal-storage.ts';
 import type { TokenService } from '../auth/token-service.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
@@ -73,6 +74,8 @@ export interface ApiDeps {
   triggers?: Pick<TriggerStore, 'list'>;
   kv: KvApi;
   secrets: SecretsApi;
+  /** Internal storage: `GET /executions/{id}/file` (absent: 501). */
+  storage?: Pick<InternalStorage, 'open' | 'exists' | 'size'>;
   tokens: TokenService;
   /** Parses and checks flow YAML (`validateFlowSource`). */
   validate: (source: string) => ValidationResult;

@@ -41,7 +41,7 @@ export async function createOspreyServer(
   const github = env['APP_ID'] ? loadGitHubAppConfig(env) : undefined;
   const { localConsole, ...serverOptions } = options;
   const server = await createServer(config, serverOptions);
-  const { db, executions, kv, secrets, tokens } = server.services;
+  const { db, executions, kv, secrets, tokens, storage } = server.services;
   const flows = new DeployedFlows(db);
   const triggers = new DatabaseTriggerStore(db, systemClock);
   const ports = createPostgresPorts(db);
@@ -67,6 +67,7 @@ export async function createOspreyServer(
       search: new DatabaseExecutionSearch(db),
       flows: ports.store,
       triggers,
+      storage,
       kv,
       secrets,
       tokens,

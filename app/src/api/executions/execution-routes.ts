@@ -30,6 +30,7 @@ import { respond } from '../respond.ts';
 import { inputProblems } from './check-inputs.ts';
 import { type Control, control, mustGet } from './control-execution.ts';
 import { deployedFlow } from './deployed-flow.ts';
+import { executionFileRoutes } from './execution-files.ts';
 import { followExecution } from './follow-execution.ts';
 
 export function executionRoutes(deps: ApiDeps): Hono {
@@ -72,6 +73,7 @@ export function executionRoutes(deps: ApiDeps): Hono {
     return send(c, await deps.search.search(query));
   });
 
+  executionFileRoutes(app, deps);
   app.get('/:id', async (c) => send(c, await mustGet(deps.executions, idOf(c))));
 
   app.get('/:id/follow', async (c) => {

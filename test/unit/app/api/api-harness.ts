@@ -122,6 +122,7 @@ export async function openApi(
       tokens,
       validate: validateFlowSource,
       masker,
+      storage,
       ...(options.session === undefined ? {} : { session: options.session }),
     }),
   );

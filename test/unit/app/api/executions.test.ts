@@ -79,6 +79,35 @@ describe('POST /api/v1/executions/{namespace}/{flowId}', () => {
     assert.match(uri, /^kestra:\/\/\/company\/team\/upload\/executions\//);
     assert.equal(api.storage.files.get(uri)?.toString(), 'a,b\n1,2\n');
     assert.equal(body.state.current, 'SUCCESS');
+
+    // The execution's files: downloaded whole, or previewed as text; nothing outside its folder.
+    const file = await api.request(`/api/v1/executions/${body.id}/file?path=${encodeURIComponent(uri)}`);
+    assert.equal(file.status, 200);
+    assert.equal(
+      file.headers.get('content-disposition'),
+      `attachment; filename="${uri.split('/').at(-1)}"; filename*=UTF-8''${uri.split('/').at(-1)}`,
+    );
+    assert.equal(await file.text(), 'a,b\n1,2\n');
+    const preview = await api.json<{ content: string; size: number; truncated: boolean }>(
+      `/api/v1/executions/${body.id}/file/preview?path=${encodeURIComponent(uri)}&maxBytes=4`,
+    );
+    assert.deepEqual([preview.body.content, preview.body.size, preview.body.truncated], ['a,b\n', 8, true]);
+    const other = uri.replace(body.id, 'someoneelse');
+    const refused = await api.json<{ message: string }>(
+      `/api/v1/executions/${body.id}/file?path=${encodeURIComponent(other)}`,
+    );
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.message, /is not a file of execution/);
+    const dotted = `kestra:///company/team/upload/executions/${body.id}/../../x`;
+    assert.equal(
+      (await api.request(`/api/v1/executions/${body.id}/file?path=${encodeURIComponent(dotted)}`)).status,
+      400,
+    );
+    const gone = `kestra:///company/team/upload/executions/${body.id}/nothing.csv`;
+    assert.equal(
+      (await api.request(`/api/v1/executions/${body.id}/file?path=${encodeURIComponent(gone)}`)).status,
+      404,
+    );
   });
 
   it('refuses bad inputs with 422 naming each input, and starts nothing', async (t) => {
