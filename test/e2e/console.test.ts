@@ -304,6 +304,17 @@ describe('web console (browser)', { skip }, () => {
       .locator('.log-line', { hasText: 'name=Ada count=3 ratio=0.5 loud=true region=us features=a,c' })
       .waitFor();
     assert.match((await page.locator('.details').textContent()) ?? '', /via:console/);
+    // The FILE input is a file of the execution: previewed in place, downloaded whole.
+    const file = page.locator('.details li[data-key=data] .file');
+    await file.locator('button.file-preview-toggle').click();
+    await file.locator('pre.file-preview', { hasText: /^x\n$/ }).waitFor();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      file.locator('a.file-download').click(),
+    ]);
+    assert.equal(readFileSync(await download.path()).toString(), 'x\n');
+    const uri = (await file.getAttribute('data-uri')) as string;
+    assert.equal(download.suggestedFilename(), uri.split('/').at(-1), 'named as stored');
   });
 
   it('shows log lines live, while the execution runs', async () => {

@@ -115,6 +115,13 @@ export const api = {
       'GET',
       `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}?source=true${revision === undefined ? '' : `&revision=${revision}`}`,
     ),
+  fileHref: (id: string, uri: string) =>
+    `/api/v1/executions/${encodeURIComponent(id)}/file${q({ path: uri })}`,
+  filePreview: (id: string, uri: string) =>
+    call<{ name: string; size: number; truncated: boolean; content?: string; binary?: boolean }>(
+      'GET',
+      `/api/v1/executions/${encodeURIComponent(id)}/file/preview${q({ path: uri })}`,
+    ),
   resume: (id: string, form: FormData) =>
     call<ExecutionDocument>('POST', `/api/v1/executions/${encodeURIComponent(id)}/resume`, form),
   graph: (namespace: string, id: string) =>

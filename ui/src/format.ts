@@ -43,21 +43,6 @@ export function json(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 }
 
-/** A `{ key: value }` object as a two-column table, or a note when empty. */
-export function table(values: Record<string, unknown> | undefined, empty: string): HTMLElement {
-  const entries = Object.entries(values ?? {});
-  if (entries.length === 0) return h('p', { class: 'muted' }, empty);
-  return h(
-    'table',
-    { class: 'kv' },
-    h(
-      'tbody',
-      null,
-      entries.map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, h('pre', null, json(v))))),
-    ),
-  );
-}
-
 /**
  * Links to a commit and a file on GitHub, when `repository` is a GitHub `owner/name` — not
  * `osprey dev`'s `local/<folder>` (app/src/dev/local-deployer.ts), whose "sha" is a content hash.

@@ -7,9 +7,10 @@
  */
 import { ApiFailure, api } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { badge, elapsed, githubLink, isTerminal, ms, started, table, when } from '../format.ts';
+import { badge, elapsed, githubLink, isTerminal, ms, started, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
+import { outputTree } from '../outputs.ts';
 import type { ExecutionDocument, FlowDocument, FlowInput, LogEntry, TaskRun } from '../types.ts';
 import { executionHref } from './executions.ts';
 import { fieldRow, formData, formField, showProblems } from './flow.ts';
@@ -405,8 +406,27 @@ export const executionPage: PageRender = (root, params) => {
     const github = githubLink(src?.repository, src?.sha, src?.path);
     fill(
       details,
-      h('section', null, h('h2', null, 'Inputs'), table(e.inputs, 'No inputs.')),
-      h('section', null, h('h2', null, 'Outputs'), table(e.outputs, 'No outputs.')),
+      h('section', null, h('h2', null, 'Inputs'), outputTree(e.id, e.inputs, 'No inputs.')),
+      h(
+        'section',
+        { class: 'outputs' },
+        h('h2', null, 'Outputs'),
+        outputTree(e.id, e.outputs, 'No outputs.'),
+      ),
+      h(
+        'section',
+        { class: 'task-outputs' },
+        h('h2', null, 'Task outputs'),
+        outputTree(
+          e.id,
+          Object.fromEntries(
+            e.taskRunList
+              .filter((r) => r.outputs !== undefined && Object.keys(r.outputs).length > 0)
+              .map((r) => [r.value === undefined ? r.taskId : `${r.taskId} [${r.value}]`, r.outputs]),
+          ),
+          'No task outputs.',
+        ),
+      ),
       h(
         'section',
         null,
