@@ -317,6 +317,51 @@ describe('web console (browser)', { skip }, () => {
     assert.equal(download.suggestedFilename(), uri.split('/').at(-1), 'named as stored');
   });
 
+  it('filters the executions list by labels, time and commit, pages by keyset, all kept in the URL', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 27; i++) {
+      const res = await fetch(
+        `${url}/api/v1/executions/company.team/nightly?labels=batch:b7&labels=n:${i % 3}`,
+        {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        },
+      );
+      ids.push(((await res.json()) as { id: string }).id);
+    }
+    await page.goto(`${url}/ui/executions?labels=batch:b7`);
+    const rows = page.locator('table.executions tbody tr');
+    await page.locator('.pager', { hasText: '27 executions match' }).waitFor();
+    assert.equal(await rows.count(), 25);
+    await page.locator('.pager a[rel=next]').click();
+    await page.waitForURL(/labels=batch%3Ab7&after=/);
+    await page.locator('.pager a[rel=first]').waitFor();
+    assert.equal(await rows.count(), 2, 'the page after the first 25');
+    const shown = await page
+      .locator('table.executions tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => (tr as unknown as { dataset: { id: string } }).dataset.id));
+    await page.reload();
+    await page.locator('.pager a[rel=first]').waitFor();
+    assert.deepEqual(
+      await rows.evaluateAll((trs) =>
+        trs.map((tr) => (tr as unknown as { dataset: { id: string } }).dataset.id),
+      ),
+      shown,
+      'the URL is the page: a reload shows the same rows',
+    );
+    // Two labels, typed into the form: both must match.
+    await page.goto(`${url}/ui/executions`);
+    await page.locator('input[name=labels]').fill('batch:b7 n:1');
+    await page.locator('form.filters button[type=submit]').click();
+    await page.waitForURL(/labels=batch%3Ab7\+n%3A1/);
+    await page.locator('.pager', { hasText: '9 executions match' }).waitFor();
+    assert.equal(await page.locator('input[name=labels]').inputValue(), 'batch:b7 n:1');
+    await page.goto(`${url}/ui/executions?labels=batch:b7&from=2099-01-01T00:00`);
+    await page.locator('.results', { hasText: 'No execution matches.' }).waitFor();
+    await page.goto(`${url}/ui/executions?sha=zz`);
+    await page.locator('.results .error', { hasText: /sha: a commit is 4 to 40 hexadecimal/ }).waitFor();
+  });
+
   it('shows log lines live, while the execution runs', async () => {
     const running = await start('ticker');
     await page.goto(`${url}/ui/executions/company.team/ticker/${running.id}`);
