@@ -267,7 +267,8 @@ for (const backend of BACKENDS) {
               : ['OSPREY_API_TOKEN', 'PORT'],
         },
       );
-      url = (await dev.waitFor(/Osprey dev is running on (http:\/\/\S+)/, 60_000))[1] as string;
+      // A loaded machine can take long to compile PGlite and migrate.
+      url = (await dev.waitFor(/Osprey dev is running on (http:\/\/\S+)/, 180_000))[1] as string;
       token = (await dev.waitFor(/API token: (\S+)/, 60_000))[1] as string;
       browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
       page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
@@ -627,7 +628,7 @@ describe('web console on osprey server (browser)', { skip }, () => {
       { OSPREY_API_TOKEN: token, OSPREY_DATA_DIR: mkdtempSync(join(tmpdir(), 'osprey-console-server-')) },
       { unset: ['DATABASE_URL', 'PORT', 'APP_ID'] },
     );
-    url = (await server.waitFor(/listening on (http:\/\/\S+)/, 60_000))[1] as string;
+    url = (await server.waitFor(/listening on (http:\/\/\S+)/, 180_000))[1] as string;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
   });
   after(async () => {

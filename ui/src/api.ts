@@ -115,6 +115,11 @@ export const api = {
       'GET',
       `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}?source=true${revision === undefined ? '' : `&revision=${revision}`}`,
     ),
+  checkRun: (id: string) =>
+    call<{ repository: string; checkRunId: number; url: string }>(
+      'GET',
+      `/api/v1/executions/${encodeURIComponent(id)}/check-run`,
+    ),
   fileHref: (id: string, uri: string) =>
     `/api/v1/executions/${encodeURIComponent(id)}/file${q({ path: uri })}`,
   filePreview: (id: string, uri: string) =>

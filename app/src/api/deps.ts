@@ -11,7 +11,7 @@ import type { TokenService } from '../auth/token-service.ts';
 import type { ConsoleSession } from '../console/console-session.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
-import type { FlowRevision, FlowRevisionStore } from '../github/ports.ts';
+import type { CheckRunLinks, FlowRevision, FlowRevisionStore } from '../github/ports.ts';
 import type { KvService } from '../kv/kv-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { TriggerStore } from '../triggers/types.ts';
@@ -74,6 +74,8 @@ export interface ApiDeps {
   triggers?: Pick<TriggerStore, 'list'>;
   kv: KvApi;
   secrets: SecretsApi;
+  /** The GitHub check run reporting each execution: `GET /executions/{id}/check-run` (absent: 404). */
+  checkRuns?: Pick<CheckRunLinks, 'get'>;
   /** Internal storage: `GET /executions/{id}/file` (absent: 501). */
   storage?: Pick<InternalStorage, 'open' | 'exists' | 'size'>;
   tokens: TokenService;

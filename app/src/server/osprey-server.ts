@@ -68,6 +68,7 @@ export async function createOspreyServer(
       flows: ports.store,
       triggers,
       storage,
+      checkRuns: ports.checkRunLinks,
       kv,
       secrets,
       tokens,

@@ -401,7 +401,30 @@ export const executionPage: PageRender = (root, params) => {
     );
   };
 
+  // The GitHub check run that reports the execution, asked for once (executions from GitHub have one).
+  const checkRunLine = h('p', { class: 'check-run' });
+  let checkRunAsked = false;
+  const askCheckRun = (e: ExecutionDocument) => {
+    if (checkRunAsked || githubLink(e.source?.repository, e.source?.sha, e.source?.path) === undefined)
+      return;
+    checkRunAsked = true;
+    api.checkRun(e.id).then(
+      (run) =>
+        fill(
+          checkRunLine,
+          'Check run: ',
+          h(
+            'a',
+            { href: run.url, target: '_blank', rel: 'noopener' },
+            `${run.repository} #${run.checkRunId}`,
+          ),
+        ),
+      () => {}, // none: started by hand or by a schedule
+    );
+  };
+
   const renderDetails = (e: ExecutionDocument) => {
+    askCheckRun(e);
     const src = e.source;
     const github = githubLink(src?.repository, src?.sha, src?.path);
     fill(
@@ -465,6 +488,7 @@ export const executionPage: PageRender = (root, params) => {
         e.trigger === undefined
           ? null
           : h('p', null, 'Trigger: ', h('code', null, `${e.trigger.id} (${e.trigger.type})`)),
+        checkRunLine,
       ),
     );
   };

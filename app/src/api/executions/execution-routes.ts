@@ -76,6 +76,20 @@ export function executionRoutes(deps: ApiDeps): Hono {
   executionFileRoutes(app, deps);
   app.get('/:id', async (c) => send(c, await mustGet(deps.executions, idOf(c))));
 
+  /** The GitHub check run that reports the execution (started from a push, a pull request, a comment). */
+  app.get('/:id/check-run', async (c) => {
+    const id = idOf(c);
+    await mustGet(deps.executions, id);
+    const link = await deps.checkRuns?.get(id);
+    if (link === undefined)
+      throw notFound(`execution ${id} has no GitHub check run (it was not started from GitHub)`);
+    return send(c, {
+      repository: link.repository,
+      checkRunId: link.checkRunId,
+      url: `https://github.com/${link.repository}/runs/${link.checkRunId}`,
+    });
+  });
+
   app.get('/:id/follow', async (c) => {
     const id = idOf(c);
     await mustGet(deps.executions, id);

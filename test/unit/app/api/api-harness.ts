@@ -23,6 +23,7 @@ import type { Database } from '../../../../app/src/storage/database.ts';
 import { migrate } from '../../../../app/src/storage/migrate.ts';
 import { wrapPglite } from '../../../../app/src/storage/pglite-database.ts';
 import { PostgresFlowRevisionStore } from '../../../../app/src/stores/postgres-flow-revision-store.ts';
+import { PostgresCheckRunLinks } from '../../../../app/src/stores/postgres-github-links.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
 import { SecretMasker } from '../../../../runner/src/masking.ts';
@@ -123,6 +124,7 @@ export async function openApi(
       validate: validateFlowSource,
       masker,
       storage,
+      checkRuns: new PostgresCheckRunLinks(db),
       ...(options.session === undefined ? {} : { session: options.session }),
     }),
   );

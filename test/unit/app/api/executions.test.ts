@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecutionDocument } from '../../../../app/src/execution/contract.ts';
+import { PostgresCheckRunLinks } from '../../../../app/src/stores/postgres-github-links.ts';
 import { HELLO, openApi, SLOW, UPLOAD } from './api-harness.ts';
 
 type Refusal = {
@@ -259,6 +260,27 @@ describe('GET /api/v1/executions', () => {
     );
     const failed = await api.json<{ total: number }>('/api/v1/executions/search?state=failed');
     assert.equal(failed.body.total, 0);
+  });
+
+  it('GET /{id}/check-run links the GitHub check run that reports the execution', async (t) => {
+    const api = await openApi(t);
+    await api.deploy({ hello: HELLO });
+    const started = await api.json<ExecutionDocument>('/api/v1/executions/company.team/hello?wait=true', {
+      method: 'POST',
+    });
+    const none = await api.json<{ message: string }>(`/api/v1/executions/${started.body.id}/check-run`);
+    assert.equal(none.status, 404);
+    assert.match(none.body.message, /has no GitHub check run/);
+    await new PostgresCheckRunLinks(api.db).set(started.body.id, {
+      repository: 'acme/flows',
+      checkRunId: 4242,
+    });
+    const link = await api.json(`/api/v1/executions/${started.body.id}/check-run`);
+    assert.deepEqual(link.body, {
+      repository: 'acme/flows',
+      checkRunId: 4242,
+      url: 'https://github.com/acme/flows/runs/4242',
+    });
   });
 
   it('refuses bad ids and search parameters, and answers 404 for an unknown execution', async (t) => {
