@@ -513,6 +513,7 @@ for (const backend of BACKENDS) {
       await page.waitForURL(/from=2&to=2/);
       await page.locator('.diff', { hasText: 'The same revision' }).waitFor();
       await page.goto(`${url}/ui/flows/company.team/shapes?tab=revisions&from=2&to=1`);
+      await page.locator('.diff h2', { hasText: 'Revision 2 → 1' }).waitFor();
       assert.deepEqual(await page.locator('table.diff-lines tr.add td.code').allTextContents(), [
         '+    message: one',
       ]);

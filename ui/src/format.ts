@@ -65,3 +65,21 @@ export function githubLink(
     file: `https://github.com/${repository}/blob/${sha}/${path ?? ''}`,
   };
 }
+
+/** A `table.grid` with a header row of `headers` and the body `rows`. */
+export function grid(cls: string, headers: readonly string[], rows: Node[]): HTMLElement {
+  return h(
+    'table',
+    { class: cls === '' ? 'grid' : `grid ${cls}` },
+    h(
+      'thead',
+      null,
+      h(
+        'tr',
+        null,
+        headers.map((t) => h('th', null, t)),
+      ),
+    ),
+    h('tbody', null, rows),
+  );
+}

@@ -8,7 +8,7 @@
 import { structuredPatch } from 'diff';
 import { ApiFailure, api } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { githubLink, json, when } from '../format.ts';
+import { githubLink, grid, json, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
 import { download, type ImageFormat, rasterise, svgBlob, topologySvg } from '../topology.ts';
@@ -340,44 +340,31 @@ function triggersCard(flow: FlowDocument): HTMLElement {
       fill(
         card,
         h('h2', null, 'Triggers'),
-        h(
-          'table',
-          { class: 'grid' },
-          h(
-            'thead',
-            null,
+        grid(
+          '',
+          ['Trigger', 'Type', 'When', 'Next', 'Status'],
+          triggers.map((t) =>
             h(
               'tr',
-              null,
-              ['Trigger', 'Type', 'When', 'Next', 'Status'].map((t) => h('th', null, t)),
-            ),
-          ),
-          h(
-            'tbody',
-            null,
-            triggers.map((t) =>
+              { dataset: { trigger: t.id } },
+              h('td', null, h('code', null, t.id)),
+              h('td', { title: t.type }, t.type.slice(t.type.lastIndexOf('.') + 1)),
+              h('td', null, triggerWhat(t)),
               h(
-                'tr',
-                { dataset: { trigger: t.id } },
-                h('td', null, h('code', null, t.id)),
-                h('td', { title: t.type }, t.type.slice(t.type.lastIndexOf('.') + 1)),
-                h('td', null, triggerWhat(t)),
-                h(
-                  'td',
-                  { class: 'next', dataset: t.nextFireAt === undefined ? {} : { at: t.nextFireAt } },
-                  t.nextFireAt === undefined ? '–' : when(t.nextFireAt),
-                ),
-                h(
-                  'td',
-                  null,
-                  t.problem !== undefined
-                    ? h('span', { class: 'error', title: t.problem }, 'refused: ', t.problem)
-                    : t.disabled
-                      ? 'disabled'
-                      : t.stopped
-                        ? 'stopped'
-                        : 'active',
-                ),
+                'td',
+                { class: 'next', dataset: t.nextFireAt === undefined ? {} : { at: t.nextFireAt } },
+                t.nextFireAt === undefined ? '–' : when(t.nextFireAt),
+              ),
+              h(
+                'td',
+                null,
+                t.problem !== undefined
+                  ? h('span', { class: 'error', title: t.problem }, 'refused: ', t.problem)
+                  : t.disabled
+                    ? 'disabled'
+                    : t.stopped
+                      ? 'stopped'
+                      : 'active',
               ),
             ),
           ),
@@ -483,73 +470,60 @@ function revisionsTab(body: HTMLElement, flow: FlowDocument, query: URLSearchPar
       const b = revisions.find((r) => r.revision === to);
       fill(
         body,
-        h(
-          'table',
-          { class: 'grid revisions' },
-          h(
-            'thead',
-            null,
-            h(
+        grid(
+          'revisions',
+          ['From', 'To', 'Revision', 'Commit', 'Branch', 'Path', 'Deployed'],
+          [...revisions].reverse().map((r) => {
+            const link = githubLink(r.repository, r.sha, r.path);
+            return h(
               'tr',
-              null,
-              ['From', 'To', 'Revision', 'Commit', 'Branch', 'Path', 'Deployed'].map((t) => h('th', null, t)),
-            ),
-          ),
-          h(
-            'tbody',
-            null,
-            [...revisions].reverse().map((r) => {
-              const link = githubLink(r.repository, r.sha, r.path);
-              return h(
-                'tr',
-                { dataset: { revision: String(r.revision) } },
-                h(
-                  'td',
-                  null,
-                  h('input', {
-                    type: 'radio',
-                    name: 'from',
-                    value: r.revision,
-                    checked: r.revision === from,
-                    onchange: () => navigate(href(r.revision, to), true),
-                  }),
-                ),
-                h(
-                  'td',
-                  null,
-                  h('input', {
-                    type: 'radio',
-                    name: 'to',
-                    value: r.revision,
-                    checked: r.revision === to,
-                    onchange: () => navigate(href(from, r.revision), true),
-                  }),
-                ),
-                h(
-                  'td',
-                  null,
-                  String(r.revision),
-                  r.deleted ? h('span', { class: 'state state-killed' }, 'removed') : null,
-                ),
-                h(
-                  'td',
-                  { class: 'mono' },
-                  link === undefined
-                    ? r.sha.slice(0, 7)
-                    : h('a', { href: link.commit, target: '_blank', rel: 'noopener' }, r.sha.slice(0, 7)),
-                ),
-                h('td', null, r.branch),
-                h(
-                  'td',
-                  null,
-                  link === undefined
-                    ? h('code', null, r.path)
-                    : h('a', { href: link.file, target: '_blank', rel: 'noopener' }, h('code', null, r.path)),
-                ),
-                h('td', null, when(r.updated)),
-              );
-            }),
-          ),
+              { dataset: { revision: String(r.revision) } },
+              h(
+                'td',
+                null,
+                h('input', {
+                  type: 'radio',
+                  name: 'from',
+                  value: r.revision,
+                  checked: r.revision === from,
+                  onchange: () => navigate(href(r.revision, to), true),
+                }),
+              ),
+              h(
+                'td',
+                null,
+                h('input', {
+                  type: 'radio',
+                  name: 'to',
+                  value: r.revision,
+                  checked: r.revision === to,
+                  onchange: () => navigate(href(from, r.revision), true),
+                }),
+              ),
+              h(
+                'td',
+                null,
+                String(r.revision),
+                r.deleted ? h('span', { class: 'state state-killed' }, 'removed') : null,
+              ),
+              h(
+                'td',
+                { class: 'mono' },
+                link === undefined
+                  ? r.sha.slice(0, 7)
+                  : h('a', { href: link.commit, target: '_blank', rel: 'noopener' }, r.sha.slice(0, 7)),
+              ),
+              h('td', null, r.branch),
+              h(
+                'td',
+                null,
+                link === undefined
+                  ? h('code', null, r.path)
+                  : h('a', { href: link.file, target: '_blank', rel: 'noopener' }, h('code', null, r.path)),
+              ),
+              h('td', null, when(r.updated)),
+            );
+          }),
         ),
         a === undefined || b === undefined ? null : diffView(a, b),
       );
