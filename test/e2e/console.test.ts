@@ -528,7 +528,12 @@ for (const backend of BACKENDS) {
       assert.ok(Date.parse(at) > Date.now() && Date.parse(at) <= Date.now() + 86_400_000);
       assert.match((await morning.textContent()) ?? '', /cron 0 9 \* \* \*.*active/);
       assert.match((await page.locator('tr[data-trigger=resting]').textContent()) ?? '', /disabled$/);
-      assert.match((await page.locator('.source pre.yaml').textContent()) ?? '', /id: every_morning/);
+      // The source in a read-only CodeMirror view, highlighted as YAML.
+      const editor = page.locator('.source .yaml-view .cm-content');
+      await editor.waitFor();
+      assert.match((await editor.textContent()) ?? '', /id: every_morning/);
+      assert.equal(await editor.getAttribute('contenteditable'), 'false');
+      assert.ok((await page.locator('.source .yaml-view .cm-line span').count()) > 3, 'highlighted tokens');
       await shot('flow');
     });
 

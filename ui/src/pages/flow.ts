@@ -13,6 +13,7 @@ import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
 import { download, type ImageFormat, rasterise, svgBlob, topologySvg } from '../topology.ts';
 import type { FlowDocument, FlowInput, FlowRevisionDocument, FlowTrigger } from '../types.ts';
+import { yamlView } from '../yaml-view.ts';
 import { executionHref } from './executions.ts';
 
 /** An ISO date-time as the value of a `datetime-local` field (local time, seconds). */
@@ -293,7 +294,9 @@ export const flowPage: PageRender = (root, params, query) => {
       );
       if (tab === 'topology') topologyTab(body, flow);
       else if (tab === 'revisions') revisionsTab(body, flow, query);
-      else
+      else {
+        const source = h('pre', { class: 'yaml' }, flow.source ?? '');
+        void yamlView(source, flow.source ?? '').catch(() => {}); // the <pre> stays
         fill(
           body,
           triggersCard(flow),
@@ -305,10 +308,11 @@ export const flowPage: PageRender = (root, params, query) => {
               'section',
               { class: 'card source' },
               h('h2', null, 'Source', h('span', { class: 'muted type' }, ` at ${flow.sha.slice(0, 7)}`)),
-              h('pre', { class: 'yaml' }, flow.source ?? ''),
+              source,
             ),
           ),
         );
+      }
     },
     (err) =>
       fill(
