@@ -169,6 +169,8 @@ await onEachBackend(POSTGRES_URL, async (db, label) => {
   );
   const max = Math.max(...worst);
   console.log(
-    `  worst p95 ${max.toFixed(1)} ms (goal < 300 ms on Postgres): ${max < 300 ? 'met' : 'NOT met'}`,
+    label.startsWith('Postgres')
+      ? `  worst p95 ${max.toFixed(1)} ms (goal < 300 ms on Postgres): ${max < 300 ? 'met' : 'NOT met'}`
+      : `  worst p95 ${max.toFixed(1)} ms (the goal is set for Postgres)`,
   );
 });
