@@ -3,7 +3,8 @@
  * console cookie; every call sends `X-Osprey-Console: 1`, which the server requires of
  * cookie-authenticated requests that change something (CSRF). A 401 leads to the sign-in page.
  */
-import type { ExecutionDocument, FlowDocument, Page } from './types.ts';
+import type { FlowGraph } from '../../app/src/graph/flow-graph.ts';
+import type { ExecutionDocument, FlowDocument, FlowRevisionDocument, FlowTrigger, Page } from './types.ts';
 
 export class ApiFailure extends Error {
   readonly status: number;
@@ -18,6 +19,22 @@ export class ApiFailure extends Error {
 export interface Problem {
   input: string;
   message: string;
+}
+
+/** The executions list's filters (`GET /api/v1/executions/search`); times are ISO instants. */
+export interface ExecutionFilter {
+  state: string[];
+  labels: string[];
+  namespace?: string;
+  flow?: string;
+  text?: string;
+  from?: string;
+  to?: string;
+  sha?: string;
+  branch?: string;
+  pullRequest?: string;
+  after?: string;
+  size: number;
 }
 
 let onUnauthorized: () => void = () => {};
@@ -77,17 +94,23 @@ export const api = {
       new Blob([JSON.stringify({ token })], { type: 'application/json' }),
     ),
   signOut: () => call('DELETE', '/ui/session'),
-  searchExecutions: (f: {
-    state: string[];
-    namespace?: string;
-    flow?: string;
-    text?: string;
-    page: number;
-    size: number;
-  }) =>
-    call<Page<ExecutionDocument>>(
+  searchExecutions: (f: ExecutionFilter) =>
+    call<Page<ExecutionDocument> & { next?: string; totalCapped?: boolean }>(
       'GET',
-      `/api/v1/executions/search${q({ state: f.state, namespace: f.namespace, flowId: f.flow, q: f.text, page: String(f.page), size: String(f.size) })}`,
+      `/api/v1/executions/search${q({
+        state: f.state,
+        namespace: f.namespace,
+        flowId: f.flow,
+        labels: f.labels,
+        startDate: f.from,
+        endDate: f.to,
+        sha: f.sha,
+        branch: f.branch,
+        pullRequest: f.pullRequest,
+        q: f.text,
+        after: f.after,
+        size: String(f.size),
+      })}`,
     ),
   execution: (id: string) => call<ExecutionDocument>('GET', `/api/v1/executions/${encodeURIComponent(id)}`),
   kill: (id: string) =>
@@ -99,10 +122,40 @@ export const api = {
       'GET',
       `/api/v1/flows/search${q({ namespace: f.namespace, q: f.text, size: '1000' })}`,
     ),
-  flow: (namespace: string, id: string) =>
+  /** The deployed flow, or one revision of it (an execution's pinned flow). */
+  flow: (namespace: string, id: string, revision?: number) =>
     call<FlowDocument>(
       'GET',
-      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}?source=true`,
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}?source=true${revision === undefined ? '' : `&revision=${revision}`}`,
+    ),
+  checkRun: (id: string) =>
+    call<{ repository: string; checkRunId: number; url: string }>(
+      'GET',
+      `/api/v1/executions/${encodeURIComponent(id)}/check-run`,
+    ),
+  fileHref: (id: string, uri: string) =>
+    `/api/v1/executions/${encodeURIComponent(id)}/file${q({ path: uri })}`,
+  filePreview: (id: string, uri: string) =>
+    call<{ name: string; size: number; truncated: boolean; content?: string; binary?: boolean }>(
+      'GET',
+      `/api/v1/executions/${encodeURIComponent(id)}/file/preview${q({ path: uri })}`,
+    ),
+  resume: (id: string, form: FormData) =>
+    call<ExecutionDocument>('POST', `/api/v1/executions/${encodeURIComponent(id)}/resume`, form),
+  graph: (namespace: string, id: string) =>
+    call<FlowGraph & { revision: number }>(
+      'GET',
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}/graph`,
+    ),
+  triggers: (namespace: string, id: string) =>
+    call<FlowTrigger[]>(
+      'GET',
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}/triggers`,
+    ),
+  revisions: (namespace: string, id: string) =>
+    call<FlowRevisionDocument[]>(
+      'GET',
+      `/api/v1/flows/${encodeURIComponent(namespace)}/${encodeURIComponent(id)}/revisions`,
     ),
   start: (namespace: string, id: string, form: FormData, labels: string[]) =>
     call<ExecutionDocument>(

@@ -43,17 +43,43 @@ export function json(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value, null, 2);
 }
 
-/** A `{ key: value }` object as a two-column table, or a note when empty. */
-export function table(values: Record<string, unknown> | undefined, empty: string): HTMLElement {
-  const entries = Object.entries(values ?? {});
-  if (entries.length === 0) return h('p', { class: 'muted' }, empty);
+/**
+ * Links to a commit and a file on GitHub, when `repository` is a GitHub `owner/name` — not
+ * `osprey dev`'s `local/<folder>` (app/src/dev/local-deployer.ts), whose "sha" is a content hash.
+ */
+export function githubLink(
+  repository: string | undefined,
+  sha: string | undefined,
+  path: string | undefined,
+): { commit: string; file: string } | undefined {
+  if (
+    repository === undefined ||
+    sha === undefined ||
+    sha === '' ||
+    !/^[\w.-]+\/[\w.-]+$/.test(repository) ||
+    repository.startsWith('local/')
+  )
+    return undefined;
+  return {
+    commit: `https://github.com/${repository}/commit/${sha}`,
+    file: `https://github.com/${repository}/blob/${sha}/${path ?? ''}`,
+  };
+}
+
+/** A `table.grid` with a header row of `headers` and the body `rows`. */
+export function grid(cls: string, headers: readonly string[], rows: Node[]): HTMLElement {
   return h(
     'table',
-    { class: 'kv' },
+    { class: cls === '' ? 'grid' : `grid ${cls}` },
     h(
-      'tbody',
+      'thead',
       null,
-      entries.map(([k, v]) => h('tr', null, h('th', null, k), h('td', null, h('pre', null, json(v))))),
+      h(
+        'tr',
+        null,
+        headers.map((t) => h('th', null, t)),
+      ),
     ),
+    h('tbody', null, rows),
   );
 }

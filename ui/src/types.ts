@@ -68,7 +68,38 @@ export interface FlowDocument {
   description?: string;
   disabled?: boolean;
   inputs?: FlowInput[];
+  /** The flow's tasks as committed (a tree: flowables hold their own). */
+  tasks?: unknown[];
+  errors?: unknown[];
+  finally?: unknown[];
+  afterExecution?: unknown[];
   source?: string;
+}
+
+/** `GET /flows/{namespace}/{id}/revisions`: one per commit that changed the flow's file. */
+export interface FlowRevisionDocument {
+  id: string;
+  namespace: string;
+  revision: number;
+  deleted: boolean;
+  repository: string;
+  branch: string;
+  path: string;
+  sha: string;
+  updated: string;
+  source: string;
+}
+
+/** `GET /flows/{namespace}/{id}/triggers`. */
+export interface FlowTrigger {
+  id: string;
+  type: string;
+  kind: string;
+  disabled: boolean;
+  stopped: boolean;
+  problem?: string;
+  nextFireAt?: string;
+  definition: Record<string, unknown>;
 }
 
 export interface Page<T> {

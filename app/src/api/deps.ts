@@ -5,6 +5,7 @@
  */
 
 import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
+import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { NamespaceAccess } from '../auth/namespace-access.ts';
@@ -15,6 +16,7 @@ import type { FlowRevision, FlowRevisionStore } from '../deployments/ports.ts';
 import type { StateName } from '../engine/states.ts';
 import type { ExecutionDocument, ExecutionService } from '../execution/contract.ts';
 import type { NamespaceFiles } from '../github/namespace-files.ts';
+import type { CheckRunLinks } from '../github/ports.ts';
 import type { KvService } from '../kv/kv-service.ts';
 import type { SecretService } from '../secrets/secret-service.ts';
 import type { TriggerStore } from '../triggers/types.ts';
@@ -27,18 +29,34 @@ export interface ExecutionQuery {
   namespaces?: readonly string[];
   /** Kestra's `q`: case-insensitive text in the id, `namespace.flowId` or a label `key:value`. */
   text?: string;
-  /** 1-based, as in Kestra. */
+  /** Every one of these labels. */
+  labels?: ReadonlyArray<{ key: string; value: string }>;
+  /** Created at or after `from`, before `to` (Kestra's `startDate`/`endDate`). */
+  from?: Date;
+  to?: Date;
+  /** Pinned to this commit (a SHA prefix). */
+  sha?: string;
+  /** Started by a git event on this branch, or for this pull request. */
+  branch?: string;
+  pullRequest?: number;
+  /** 1-based, as in Kestra. Ignored when `after` is given. */
   page: number;
   size: number;
+  /** The `next` of the previous page: the page after it, found by keyset (no offset to skip). */
+  after?: string;
 }
 
 /** Kestra's paged answer. */
 export interface ExecutionPage {
   results: ExecutionDocument[];
+  /** How many match; counted up to a limit (`totalCapped`: there are more). */
   total: number;
+  totalCapped?: boolean;
+  /** Pass as `after` for the following page; absent on the last page. */
+  next?: string;
 }
 
-/** Finding executions by namespace, flow, state and text, newest first. */
+/** Finding executions by namespace, flow, state, labels, time, commit, branch, pull request and text, newest first. */
 export interface ExecutionSearch {
   search(query: ExecutionQuery): Promise<ExecutionPage>;
 }
@@ -72,6 +90,10 @@ export interface ApiDeps {
   flows: FlowCatalog;
   kv: KvApi;
   secrets: SecretsApi;
+  /** The GitHub check run reporting each execution: `GET /executions/{id}/check-run` (absent: 404). */
+  checkRuns?: Pick<CheckRunLinks, 'get'>;
+  /** Internal storage: `GET /executions/{id}/file` (absent: 501). */
+  storage?: Pick<InternalStorage, 'open' | 'exists' | 'size'>;
   tokens: TokenService;
   /** Parses and checks flow YAML (`validateFlowSource`). */
   validate: (source: string) => ValidationResult;

@@ -86,7 +86,7 @@ export async function createOspreyServer(
   ])
     if (value) logSecrets.register(value);
   const server = await createServer(config, serverOptions);
-  const { db, executions, kv, secrets, tokens } = server.services;
+  const { db, executions, kv, secrets, tokens, storage } = server.services;
   const flows = new DeployedFlows(db);
   const triggers = new DatabaseTriggerStore(db, systemClock);
   const ports = createPostgresPorts(db);
@@ -172,12 +172,14 @@ export async function createOspreyServer(
       executions,
       search: new DatabaseExecutionSearch(db),
       flows: ports.store,
+      triggers,
+      storage,
+      checkRuns: ports.checkRunLinks,
       kv,
       secrets,
       tokens,
       validate: validateFlowSource,
       masker: new SecretMasker(),
-      triggers,
       announcements: new Announcements(db),
       access: new NamespaceAccess(() => ports.ownership.all()),
       ...(app === undefined

@@ -15,6 +15,7 @@ import type { ConsoleSession } from '../../../app/src/console/console-session.ts
 import { PostgresFlowRevisionStore } from '../../../app/src/deployments/postgres-flow-revision-store.ts';
 import type { ExecutionDocument } from '../../../app/src/execution/contract.ts';
 import { createLocalExecutionService, type LocalExecutionService } from '../../../app/src/execution/local.ts';
+import { PostgresCheckRunLinks } from '../../../app/src/github/postgres/postgres-github-links.ts';
 import { KvService } from '../../../app/src/kv/kv-service.ts';
 import { parseMasterKey } from '../../../app/src/secrets/master-key.ts';
 import { buildSecretService, type SecretService } from '../../../app/src/secrets/secret-service.ts';
@@ -121,6 +122,8 @@ export async function openApi(
       validate: validateFlowSource,
       masker,
       audit: new AuditLog(db),
+      storage,
+      checkRuns: new PostgresCheckRunLinks(db),
       ...(options.session === undefined ? {} : { session: options.session }),
     }),
   );

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ExecutionDocument } from '../../../app/src/execution/contract.ts';
+import { PostgresCheckRunLinks } from '../../../app/src/github/postgres/postgres-github-links.ts';
 import { HELLO, openApi, SLOW, UPLOAD } from './api-harness.ts';
 
 type Refusal = {
@@ -79,6 +80,35 @@ describe('POST /api/v1/executions/{namespace}/{flowId}', () => {
     assert.match(uri, /^kestra:\/\/\/company\/team\/upload\/executions\//);
     assert.equal(api.storage.files.get(uri)?.toString(), 'a,b\n1,2\n');
     assert.equal(body.state.current, 'SUCCESS');
+
+    // The execution's files: downloaded whole, or previewed as text; nothing outside its folder.
+    const file = await api.request(`/api/v1/executions/${body.id}/file?path=${encodeURIComponent(uri)}`);
+    assert.equal(file.status, 200);
+    assert.equal(
+      file.headers.get('content-disposition'),
+      `attachment; filename="${uri.split('/').at(-1)}"; filename*=UTF-8''${uri.split('/').at(-1)}`,
+    );
+    assert.equal(await file.text(), 'a,b\n1,2\n');
+    const preview = await api.json<{ content: string; size: number; truncated: boolean }>(
+      `/api/v1/executions/${body.id}/file/preview?path=${encodeURIComponent(uri)}&maxBytes=4`,
+    );
+    assert.deepEqual([preview.body.content, preview.body.size, preview.body.truncated], ['a,b\n', 8, true]);
+    const other = uri.replace(body.id, 'someoneelse');
+    const refused = await api.json<{ message: string }>(
+      `/api/v1/executions/${body.id}/file?path=${encodeURIComponent(other)}`,
+    );
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.message, /is not a file of execution/);
+    const dotted = `kestra:///company/team/upload/executions/${body.id}/../../x`;
+    assert.equal(
+      (await api.request(`/api/v1/executions/${body.id}/file?path=${encodeURIComponent(dotted)}`)).status,
+      400,
+    );
+    const gone = `kestra:///company/team/upload/executions/${body.id}/nothing.csv`;
+    assert.equal(
+      (await api.request(`/api/v1/executions/${body.id}/file?path=${encodeURIComponent(gone)}`)).status,
+      404,
+    );
   });
 
   it('refuses bad inputs with 422 naming each input, and starts nothing', async (t) => {
@@ -230,6 +260,27 @@ describe('GET /api/v1/executions', () => {
     );
     const failed = await api.json<{ total: number }>('/api/v1/executions/search?state=failed');
     assert.equal(failed.body.total, 0);
+  });
+
+  it('GET /{id}/check-run links the GitHub check run that reports the execution', async (t) => {
+    const api = await openApi(t);
+    await api.deploy({ hello: HELLO });
+    const started = await api.json<ExecutionDocument>('/api/v1/executions/company.team/hello?wait=true', {
+      method: 'POST',
+    });
+    const none = await api.json<{ message: string }>(`/api/v1/executions/${started.body.id}/check-run`);
+    assert.equal(none.status, 404);
+    assert.match(none.body.message, /has no GitHub check run/);
+    await new PostgresCheckRunLinks(api.db).set(started.body.id, {
+      repository: 'acme/flows',
+      checkRunId: 4242,
+    });
+    const link = await api.json(`/api/v1/executions/${started.body.id}/check-run`);
+    assert.deepEqual(link.body, {
+      repository: 'acme/flows',
+      checkRunId: 4242,
+      url: 'https://github.com/acme/flows/runs/4242',
+    });
   });
 
   it('refuses bad ids and search parameters, and answers 404 for an unknown execution', async (t) => {

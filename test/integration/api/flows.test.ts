@@ -65,6 +65,63 @@ describe('flows API', () => {
     );
   });
 
+  it('GET /{namespace}/{id}/graph gives the task graph of the deployed or of a given revision', async (t) => {
+    const api = await openApi(t);
+    const v1 = `id: g
+namespace: company.team
+tasks:
+  - id: a
+    type: io.kestra.plugin.core.log.Log
+    message: x
+errors:
+  - id: alert
+    type: io.kestra.plugin.core.log.Log
+    message: x
+`;
+    const v2 = `${v1.replace(
+      'errors:',
+      `  - id: fan
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: b
+        type: io.kestra.plugin.core.log.Log
+        message: x
+errors:`,
+    )}`;
+    await api.deploy({ g: v1 });
+    await api.deploy({ g: v2 });
+    type Item = { kind: string; id: string; taskId?: string; role?: string; children?: Item[] };
+    type Graph = { revision: number; children: Item[]; edges: unknown[]; lists: Item[] };
+    const latest = await api.json<Graph>('/api/v1/flows/company.team/g/graph');
+    assert.equal(latest.status, 200);
+    assert.equal(latest.body.revision, 2);
+    assert.deepEqual(
+      latest.body.children.map((i) => [i.kind, i.taskId, i.role, i.children?.map((c) => c.taskId)]),
+      [
+        ['task', 'a', undefined, undefined],
+        ['group', 'fan', 'flowable', ['b']],
+      ],
+    );
+    assert.deepEqual(latest.body.edges, [{ from: 'n0', to: 'n1' }]);
+    assert.deepEqual(
+      latest.body.lists.map((l) => [l.role, l.children?.map((c) => c.taskId)]),
+      [['errors', ['alert']]],
+    );
+    const first = await api.json<Graph>('/api/v1/flows/company.team/g/graph?revision=1');
+    assert.deepEqual(
+      first.body.children.map((i) => i.taskId),
+      ['a'],
+    );
+    const missing = await api.json<{ message: string }>('/api/v1/flows/company.team/g/graph?revision=9');
+    assert.equal(missing.status, 404);
+    assert.match(
+      missing.body.message,
+      /has no revision 9; GET \/api\/v1\/flows\/company\.team\/g\/revisions/,
+    );
+    assert.equal((await api.json('/api/v1/flows/company.team/nope/graph')).status, 404);
+    assert.equal((await api.json('/api/v1/flows/company.team/g/graph?revision=x')).status, 400);
+  });
+
   it('answers 404 for unknown and removed flows, 400 for bad names', async (t) => {
     const api = await openApi(t);
     await api.deploy({ hello: HELLO });

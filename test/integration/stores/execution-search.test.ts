@@ -101,4 +101,78 @@ describeBackends('execution search', (backend) => {
     assert.deepEqual(await ids('%'), []);
     assert.equal((await search.search({ text: 'c', page: 2, size: 2 })).total, 3);
   });
+
+  it('filters by labels, time, commit, branch and pull request; pages by keyset in the same order', async (t) => {
+    const { db, cleanup } = await backend.open();
+    t.after(cleanup);
+    const t0 = Date.parse('2025-03-01T00:00:00Z');
+    const SHA = 'abcdef0123456789abcdef0123456789abcdef01';
+    for (let i = 0; i < 12; i++) {
+      const id = `k${String(i).padStart(2, '0')}`;
+      const labels = [
+        { key: 'team', value: i % 2 === 0 ? 'data' : 'ops' },
+        ...(i % 3 === 0 ? [{ key: 'env', value: 'prod' }] : []),
+      ];
+      const variables = i < 4 ? { branch: 'main' } : i < 6 ? { branch: 'feature/x', number: 42 } : undefined;
+      const execution = {
+        ...createExecution(flow('company.team', 'etl'), { id, now: t0 + i * 1000 }),
+        labels,
+        ...(variables === undefined ? {} : { trigger: { id: 'git', type: 'io.osprey.git.Push', variables } }),
+      };
+      // Two executions share a creation time: the id breaks the tie, in every page.
+      const created = new Date(t0 + Math.min(i, 10) * 1000);
+      await insertSteps(
+        db,
+        [
+          {
+            id,
+            namespace: 'company.team',
+            flowId: 'etl',
+            state: 'SUCCESS',
+            document: execution,
+            flow: {},
+            repository: 'acme/flows',
+            sha: i < 6 ? SHA : 'f'.repeat(40),
+          },
+        ],
+        created,
+      );
+    }
+    const search = new DatabaseExecutionSearch(db);
+    const ids = async (q: Partial<Parameters<typeof search.search>[0]>) =>
+      (await search.search({ page: 1, size: 50, ...q })).results.map((e) => e.id);
+    assert.deepEqual(
+      await ids({
+        labels: [
+          { key: 'team', value: 'data' },
+          { key: 'env', value: 'prod' },
+        ],
+      }),
+      ['k06', 'k00'],
+      'every label must match',
+    );
+    assert.deepEqual(
+      await ids({ from: new Date(t0 + 2000), to: new Date(t0 + 4000) }),
+      ['k03', 'k02'],
+      'from is inclusive, to exclusive',
+    );
+    assert.deepEqual((await ids({ sha: 'ABCDEF01' })).length, 6, 'a SHA prefix, any case');
+    assert.deepEqual(await ids({ branch: 'feature/x' }), ['k05', 'k04']);
+    assert.deepEqual(await ids({ pullRequest: 42 }), ['k05', 'k04']);
+    assert.deepEqual(await ids({ branch: 'main', labels: [{ key: 'team', value: 'ops' }] }), ['k03', 'k01']);
+
+    const all = await ids({});
+    assert.deepEqual(all.slice(0, 3), ['k11', 'k10', 'k09'], 'same creation time: higher id first');
+    const walked: string[] = [];
+    let after: string | undefined;
+    for (let n = 0; n < 10; n++) {
+      const page = await search.search({ page: 1, size: 5, ...(after === undefined ? {} : { after }) });
+      assert.equal(page.total, 12);
+      walked.push(...page.results.map((e) => e.id));
+      after = page.next;
+      if (after === undefined) break;
+    }
+    assert.deepEqual(walked, all, 'keyset pages give every execution once, in order');
+    await assert.rejects(search.search({ page: 1, size: 5, after: 'bm9wZQ' }), /after: not a page position/);
+  });
 });

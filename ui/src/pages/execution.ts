@@ -8,13 +8,17 @@
 import { writableOnly } from '../access.ts';
 import { ApiFailure, api } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { badge, elapsed, isTerminal, ms, started, table, when } from '../format.ts';
+import { badge, elapsed, githubLink, isTerminal, ms, started, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
 import { navigate } from '../nav.ts';
-import type { ExecutionDocument, LogEntry, TaskRun } from '../types.ts';
+import { outputTree } from '../outputs.ts';
+import type { ExecutionDocument, FlowDocument, FlowInput, LogEntry, TaskRun } from '../types.ts';
 import { executionHref } from './executions.ts';
+import { fieldRow, formData, formField, showProblems } from './flow.ts';
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** Height of one log row in pixels (style.css `.log-line`): rows are placed, not flowed. */
+const LOG_ROW = 19;
 
 /** Task runs in tree order (each parent before its children), with their depth. */
 export function treeOf(runs: TaskRun[]): Array<{ run: TaskRun; depth: number }> {
@@ -44,6 +48,32 @@ export function phases(run: TaskRun, now: number): { created: number; running?: 
   return { created, ...(firstRun === undefined ? {} : { running: Date.parse(firstRun.date) }), end };
 }
 
+/** The `onResume` inputs of the task `taskId`, wherever it sits in the flow (flowables nest tasks). */
+export function onResumeOf(flow: FlowDocument, taskId: string): FlowInput[] {
+  const seen = new Set<unknown>();
+  const walk = (v: unknown): FlowInput[] | undefined => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return undefined;
+    seen.add(v);
+    const o = v as Record<string, unknown>;
+    if (o['id'] === taskId && typeof o['type'] === 'string' && Array.isArray(o['onResume'])) {
+      return o['onResume'] as FlowInput[];
+    }
+    for (const child of Array.isArray(v) ? v : Object.values(o)) {
+      const found = walk(child);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return (
+    walk({
+      tasks: flow.tasks,
+      errors: flow.errors,
+      finally: flow.finally,
+      afterExecution: flow.afterExecution,
+    }) ?? []
+  );
+}
+
 export const executionPage: PageRender = (root, params) => {
   const [namespace, flowId, id] = params as [string, string, string];
   let doc: ExecutionDocument | undefined;
@@ -57,8 +87,9 @@ export const executionPage: PageRender = (root, params) => {
   const details = h('div', { class: 'details' });
   let taskFilter: string | undefined;
 
-  // Logs: kept in full, shown through the filters.
+  // Logs: kept in full, shown through the filters; only the rows in view are in the DOM.
   const logs: LogEntry[] = [];
+  let shown: LogEntry[] = [];
   const level = h(
     'select',
     { name: 'level', 'aria-label': 'Minimum level' },
@@ -72,47 +103,72 @@ export const executionPage: PageRender = (root, params) => {
   });
   const follow = h('input', { type: 'checkbox', name: 'follow', checked: true });
   const taskChip = h('span', { class: 'chip' });
-  const lines = h('div', { class: 'log-lines', role: 'log' });
+  const rows = h('div', { class: 'log-rows' });
+  const spacer = h('div', { class: 'log-spacer' }, rows);
+  const lines = h('div', { class: 'log-lines', role: 'log' }, spacer);
   const logCount = h('span', { class: 'muted' });
-  const shownLogs = () => {
+  const matcher = () => {
     const min = LEVELS.indexOf(level.value as LogEntry['level']);
     const text = search.value.trim().toLowerCase();
-    return logs.filter(
-      (l) =>
-        LEVELS.indexOf(l.level) >= min &&
-        (taskFilter === undefined || l.taskId === taskFilter) &&
-        (text === '' || l.message.toLowerCase().includes(text)),
-    );
+    return (l: LogEntry) =>
+      LEVELS.indexOf(l.level) >= min &&
+      (taskFilter === undefined || l.taskId === taskFilter) &&
+      (text === '' || l.message.toLowerCase().includes(text));
   };
-  const logLine = (l: LogEntry) =>
+  let matches = matcher();
+  const logLine = (l: LogEntry, index: number) =>
     h(
       'div',
-      { class: `log-line level-${l.level.toLowerCase()}` },
+      {
+        class: `log-line level-${l.level.toLowerCase()}`,
+        style: { top: `${index * LOG_ROW}px` },
+        title: l.message.length > 120 || l.message.includes('\n') ? l.message : undefined,
+      },
       h('span', { class: 'ts' }, l.timestamp.slice(11, 23)),
       h('span', { class: 'lvl' }, l.level),
       h('span', { class: 'task' }, l.taskId ?? ''),
       h('span', { class: 'msg' }, l.message),
     );
-  const renderLogs = () => {
-    const shown = shownLogs();
+  /** Draws the rows in view (and a few around them); called at most once a frame. */
+  const paint = () => {
+    spacer.style.height = `${shown.length * LOG_ROW}px`;
+    if (follow.checked) lines.scrollTop = lines.scrollHeight;
+    const first = Math.max(0, Math.floor(lines.scrollTop / LOG_ROW) - 20);
+    const last = Math.min(shown.length, Math.ceil((lines.scrollTop + lines.clientHeight) / LOG_ROW) + 20);
     fill(
-      lines,
+      rows,
       shown.length === 0
         ? h(
             'div',
             { class: 'muted' },
             logs.length === 0 ? 'No log lines yet.' : 'No line matches the filters.',
           )
-        : shown.map(logLine),
+        : shown.slice(first, last).map((l, i) => logLine(l, first + i)),
     );
     fill(logCount, `${shown.length} of ${logs.length} lines`);
+  };
+  let frame: number | undefined;
+  const schedule = () => {
+    frame ??= requestAnimationFrame(() => {
+      frame = undefined;
+      paint();
+    });
+  };
+  const renderLogs = () => {
+    matches = matcher();
+    shown = logs.filter(matches);
     fill(
       taskChip,
       taskFilter === undefined
         ? null
         : h('button', { class: 'link', onclick: () => showTask(undefined) }, `task ${taskFilter} ✕`),
     );
-    if (follow.checked) lines.scrollTop = lines.scrollHeight;
+    schedule();
+  };
+  const addLog = (l: LogEntry) => {
+    logs.push(l);
+    if (matches(l)) shown.push(l);
+    schedule();
   };
   const showTask = (taskId: string | undefined) => {
     taskFilter = taskId;
@@ -120,7 +176,13 @@ export const executionPage: PageRender = (root, params) => {
   };
   level.addEventListener('change', renderLogs);
   search.addEventListener('input', renderLogs);
-  follow.addEventListener('change', renderLogs);
+  follow.addEventListener('change', schedule);
+  lines.addEventListener('scroll', () => {
+    // Scrolling up leaves follow mode; back at the bottom resumes it.
+    const atBottom = lines.scrollTop + lines.clientHeight >= lines.scrollHeight - LOG_ROW;
+    if (follow.checked !== atBottom && !(follow.checked && frame !== undefined)) follow.checked = atBottom;
+    schedule();
+  });
 
   const renderHead = (e: ExecutionDocument) => {
     fill(
@@ -196,6 +258,67 @@ export const executionPage: PageRender = (root, params) => {
         () => api.control(id, 'replay'),
         (d) => navigate(executionHref(d)),
       ),
+    );
+  };
+
+  // The paused tasks' onResume inputs, as a form (the pinned revision of the flow declares them).
+  const resumeBox = h('div', { class: 'resume-box' });
+  let resumeFor = '';
+  const renderResume = (e: ExecutionDocument) => {
+    const paused =
+      e.state.current === 'PAUSED' ? e.taskRunList.filter((r) => r.state.current === 'PAUSED') : [];
+    const key = paused.map((r) => r.id).join(',');
+    if (key === resumeFor) return;
+    resumeFor = key;
+    fill(resumeBox);
+    if (paused.length === 0) return;
+    api.flow(e.namespace, e.flowId, e.flowRevision).then(
+      (flow) => {
+        if (resumeFor !== key) return;
+        const inputs = paused.flatMap((r) => onResumeOf(flow, r.taskId));
+        if (inputs.length === 0) return;
+        const fields = inputs.map(formField);
+        const formError = h('p', { class: 'error', role: 'alert' });
+        const submit = h('button', { type: 'submit' }, 'Resume with these inputs');
+        fill(
+          resumeBox,
+          h(
+            'form',
+            {
+              class: 'card resume',
+              noValidate: true,
+              onsubmit: async (ev: Event) => {
+                ev.preventDefault();
+                const form = formData(fields, formError);
+                submit.disabled = true;
+                try {
+                  update(await api.resume(id, form));
+                  connect();
+                } catch (err) {
+                  showProblems(err, fields, formError);
+                } finally {
+                  submit.disabled = false;
+                }
+              },
+            },
+            h(
+              'h2',
+              null,
+              'Resume: ',
+              paused.map((r) => h('code', null, r.taskId)),
+              ' waits for',
+            ),
+            fields.map(fieldRow),
+            formError,
+            submit,
+          ),
+        );
+      },
+      (err) =>
+        fill(
+          resumeBox,
+          h('p', { class: 'error' }, `the paused task's onResume inputs could not be read: ${String(err)}`),
+        ),
     );
   };
 
@@ -279,14 +402,55 @@ export const executionPage: PageRender = (root, params) => {
     );
   };
 
+  // The GitHub check run that reports the execution, asked for once (executions from GitHub have one).
+  const checkRunLine = h('p', { class: 'check-run' });
+  let checkRunAsked = false;
+  const askCheckRun = (e: ExecutionDocument) => {
+    if (checkRunAsked || githubLink(e.source?.repository, e.source?.sha, e.source?.path) === undefined)
+      return;
+    checkRunAsked = true;
+    api.checkRun(e.id).then(
+      (run) =>
+        fill(
+          checkRunLine,
+          'Check run: ',
+          h(
+            'a',
+            { href: run.url, target: '_blank', rel: 'noopener' },
+            `${run.repository} #${run.checkRunId}`,
+          ),
+        ),
+      () => {}, // none: started by hand or by a schedule
+    );
+  };
+
   const renderDetails = (e: ExecutionDocument) => {
+    askCheckRun(e);
     const src = e.source;
-    const github =
-      src?.repository !== undefined && /^[\w.-]+\/[\w.-]+$/.test(src.repository) && src.sha !== undefined;
+    const github = githubLink(src?.repository, src?.sha, src?.path);
     fill(
       details,
-      h('section', null, h('h2', null, 'Inputs'), table(e.inputs, 'No inputs.')),
-      h('section', null, h('h2', null, 'Outputs'), table(e.outputs, 'No outputs.')),
+      h('section', null, h('h2', null, 'Inputs'), outputTree(e.id, e.inputs, 'No inputs.')),
+      h(
+        'section',
+        { class: 'outputs' },
+        h('h2', null, 'Outputs'),
+        outputTree(e.id, e.outputs, 'No outputs.'),
+      ),
+      h(
+        'section',
+        { class: 'task-outputs' },
+        h('h2', null, 'Task outputs'),
+        outputTree(
+          e.id,
+          Object.fromEntries(
+            e.taskRunList
+              .filter((r) => r.outputs !== undefined && Object.keys(r.outputs).length > 0)
+              .map((r) => [r.value === undefined ? r.taskId : `${r.taskId} [${r.value}]`, r.outputs]),
+          ),
+          'No task outputs.',
+        ),
+      ),
       h(
         'section',
         null,
@@ -308,11 +472,11 @@ export const executionPage: PageRender = (root, params) => {
           : h(
               'p',
               null,
-              github
+              github !== undefined
                 ? h(
                     'a',
                     {
-                      href: `https://github.com/${src.repository}/blob/${src.sha}/${src.path ?? ''}`,
+                      href: github.file,
                       target: '_blank',
                       rel: 'noopener',
                     },
@@ -325,6 +489,7 @@ export const executionPage: PageRender = (root, params) => {
         e.trigger === undefined
           ? null
           : h('p', null, 'Trigger: ', h('code', null, `${e.trigger.id} (${e.trigger.type})`)),
+        checkRunLine,
       ),
     );
   };
@@ -333,6 +498,7 @@ export const executionPage: PageRender = (root, params) => {
     doc = next;
     renderHead(next);
     renderControls(next);
+    renderResume(next);
     renderTasks(next);
     renderDetails(next);
   };
@@ -382,8 +548,7 @@ export const executionPage: PageRender = (root, params) => {
       (data) => {
         const parsed = JSON.parse(data) as LogEntry & { state?: string };
         if (parsed.message === undefined) return; // the end event
-        logs.push(parsed);
-        renderLogs();
+        addLog(parsed);
       },
       () => {
         logs.length = 0;
@@ -396,6 +561,7 @@ export const executionPage: PageRender = (root, params) => {
     head,
     controls,
     notice,
+    resumeBox,
     h('section', null, h('h2', null, 'Task runs'), tasks),
     h(
       'section',
@@ -441,6 +607,7 @@ export const executionPage: PageRender = (root, params) => {
   return () => {
     gone = true;
     clearInterval(tick);
+    if (frame !== undefined) cancelAnimationFrame(frame);
     for (const close of closers) close();
   };
 };

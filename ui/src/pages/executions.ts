@@ -1,8 +1,10 @@
 /**
- * `/ui/executions?state=…&namespace=…&flow=…&text=…&page=…`: the executions, newest first, paged
- * on the server. The filters live in the query string, so a filtered list is a bookmark.
+ * `/ui/executions?state=…&namespace=…&flow=…&labels=k:v&from=…&to=…&sha=…&branch=…&pr=…&text=…&after=…`:
+ * the executions, newest first, paged on the server by keyset (`after` is the `next` position the
+ * server gave for the page before). Every filter lives in the query string, so a filtered list —
+ * and any page of it — is a bookmark.
  */
-import { api } from '../api.ts';
+import { api, type ExecutionFilter } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { badge, elapsed, ms, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
@@ -15,11 +17,44 @@ export function executionHref(e: { namespace: string; flowId: string; id: string
   return `/ui/executions/${encodeURIComponent(e.namespace)}/${encodeURIComponent(e.flowId)}/${encodeURIComponent(e.id)}`;
 }
 
+/** A `datetime-local` value (local time) as an ISO instant, or undefined. */
+function instant(local: string | null): string | undefined {
+  if (local === null || local === '') return undefined;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/** The URL's filters as the API's. */
+function filterOf(query: URLSearchParams): ExecutionFilter {
+  const one = (k: string) => {
+    const v = query.get(k)?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const labels = query
+    .getAll('labels')
+    .flatMap((v) => v.split(/[\s,]+/))
+    .filter((v) => v !== '');
+  const out: ExecutionFilter = { state: query.getAll('state'), labels, size: SIZE };
+  const fields: Array<[keyof ExecutionFilter, string | undefined]> = [
+    ['namespace', one('namespace')],
+    ['flow', one('flow')],
+    ['text', one('text')],
+    ['from', instant(query.get('from'))],
+    ['to', instant(query.get('to'))],
+    ['sha', one('sha')],
+    ['branch', one('branch')],
+    ['pullRequest', one('pr')],
+    ['after', one('after')],
+  ];
+  for (const [k, v] of fields) if (v !== undefined) Object.assign(out, { [k]: v });
+  return out;
+}
+
 export const executionsPage: PageRender = (root, _params, query) => {
   const states = query.getAll('state');
-  const page = Math.max(1, Number(query.get('page') ?? '1') || 1);
-  const field = (name: string, label: string, placeholder: string) =>
-    h('label', null, label, h('input', { name, value: query.get(name) ?? '', placeholder, type: 'search' }));
+  const filter = filterOf(query);
+  const field = (name: string, label: string, placeholder: string, type = 'search') =>
+    h('label', null, label, h('input', { name, value: query.getAll(name).join(' '), placeholder, type }));
   const stateBoxes = h(
     'fieldset',
     { class: 'states' },
@@ -47,6 +82,12 @@ export const executionsPage: PageRender = (root, _params, query) => {
     },
     field('namespace', 'Namespace', 'company.team'),
     field('flow', 'Flow', 'flow id'),
+    field('labels', 'Labels (all of)', 'team:data env:prod'),
+    field('from', 'Created from', '', 'datetime-local'),
+    field('to', 'Created before', '', 'datetime-local'),
+    field('sha', 'Commit', 'SHA or its start'),
+    field('branch', 'Branch', 'main'),
+    field('pr', 'Pull request', '42', 'number'),
     field('text', 'Text', 'id, flow or label key:value'),
     stateBoxes,
     h(
@@ -60,25 +101,18 @@ export const executionsPage: PageRender = (root, _params, query) => {
   const list = h('div', { class: 'results' }, h('p', { class: 'muted' }, 'Loading…'));
   root.append(h('h1', null, 'Executions'), form, list);
 
-  const opt = (k: string) => query.get(k) ?? undefined;
-  const pageHref = (n: number) => {
+  const pageHref = (after: string | undefined) => {
     const next = new URLSearchParams(query);
-    next.set('page', String(n));
-    return `/ui/executions?${next}`;
+    if (after === undefined) next.delete('after');
+    else next.set('after', after);
+    return `/ui/executions${next.size > 0 ? `?${next}` : ''}`;
   };
   let stopped = false;
   const load = async () => {
     try {
-      const result = await api.searchExecutions({
-        state: states,
-        ...(opt('namespace') === undefined ? {} : { namespace: opt('namespace') as string }),
-        ...(opt('flow') === undefined ? {} : { flow: opt('flow') as string }),
-        ...(opt('text') === undefined ? {} : { text: opt('text') as string }),
-        page,
-        size: SIZE,
-      });
+      const result = await api.searchExecutions(filter);
       if (stopped) return;
-      const pages = Math.max(1, Math.ceil(result.total / SIZE));
+      const total = `${result.total}${result.totalCapped === true ? '+' : ''}`;
       fill(
         list,
         result.results.length === 0
@@ -122,13 +156,9 @@ export const executionsPage: PageRender = (root, _params, query) => {
         h(
           'nav',
           { class: 'pager' },
-          page > 1 ? h('a', { href: pageHref(page - 1), rel: 'prev' }, '← newer') : null,
-          h(
-            'span',
-            null,
-            ` page ${page} of ${pages} · ${result.total} execution${result.total === 1 ? '' : 's'} `,
-          ),
-          page < pages ? h('a', { href: pageHref(page + 1), rel: 'next' }, 'older →') : null,
+          filter.after === undefined ? null : h('a', { href: pageHref(undefined), rel: 'first' }, '⇤ newest'),
+          h('span', null, ` ${total} execution${total === '1' ? '' : 's'} match `),
+          result.next === undefined ? null : h('a', { href: pageHref(result.next), rel: 'next' }, 'older →'),
         ),
       );
     } catch (err) {
@@ -136,9 +166,9 @@ export const executionsPage: PageRender = (root, _params, query) => {
     }
   };
   void load();
-  // The list is a snapshot; refresh it while it is on screen.
+  // The list is a snapshot; refresh it while it is on screen (the first page: later ones stay put).
   const timer = setInterval(() => {
-    if (document.visibilityState === 'visible') void load();
+    if (document.visibilityState === 'visible' && filter.after === undefined) void load();
   }, 3000);
   return () => {
     stopped = true;

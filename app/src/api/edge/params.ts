@@ -98,3 +98,33 @@ export const LabelsQuery = z.array(
 
 /** Free text to look for (`q`), at most 200 characters. */
 export const SearchText = z.string().trim().max(200, 'q is at most 200 characters');
+
+/** An ISO 8601 date-time (`2026-01-31T12:00:00Z`, or a date: its midnight UTC). */
+export const DateTimeQuery = z
+  .string()
+  .refine(
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
+      !Number.isNaN(Date.parse(v)),
+    {
+      error: 'use an ISO 8601 date-time such as 2026-01-31T12:00:00Z',
+    },
+  )
+  .transform((v) => new Date(v));
+
+/** A commit SHA or its first 4 to 40 hexadecimal characters. */
+export const ShaQuery = z
+  .string()
+  .regex(/^[0-9a-fA-F]{4,40}$/, 'a commit is 4 to 40 hexadecimal characters of its SHA, e.g. 1a2b3c4');
+
+/** A git branch name, as in the event that started the execution. */
+export const BranchQuery = z
+  .string()
+  .trim()
+  .min(1, 'name a branch')
+  .max(255, 'a branch name is at most 255 characters');
+
+/** Opaque position of a page (`next` of the previous answer). */
+export const PageAfterQuery = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,512}$/, 'after is the `next` value of the previous page, as the server gave it');

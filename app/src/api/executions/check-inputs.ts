@@ -41,6 +41,11 @@ export function inputProblems(flow: Flow, raw: Record<string, unknown>): InputPr
 
 /** `kestra:///company/team/...` for namespace `company.team`, without `.`/`..` segments. */
 export function inNamespace(uri: string, namespace: string): boolean {
+  return underPath(uri, namespace.split('.'));
+}
+
+/** A `kestra://` URI strictly below the path `prefix` (segments), without `.`/`..` segments. */
+export function underPath(uri: string, prefix: readonly string[]): boolean {
   if (!uri.startsWith('kestra://')) return false;
   const segments = uri.slice('kestra://'.length).replace(/^\/+/, '').split(/[?#]/)[0]!.split('/');
   let decoded: string[];
@@ -50,6 +55,5 @@ export function inNamespace(uri: string, namespace: string): boolean {
     return false;
   }
   if (decoded.some((s) => s === '' || s === '.' || s === '..' || /[\\\0]/.test(s))) return false;
-  const prefix = namespace.split('.');
   return decoded.length > prefix.length && prefix.every((p, i) => decoded[i] === p);
 }

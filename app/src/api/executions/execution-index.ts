@@ -18,6 +18,8 @@ export class ExecutionIndex implements ExecutionSearch {
 
   async search(query: ExecutionQuery): Promise<ExecutionPage> {
     const text = query.text?.toLowerCase();
+    const variables = (e: ExecutionDocument) =>
+      (e.trigger as { variables?: Record<string, unknown> } | undefined)?.variables ?? {};
     const matching = [...this.#byId.values()]
       .filter(
         (e) =>
@@ -27,11 +29,24 @@ export class ExecutionIndex implements ExecutionSearch {
           (query.states === undefined ||
             query.states.length === 0 ||
             query.states.includes(e.state.current)) &&
-          (text === undefined || text === '' || searchable(e).some((s) => s.toLowerCase().includes(text))),
+          (text === undefined || text === '' || searchable(e).some((s) => s.toLowerCase().includes(text))) &&
+          (query.labels ?? []).every((l) => e.labels.some((m) => m.key === l.key && m.value === l.value)) &&
+          (query.from === undefined || startOf(e) >= query.from.toISOString()) &&
+          (query.to === undefined || startOf(e) < query.to.toISOString()) &&
+          (query.sha === undefined || (e.source?.sha ?? '').startsWith(query.sha.toLowerCase())) &&
+          (query.branch === undefined || variables(e)['branch'] === query.branch) &&
+          (query.pullRequest === undefined || variables(e)['number'] === query.pullRequest),
       )
       .sort((a, b) => startOf(b).localeCompare(startOf(a)) || b.id.localeCompare(a.id));
-    const from = (query.page - 1) * query.size;
-    return { results: matching.slice(from, from + query.size), total: matching.length };
+    // `next` is the index of the following page's first row (the index keeps few executions).
+    const from =
+      query.after === undefined ? (query.page - 1) * query.size : Number.parseInt(query.after, 36) || 0;
+    const end = from + query.size;
+    return {
+      results: matching.slice(from, end),
+      total: matching.length,
+      ...(end < matching.length ? { next: end.toString(36) } : {}),
+    };
   }
 
   close(): void {

@@ -4,19 +4,24 @@
  * which would otherwise also match `POST /{id}/pause`.
  */
 import { type Context, Hono, type Next } from 'hono';
+import type { z } from 'zod';
 import { Namespace } from '../../../../flows-schema/src/schema/primitives.ts';
 import { InputsRefused } from '../../execution/contract.ts';
 import { readableNamespaces } from '../access-guard.ts';
-import type { ApiDeps } from '../deps.ts';
+import type { ApiDeps, ExecutionQuery } from '../deps.ts';
 import {
   BooleanQuery,
+  BranchQuery,
   check,
+  DateTimeQuery,
   ExecutionIdParam,
   FlowIdParam,
   LabelsQuery,
   NamespaceParam,
+  PageAfterQuery,
   pageNumber,
   SearchText,
+  ShaQuery,
   StateQuery,
   TaskRunIdParam,
 } from '../edge/params.ts';
@@ -26,6 +31,7 @@ import { respond } from '../respond.ts';
 import { inputProblems } from './check-inputs.ts';
 import { type Control, control, mustGet } from './control-execution.ts';
 import { deployedFlow } from './deployed-flow.ts';
+import { executionFileRoutes } from './execution-files.ts';
 import { followExecution } from './follow-execution.ts';
 
 export function executionRoutes(deps: ApiDeps): Hono {
@@ -41,23 +47,51 @@ export function executionRoutes(deps: ApiDeps): Hono {
         'this server does not keep an execution index; search is unavailable',
       );
     }
-    const namespace = c.req.query('namespace');
-    const flowId = c.req.query('flowId');
-    const text = c.req.query('q');
     const readable = await readableNamespaces(deps, c);
-    const page = await deps.search.search({
-      ...(readable === undefined ? {} : { namespaces: readable }),
-      ...(namespace === undefined ? {} : { namespace: check(NamespaceParam, namespace, 'namespace') }),
-      ...(flowId === undefined ? {} : { flowId: check(FlowIdParam, flowId, 'flowId') }),
+    /** An optional query parameter, checked when present. */
+    const opt = <S extends z.ZodType>(name: string, schema: S): z.output<S> | undefined => {
+      const raw = c.req.query(name);
+      return raw === undefined || raw === '' ? undefined : check(schema, raw, name);
+    };
+    const pullRequest = opt('pullRequest', pageNumber('pullRequest', 1, 1_000_000_000));
+    const query: ExecutionQuery = {
       states: check(StateQuery, c.req.queries('state') ?? [], 'state'),
-      ...(text === undefined ? {} : { text: check(SearchText, text, 'q') }),
+      labels: check(LabelsQuery, c.req.queries('labels') ?? [], 'labels'),
       page: check(pageNumber('page', 1, 100_000), c.req.query('page'), 'page'),
       size: check(pageNumber('size', 10, 1000), c.req.query('size'), 'size'),
-    });
-    return send(c, page);
+    };
+    const fields = {
+      namespace: opt('namespace', NamespaceParam),
+      flowId: opt('flowId', FlowIdParam),
+      text: opt('q', SearchText),
+      from: opt('startDate', DateTimeQuery),
+      to: opt('endDate', DateTimeQuery),
+      sha: opt('sha', ShaQuery),
+      branch: opt('branch', BranchQuery),
+      pullRequest,
+      after: opt('after', PageAfterQuery),
+    };
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(query, { [k]: v });
+    if (readable !== undefined) query.namespaces = readable;
+    return send(c, await deps.search.search(query));
   });
 
+  executionFileRoutes(app, deps);
   app.get('/:id', async (c) => send(c, await mustGet(deps.executions, idOf(c))));
+
+  /** The GitHub check run that reports the execution (started from a push, a pull request, a comment). */
+  app.get('/:id/check-run', async (c) => {
+    const id = idOf(c);
+    await mustGet(deps.executions, id);
+    const link = await deps.checkRuns?.get(id);
+    if (link === undefined)
+      throw notFound(`execution ${id} has no GitHub check run (it was not started from GitHub)`);
+    return send(c, {
+      repository: link.repository,
+      checkRunId: link.checkRunId,
+      url: `https://github.com/${link.repository}/runs/${link.checkRunId}`,
+    });
+  });
 
   app.get('/:id/follow', async (c) => {
     const id = idOf(c);

@@ -8,12 +8,20 @@
 import { type Context, Hono } from 'hono';
 import YAML from 'yaml';
 import type { FlowRevision } from '../../deployments/ports.ts';
+import { flowGraph } from '../../graph/flow-graph.ts';
 import { readableNamespaces } from '../access-guard.ts';
 import type { ApiDeps } from '../deps.ts';
 import { BooleanQuery, check, FlowIdParam, NamespaceParam, pageNumber, SearchText } from '../edge/params.ts';
+
+const RevisionQuery = pageNumber('revision', 1, Number.MAX_SAFE_INTEGER);
+
 import { ApiError, invalid, notFound } from '../errors.ts';
 import { respond } from '../respond.ts';
 import { validateDocuments } from './validate-documents.ts';
+
+function noRevision(namespace: string, flowId: string, revision: string): string {
+  return `flow ${namespace}.${flowId} has no revision ${revision}; GET /api/v1/flows/${namespace}/${flowId}/revisions lists them`;
+}
 
 function summary(r: FlowRevision) {
   return {
@@ -29,18 +37,21 @@ function summary(r: FlowRevision) {
   };
 }
 
-/** The flow's own fields (description, inputs, tasks, ...) as committed, then Osprey's metadata. */
-function flowDocument(r: FlowRevision, withSource: boolean) {
-  let fields: Record<string, unknown> = {};
+function parsedSource(source: string): Record<string, unknown> {
   try {
-    const parsed = YAML.parse(r.source) as unknown;
+    const parsed = YAML.parse(source) as unknown;
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      fields = parsed as Record<string, unknown>;
+      return parsed as Record<string, unknown>;
     }
   } catch {
     // A deployed revision parsed when it was deployed; if this YAML version disagrees, show metadata only.
   }
-  return { ...fields, ...summary(r), ...(withSource ? { source: r.source } : {}) };
+  return {};
+}
+
+/** The flow's own fields (description, inputs, tasks, ...) as committed, then Osprey's metadata. */
+function flowDocument(r: FlowRevision, withSource: boolean) {
+  return { ...parsedSource(r.source), ...summary(r), ...(withSource ? { source: r.source } : {}) };
 }
 
 export function flowRoutes(deps: ApiDeps): Hono {
@@ -163,6 +174,14 @@ export function flowRoutes(deps: ApiDeps): Hono {
   app.get('/:namespace/:id', async (c) => {
     const { namespace, flowId } = params(c);
     const withSource = check(BooleanQuery, c.req.query('source'), 'source');
+    const raw = c.req.query('revision');
+    if (raw !== undefined) {
+      // One revision as it was deployed (an execution's pinned flow), removed since or not.
+      const wanted = check(RevisionQuery, raw, 'revision');
+      const found = (await deps.flows.history(namespace, flowId)).find((r) => r.revision === wanted);
+      if (found === undefined) throw notFound(noRevision(namespace, flowId, raw));
+      return send(c, flowDocument(found, withSource));
+    }
     const latest = await deps.flows.latest(namespace, flowId);
     if (latest === undefined) {
       throw notFound(
@@ -175,6 +194,55 @@ export function flowRoutes(deps: ApiDeps): Hono {
       );
     }
     return send(c, flowDocument(latest, withSource));
+  });
+
+  /**
+   * The task graph of the deployed revision (or of `?revision=N`): groups for flowables, branches and
+   * errors/finally/afterExecution, edges between siblings (app/src/graph/flow-graph.ts).
+   */
+  app.get('/:namespace/:id/graph', async (c) => {
+    const { namespace, flowId } = params(c);
+    const raw = c.req.query('revision');
+    const history = await deps.flows.history(namespace, flowId);
+    if (history.length === 0) throw notFound(`flow ${namespace}.${flowId} was never deployed`);
+    const wanted =
+      raw === undefined
+        ? history.at(-1)
+        : history.find((r) => r.revision === check(RevisionQuery, raw, 'revision'));
+    if (wanted === undefined) throw notFound(noRevision(namespace, flowId, raw ?? ''));
+    const graph = flowGraph(parsedSource(wanted.source));
+    return send(c, {
+      revision: wanted.revision,
+      ...(graph ?? { children: [], edges: [], lists: [], truncated: false }),
+    });
+  });
+
+  /** The flow's registered triggers with their next fire time (schedules) and whether they fire. */
+  app.get('/:namespace/:id/triggers', async (c) => {
+    const { namespace, flowId } = params(c);
+    if (deps.triggers === undefined) {
+      throw new ApiError(
+        'not_implemented',
+        'this server keeps no trigger registry; triggers are unavailable',
+      );
+    }
+    const triggers = await deps.triggers.list({ namespace, flowId });
+    return send(
+      c,
+      triggers.map((t) => ({
+        id: t.triggerId,
+        type: t.type,
+        kind: t.kind,
+        disabled: t.disabled,
+        stopped: t.runtime.stopped,
+        ...(t.problem === undefined ? {} : { problem: t.problem }),
+        ...(t.runtime.nextFireAt === undefined
+          ? {}
+          : { nextFireAt: new Date(t.runtime.nextFireAt).toISOString() }),
+        revision: t.flow.revision,
+        definition: t.definition,
+      })),
+    );
   });
 
   app.get('/:namespace/:id/revisions', async (c) => {

@@ -2,6 +2,7 @@
  * One executor wired for a test: fake clock, fake runner, in-memory KV, secrets, storage and
  * flows, sequential ids. `run(yaml)` starts a flow and lets virtual time pass until it is finished.
  */
+import { Readable } from 'node:stream';
 import YAML from 'yaml';
 import type { ExecutionDocument, LogEntry } from '../../../../app/src/execution/contract.ts';
 import {
@@ -35,8 +36,10 @@ export function memoryStorage(): InternalStorage & { files: Map<string, Buffer> 
       if (!f) throw new Error(`no file ${uri}`);
       return f;
     },
-    async open() {
-      throw new Error('not needed in tests');
+    async open(uri) {
+      const f = files.get(uri);
+      if (!f) throw new Error(`no file ${uri}`);
+      return Readable.from([f]);
     },
     exists: async (uri) => files.has(uri),
     size: async (uri) => files.get(uri)?.length ?? 0,
