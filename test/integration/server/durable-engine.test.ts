@@ -181,6 +181,60 @@ tasks:
     assert.equal((await s.server.services.executions.get(childId))?.parentId, ex.id);
   });
 
+  it('ForEachItem: a subflow execution per batch of a stored file, their outputs merged into one file', async (t) => {
+    const s = await startTestServer(backend, t);
+    await s.runner();
+    const { db } = s.server.services;
+    await db.transaction((tx) =>
+      deployFlowRevision(
+        tx,
+        {
+          namespace: 'company.team',
+          flowId: 'per_batch',
+          source: `
+id: per_batch
+namespace: company.team
+inputs:
+  - { id: rows, type: STRING }
+tasks:
+  - id: count
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(inputs.rows) | trim }}"
+outputs:
+  - { id: rows, type: STRING, value: "{{ outputs.count.value | replace({'\\n': '+'}) }}" }
+`,
+        },
+        new Date(),
+      ),
+    );
+    const ex = await s.start(`
+id: batches
+namespace: company.team
+tasks:
+  - id: extract
+    type: io.kestra.plugin.core.storage.Write
+    content: "a\\nb\\nc\\n"
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ outputs.extract.uri }}"
+    batch: { rows: 2 }
+    namespace: company.team
+    flowId: per_batch
+    inputs: { rows: "{{ taskrun.items }}" }
+  - id: merged
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(outputs.each_merge.subflowOutputs) | trim }}"
+`);
+    const done = await s.waitFor(ex.id);
+    assert.equal(done.state.current, 'SUCCESS');
+    const each = done.taskRunList.find((r) => r.taskId === 'each');
+    assert.deepEqual(each?.outputs?.['iterations'], { SUCCESS: 2 });
+    assert.equal(each?.outputs?.['numberOfBatches'], 2);
+    assert.deepEqual(done.taskRunList.find((r) => r.taskId === 'merged')?.outputs, {
+      value: '{"rows":"a+b"}\n{"rows":"c"}',
+    });
+  });
+
   it('queues executions over a concurrency limit and starts them as slots free up', async (t) => {
     const s = await startTestServer(backend, t);
     await s.runner({ concurrency: 4 });
