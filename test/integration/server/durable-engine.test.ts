@@ -9,7 +9,14 @@ import { loadServerConfig } from '../../../app/src/config/server.schema.ts';
 import { createServer } from '../../../app/src/server/main.ts';
 import { deployFlowRevision } from '../../../app/src/storage/flows.ts';
 import { describeBackends } from '../helpers/backends.ts';
-import { parseFlow, REGISTRATION_TOKEN, startTestServer } from './support/harness.ts';
+import { parseFlow, REGISTRATION_TOKEN, startTestServer, type TestServer } from './support/harness.ts';
+
+/** Deploy a flow (a subflow the test's flow calls) as a revision, as a push to the default branch would. */
+async function deploy(s: TestServer, namespace: string, flowId: string, source: string): Promise<void> {
+  await s.server.services.db.transaction((tx) =>
+    deployFlowRevision(tx, { namespace, flowId, source }, new Date()),
+  );
+}
 
 describeBackends('durable execution service', (backend) => {
   it('runs a flow: outputs flow from task to task, logs are stored, the flow outputs are rendered', async (t) => {
@@ -138,14 +145,11 @@ tasks:
   it('starts a deployed subflow and waits for it', async (t) => {
     const s = await startTestServer(backend, t);
     await s.runner();
-    const { db } = s.server.services;
-    await db.transaction((tx) =>
-      deployFlowRevision(
-        tx,
-        {
-          namespace: 'company.child',
-          flowId: 'child',
-          source: `
+    await deploy(
+      s,
+      'company.child',
+      'child',
+      `
 id: child
 namespace: company.child
 inputs:
@@ -157,9 +161,6 @@ tasks:
 outputs:
   - { id: doubled, type: STRING, value: "{{ outputs.double.value }}" }
 `,
-        },
-        new Date(),
-      ),
     );
     const ex = await s.start(`
 id: parent
@@ -184,14 +185,11 @@ tasks:
   it('ForEachItem: a subflow execution per batch of a stored file, their outputs merged into one file', async (t) => {
     const s = await startTestServer(backend, t);
     await s.runner();
-    const { db } = s.server.services;
-    await db.transaction((tx) =>
-      deployFlowRevision(
-        tx,
-        {
-          namespace: 'company.team',
-          flowId: 'per_batch',
-          source: `
+    await deploy(
+      s,
+      'company.team',
+      'per_batch',
+      `
 id: per_batch
 namespace: company.team
 inputs:
@@ -203,9 +201,6 @@ tasks:
 outputs:
   - { id: rows, type: STRING, value: "{{ outputs.count.value | replace({'\\n': '+'}) }}" }
 `,
-        },
-        new Date(),
-      ),
     );
     const ex = await s.start(`
 id: batches
