@@ -9,7 +9,27 @@ import { loadServerConfig } from '../../../app/src/config/server.schema.ts';
 import { createServer } from '../../../app/src/server/main.ts';
 import { appendRevision } from '../../../app/src/storage/deployments.ts';
 import { describeBackends } from '../helpers/backends.ts';
-import { parseFlow, REGISTRATION_TOKEN, startTestServer } from './support/harness.ts';
+import { parseFlow, REGISTRATION_TOKEN, startTestServer, type TestServer } from './support/harness.ts';
+
+/** Deploy a flow (a subflow the test's flow calls) as a revision, as a push to the default branch would. */
+async function deploy(s: TestServer, namespace: string, flowId: string, source: string): Promise<void> {
+  await s.server.services.db.transaction((tx) =>
+    appendRevision(
+      tx,
+      {
+        namespace,
+        flowId,
+        repository: 'acme/flows',
+        branch: 'main',
+        path: `flows/${flowId}.yaml`,
+        sha: 'c0ffee',
+        deleted: false,
+        source,
+      },
+      new Date(),
+    ),
+  );
+}
 
 describeBackends('durable execution service', (backend) => {
   it('runs a flow: outputs flow from task to task, logs are stored, the flow outputs are rendered', async (t) => {
@@ -138,19 +158,11 @@ tasks:
   it('starts a deployed subflow and waits for it', async (t) => {
     const s = await startTestServer(backend, t);
     await s.runner();
-    const { db } = s.server.services;
-    await db.transaction((tx) =>
-      appendRevision(
-        tx,
-        {
-          namespace: 'company.child',
-          flowId: 'child',
-          repository: 'acme/flows',
-          branch: 'main',
-          path: 'flows/child.yaml',
-          sha: 'c0ffee',
-          deleted: false,
-          source: `
+    await deploy(
+      s,
+      'company.child',
+      'child',
+      `
 id: child
 namespace: company.child
 inputs:
@@ -162,9 +174,6 @@ tasks:
 outputs:
   - { id: doubled, type: STRING, value: "{{ outputs.double.value }}" }
 `,
-        },
-        new Date(),
-      ),
     );
     const ex = await s.start(`
 id: parent
@@ -184,6 +193,54 @@ tasks:
     assert.deepEqual(done.taskRunList.find((r) => r.taskId === 'after')?.outputs, { value: '42' });
     const childId = String(done.taskRunList.find((r) => r.taskId === 'call')?.outputs?.['executionId']);
     assert.equal((await s.server.services.executions.get(childId))?.parentId, ex.id);
+  });
+
+  it('ForEachItem: a subflow execution per batch of a stored file, their outputs merged into one file', async (t) => {
+    const s = await startTestServer(backend, t);
+    await s.runner();
+    await deploy(
+      s,
+      'company.team',
+      'per_batch',
+      `
+id: per_batch
+namespace: company.team
+inputs:
+  - { id: rows, type: STRING }
+tasks:
+  - id: count
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(inputs.rows) | trim }}"
+outputs:
+  - { id: rows, type: STRING, value: "{{ outputs.count.value | replace({'\\n': '+'}) }}" }
+`,
+    );
+    const ex = await s.start(`
+id: batches
+namespace: company.team
+tasks:
+  - id: extract
+    type: io.kestra.plugin.core.storage.Write
+    content: "a\\nb\\nc\\n"
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ outputs.extract.uri }}"
+    batch: { rows: 2 }
+    namespace: company.team
+    flowId: per_batch
+    inputs: { rows: "{{ taskrun.items }}" }
+  - id: merged
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(outputs.each_merge.subflowOutputs) | trim }}"
+`);
+    const done = await s.waitFor(ex.id);
+    assert.equal(done.state.current, 'SUCCESS');
+    const each = done.taskRunList.find((r) => r.taskId === 'each');
+    assert.deepEqual(each?.outputs?.['iterations'], { SUCCESS: 2 });
+    assert.equal(each?.outputs?.['numberOfBatches'], 2);
+    assert.deepEqual(done.taskRunList.find((r) => r.taskId === 'merged')?.outputs, {
+      value: '{"rows":"a+b"}\n{"rows":"c"}',
+    });
   });
 
   it('queues executions over a concurrency limit and starts them as slots free up', async (t) => {
