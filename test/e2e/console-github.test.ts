@@ -5,7 +5,7 @@
  * `/login/oauth/access_token` are GitHub's OAuth web flow. The App deploys acme/flows (namespace
  * company.team) and acme/ops (company.ops); carol may read acme/flows only, bob may write to both.
  * Unsigned, nothing of the console or its API is served; carol sees company.team but no start or
- * kill controls, and the API refuses her a kill and a start (403); bob may kill.
+ * kill controls, and the API refuses her a kill, a start and the audit log (403); bob may kill.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -138,6 +138,10 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
       assert.match(kill.body, /read access to namespace company\.team only/);
       const start = await fromPage(page, 'POST', '/api/v1/executions/company.team/hello');
       assert.equal(start.status, 403, start.body);
+      // The audit log says who did what everywhere: admins only (she is not in OSPREY_ADMINS).
+      const audit = await fromPage(page, 'GET', '/api/v1/audit-logs');
+      assert.equal(audit.status, 403, audit.body);
+      assert.match(audit.body, /may not read the audit log/);
       await page.context().close();
     });
 

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { eventually } from '../support/eventually.ts';
 import { freePort, type Proc, spawnNode } from './server/support/processes.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -299,10 +300,13 @@ for (const backend of BACKENDS) {
         (await page.locator('.source').textContent()) ?? '',
         /flows\/company\/team\/hello_world\.yaml/,
       );
+      // The viewer filters on the next frame: wait for the rows it draws.
+      const lines = (n: number, what: string) =>
+        eventually(async () => (await page.locator('.log-line').count()) === n, 5000, what);
       await page.locator('input[name=search]').fill('motto');
-      assert.equal(await page.locator('.log-line').count(), 0, 'no line mentions "motto"');
+      await lines(0, 'no line mentions "motto"');
       await page.locator('input[name=search]').fill('Inherited');
-      assert.equal(await page.locator('.log-line').count(), 1);
+      await lines(1, 'one line mentions "Inherited"');
       await page.locator('input[name=search]').fill('');
       await shot('execution');
 

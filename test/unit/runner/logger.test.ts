@@ -65,7 +65,7 @@ describe('the logger', () => {
   });
 
   it('masks on the real stderr of a process that resolved a secret', () => {
-    const logger = fileURLToPath(new URL('../../../runner/src/logger.ts', import.meta.url));
+    const logger = fileURLToPath(new URL('../../../protocol/src/logger.ts', import.meta.url));
     const script = `
       const { logSecrets, logger } = await import(${JSON.stringify(logger)});
       logSecrets.register(${JSON.stringify(SECRET)});
