@@ -10,6 +10,7 @@
  * Events of one execution are applied one at a time in this process; across replicas the version
  * check detects a concurrent step, and the step is prepared again from the new state.
  */
+
 import { LRUCache } from 'lru-cache';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
@@ -21,10 +22,13 @@ import type { Clock } from '../execution/clock.ts';
 import type { Environment } from '../execution/context.ts';
 import type { FlowRepository, KvStore, LogEntry, SecretStore } from '../execution/contract.ts';
 import { newId } from '../execution/ids.ts';
+import type { Purge } from '../execution/purge-tasks.ts';
 import { SerialByKey } from '../execution/serial-by-key.ts';
 import { ExecutionServiceBase } from '../execution/service-base.ts';
 import { withAdvisoryLock } from '../queue/advisory-lock.ts';
 import type { TaskQueue } from '../queue/task-queue.ts';
+import { runPurge } from '../retention/purge.ts';
+import type { ExecutionFiles } from '../retention/retention-purger.ts';
 import type { Database, Unlisten } from '../storage/database.ts';
 import { loadStep } from '../storage/execution-steps.ts';
 import type { SettleOutcome } from '../storage/task-jobs.ts';
@@ -53,6 +57,8 @@ export interface DurableExecutionDeps {
   /** Woken after a commit that dispatched jobs (this replica's runner long-polls). */
   signals: ClaimSignals;
   storage: InternalStorage;
+  /** Where an execution's files are deleted (purge tasks); the server's internal storage. */
+  executionFiles: ExecutionFiles;
   kv: KvStore;
   secrets: SecretStore;
   flows: FlowRepository;
@@ -110,6 +116,7 @@ export class DurableExecutionService extends ExecutionServiceBase {
   /** Executions this process saw finish, so their `execution_finished` notification is not handled twice. */
   readonly #finishedHere = new LRUCache<string, true>({ max: MAX_CACHED, ttl: 60_000 });
   readonly #expireSeconds: number;
+  readonly #purge: Purge;
   #unlisten: Unlisten | undefined;
 
   constructor(deps: DurableExecutionDeps) {
@@ -134,6 +141,12 @@ export class DurableExecutionService extends ExecutionServiceBase {
     this.#committer = new StepCommitter(deps.db, deps.boss, deps.clock);
     this.#expireSeconds = deps.engineJobExpireSeconds ?? 60;
     this.admissionLock = new AdvisoryAdmissionLock(deps.db);
+    const target = { db: deps.db, files: deps.executionFiles, now: () => deps.clock.now() };
+    this.#purge = (request, job) => runPurge(target, request, job);
+  }
+
+  override get purge(): Purge {
+    return this.#purge;
   }
 
   /** Creates the queues and hears executions that other replicas finish. */

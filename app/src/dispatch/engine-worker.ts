@@ -9,7 +9,7 @@ import { logger } from '../../../protocol/src/logger.ts';
 import { findTaskRun, isTerminal } from '../engine/index.ts';
 import { retryAsNewExecution } from '../execution/carry-out.ts';
 import type { CreateOptions } from '../execution/host.ts';
-import { renderFailure, renderJob } from '../execution/jobs.ts';
+import { logEntry, renderFailure, renderJob } from '../execution/jobs.ts';
 import type { LocalTaskResult } from '../execution/local-tasks.ts';
 import { notifyParent, type SubflowHost, startSubflow } from '../execution/subflows.ts';
 import type { TaskQueue } from '../queue/task-queue.ts';
@@ -150,6 +150,13 @@ async function runLocalTask(
   } catch (e) {
     // Retryable, as in Kestra: an expression may read what changes between attempts.
     result = { state: 'FAILED', error: renderFailure(run.taskId, e) };
+  }
+  // No runner logged it: say why the task failed, so the logs and errorLogs() have it.
+  if (result.state === 'FAILED' && result.error !== undefined) {
+    const at = new Date(service.deps.clock.now()).toISOString();
+    service.appendLogs(ex, live, [
+      logEntry(ex, run, 'ERROR', live.mask(result.error), at, m.command.attempt),
+    ]);
   }
   await service.advance(ex.id, [
     {

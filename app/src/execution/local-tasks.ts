@@ -1,12 +1,13 @@
 /**
  * Runnable tasks the executor runs itself because they act on executions, not on the outside
- * world: `execution.Resume`, `log.Fetch`. Keyed by canonical type name like the runner's registry.
+ * world: `execution.Resume`, `log.Fetch`, the purge tasks (purge-tasks.ts). Keyed by canonical type name like the runner's registry.
  */
 
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import type { JobResult } from '../../../protocol/src/job.ts';
 import type { ExecutionState, TaskRun } from '../engine/index.ts';
 import type { ExecutionDocument, LogEntry } from './contract.ts';
+import { type Purge, purgeTasks } from './purge-tasks.ts';
 
 export type LocalTaskResult = Omit<JobResult, 'jobId'>;
 
@@ -20,6 +21,8 @@ export interface ExecutionControl {
   get(id: string): Promise<ExecutionDocument | undefined>;
   logs(id: string): Promise<LogEntry[]>;
   readonly deps: { storage: InternalStorage };
+  /** Deletes what the server keeps (purge tasks); undefined where nothing is kept (`osprey run`). */
+  readonly purge: Purge | undefined;
 }
 
 /** `Resume`: resume the given execution (the current one by default, as in Kestra) with `inputs`. */
@@ -97,5 +100,6 @@ export function localTasks(control: ExecutionControl): ReadonlyMap<string, Local
   return new Map([
     ['io.kestra.plugin.core.execution.Resume', resumeTask(control)],
     ['io.kestra.plugin.core.log.Fetch', fetchTask(control)],
+    ...purgeTasks(() => control.purge),
   ]);
 }

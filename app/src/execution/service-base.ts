@@ -41,6 +41,7 @@ import { inputValue, parseInputs } from './inputs/parse-inputs.ts';
 import { logEntry } from './jobs.ts';
 import { addSecret, createLive, type Live } from './live.ts';
 import { type LocalTask, localTasks } from './local-tasks.ts';
+import type { Purge } from './purge-tasks.ts';
 import { servicesFor } from './render.ts';
 
 const log = logger('executor');
@@ -246,6 +247,11 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
   appendLogs(ex: ExecutionState, live: Live, logs: LogEntry[]): void {
     this.deps.store.appendLogs(logs).catch((e: Error) => this.internalError(ex.id, e));
     this.publish(live.last ?? ex, logs);
+  }
+
+  /** What the purge tasks delete with; a service that keeps history (the durable one) offers it. */
+  get purge(): Purge | undefined {
+    return undefined;
   }
 
   localTask(type: string): LocalTask | undefined {

@@ -21,7 +21,7 @@ import { type GitAccess, TaskDispatcher } from '../dispatch/task-dispatcher.ts';
 import { systemClock } from '../execution/clock.ts';
 import { KvService } from '../kv/kv-service.ts';
 import { type PgBossTaskQueue, startTaskQueue } from '../queue/pg-boss-queue.ts';
-import { RetentionPurger } from '../retention/retention-purger.ts';
+import { type RetentionOptions, RetentionPurger } from '../retention/retention-purger.ts';
 import { buildSecretService, type SecretService } from '../secrets/secret-service.ts';
 import { type Database, openDatabase } from '../storage/database.ts';
 import { migrate } from '../storage/migrate.ts';
@@ -54,7 +54,9 @@ export interface OspreyServer {
   stop(): Promise<void>;
 }
 
-export interface CreateServerOptions extends Partial<ServerOptions> {
+export interface CreateServerOptions extends Partial<Omit<ServerOptions, 'retention'>> {
+  /** Retention (from the environment), with the purger's own hooks (`onPurged`: tests, metrics). */
+  retention?: RetentionOptions;
   /** An open, migrated-or-not database to use instead of opening one from `config` (tests, benches); not closed by `stop()`. */
   database?: Database;
   /** Overrides `config.port`; 0 picks a free port. */
@@ -65,7 +67,9 @@ export interface CreateServerOptions extends Partial<ServerOptions> {
   drainMs?: number;
 }
 
-const DEFAULTS: ServerOptions = {
+type Options = Omit<ServerOptions, 'retention'> & { retention: RetentionOptions };
+
+const DEFAULTS: Options = {
   host: '0.0.0.0',
   leaseTtlMs: 30_000,
   claimWaitMs: 25_000,
@@ -80,7 +84,7 @@ export async function createServer(
   overrides: CreateServerOptions = {},
 ): Promise<OspreyServer> {
   const { database: _database, port: _port, pollSeconds: _poll, drainMs: _drain, ...tuning } = overrides;
-  const options: ServerOptions = { ...DEFAULTS, ...withoutUndefined(tuning) };
+  const options: Options = { ...DEFAULTS, ...withoutUndefined(tuning) };
   const owned = overrides.database === undefined;
   const db =
     overrides.database ??
@@ -116,6 +120,7 @@ export async function createServer(
     boss,
     signals,
     storage,
+    executionFiles: storage,
     kv,
     secrets,
     flows: new DeployedFlows(db),

@@ -128,3 +128,41 @@ export async function purgeExpiredKv(ex: Executor, now: Date): Promise<number> {
   );
   return rowCount;
 }
+
+/** A KV entry as `PurgeKV` sees it: where it is and whether it has expired. */
+export type KvEntryRef = {
+  namespace: string;
+  key: string;
+  expired: boolean;
+};
+
+/** Every entry of these namespaces (all namespaces when absent), expired or not. */
+export async function kvEntries(
+  ex: Executor,
+  namespaces: readonly string[] | undefined,
+  now: Date,
+): Promise<KvEntryRef[]> {
+  const { rows } = await ex.query<KvEntryRef>(
+    `SELECT namespace, key, (expires_at IS NOT NULL AND expires_at <= $2) AS expired
+       FROM ${table(ex, 'kv')}
+      WHERE $1::text[] IS NULL OR namespace = ANY($1::text[])
+      ORDER BY namespace, key`,
+    [namespaces ?? null, now],
+  );
+  return rows;
+}
+
+/** Deletes these entries; returns how many were there. */
+export async function deleteKvEntries(
+  ex: Executor,
+  entries: readonly { namespace: string; key: string }[],
+): Promise<number> {
+  if (entries.length === 0) return 0;
+  const { rowCount } = await ex.query(
+    `DELETE FROM ${table(ex, 'kv')} k
+      USING unnest($1::text[], $2::text[]) AS d(namespace, key)
+      WHERE k.namespace = d.namespace AND k.key = d.key`,
+    [entries.map((e) => e.namespace), entries.map((e) => e.key)],
+  );
+  return rowCount;
+}

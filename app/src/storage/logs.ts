@@ -134,3 +134,43 @@ export async function shippableLogs(ex: Executor, q: ShippableLogQuery): Promise
   );
   return rows.map((r) => ({ ...(r as unknown as ShippableLog), id: Number(r.id) }));
 }
+
+/** Which lines `PurgeLogs` deletes: written in [`startDate`, `endDate`). */
+export interface LogPurgeFilter {
+  /** Lines of executions of these namespaces and those under them (any when absent). */
+  namespaces?: readonly string[] | undefined;
+  /** Lines of one flow of `namespaces[0]` exactly. */
+  flowId?: string | undefined;
+  executionId?: string | undefined;
+  /** Only executions among these (PurgeExecutions' `purgeLog` on executions it keeps). */
+  executionIds?: readonly string[] | undefined;
+  levels?: readonly LogLevel[] | undefined;
+  startDate?: Date | undefined;
+  endDate?: Date | undefined;
+}
+
+/** Deletes the lines matching `f`; returns how many. */
+export async function purgeMatchingLogs(ex: Executor, f: LogPurgeFilter): Promise<number> {
+  const { rowCount } = await ex.query(
+    `DELETE FROM ${table(ex, 'logs')} l USING ${table(ex, 'executions')} e
+      WHERE e.id = l.execution_id
+        AND ($1::timestamptz IS NULL OR l.ts < $1) AND ($2::timestamptz IS NULL OR l.ts >= $2)
+        AND ($3::text[] IS NULL OR EXISTS (
+              SELECT 1 FROM unnest($3::text[]) AS s(ns)
+               WHERE e.namespace = s.ns OR ($4::text IS NULL AND starts_with(e.namespace, s.ns || '.'))))
+        AND ($4::text IS NULL OR e.flow_id = $4)
+        AND ($5::text IS NULL OR l.execution_id = $5)
+        AND ($6::text[] IS NULL OR l.execution_id = ANY($6::text[]))
+        AND ($7::text[] IS NULL OR l.level = ANY($7::text[]))`,
+    [
+      f.endDate ?? null,
+      f.startDate ?? null,
+      f.namespaces ?? null,
+      f.flowId ?? null,
+      f.executionId ?? null,
+      f.executionIds ?? null,
+      f.levels ?? null,
+    ],
+  );
+  return rowCount;
+}

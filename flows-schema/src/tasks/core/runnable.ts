@@ -7,6 +7,7 @@ import {
   Json,
   Labels,
   LogLevel,
+  StateName,
   StringOrList,
 } from '../../schema/primitives.ts';
 import type { TaskDefinition } from '../registry.ts';
@@ -318,5 +319,57 @@ export const runnableTasks: TaskDefinition[] = [
     kind: 'runnable',
     description: 'Render `spec` (YAML of a task) and run the resulting task.',
     properties: { spec: z.string() },
+  },
+  {
+    type: core('execution', 'PurgeExecutions'),
+    aliases: [oldCore('storages', 'Purge'), core('storage', 'Purge')],
+    kind: 'runnable',
+    description:
+      'Delete ended executions started between `startDate` and `endDate` (of a `namespace` and those under it, or of one `flowId`, in `states`), with their logs and internal-storage files; outputs `executionsCount`, `logsCount`, `storagesCount`.',
+    properties: {
+      namespace: z.string().optional(),
+      flowId: z.string().optional(),
+      startDate: z.string().optional(),
+      endDate: z.string(),
+      states: dynamic(z.array(StateName)).optional(),
+      purgeExecution: dynamic(z.boolean()).optional(),
+      purgeLog: dynamic(z.boolean()).optional(),
+      purgeMetric: dynamic(z.boolean()).optional(),
+      purgeStorage: dynamic(z.boolean()).optional(),
+      batchSize: dynamic(z.int().min(1)).optional(),
+    },
+  },
+  {
+    type: core('log', 'PurgeLogs'),
+    kind: 'runnable',
+    description:
+      'Delete log lines written between `startDate` and `endDate` (of a `namespace` and those under it, a `flowId`, an `executionId`, at `logLevels`); outputs `count`.',
+    properties: {
+      namespace: z.string().optional(),
+      flowId: z.string().optional(),
+      executionId: z.string().optional(),
+      logLevels: dynamic(z.array(LogLevel)).optional(),
+      startDate: z.string().optional(),
+      endDate: z.string(),
+      purgeExecutionLogs: dynamic(z.boolean()).optional(),
+      purgeNonExecutionLogs: dynamic(z.boolean()).optional(),
+      batchSize: dynamic(z.int().min(1)).optional(),
+    },
+  },
+  {
+    type: core('kv', 'PurgeKV'),
+    kind: 'runnable',
+    description:
+      'Delete KV entries (expired ones only by default) of `namespaces` (with their children by default) or of namespaces matching `namespacePattern`, whose key matches `keyPattern`; output `size`.',
+    properties: {
+      namespaces: dynamic(z.array(z.string())).optional(),
+      namespacePattern: z.string().optional(),
+      includeChildNamespaces: dynamic(z.boolean()).optional(),
+      keyPattern: z.string().optional(),
+      expiredOnly: dynamic(z.boolean()).optional(),
+      behavior: z
+        .strictObject({ type: z.literal('key'), expiredOnly: dynamic(z.boolean()).optional() })
+        .optional(),
+    },
   },
 ];
