@@ -55,6 +55,33 @@ export interface TriggerInfo {
   nextExecutionDate?: string;
   backfill?: { end: string };
 }
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actorKind: string;
+  actorId?: string;
+  actorName?: string;
+  action: string;
+  resourceType: string;
+  resourceId?: string;
+  namespace?: string;
+  method?: string;
+  path?: string;
+  status?: number;
+  ip?: string;
+  userAgent?: string;
+  details?: Record<string, unknown>;
+}
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  resourceType?: string;
+  namespace?: string;
+  startDate?: string;
+  endDate?: string;
+  page: number;
+  size: number;
+}
 export interface Announcement {
   id: string;
   message: string;
@@ -133,6 +160,11 @@ export const stores = {
       `/api/v1/triggers/${seg(t.namespace)}/${seg(t.flowId)}/${seg(t.triggerId)}/backfill`,
       json(b),
     ),
+  auditLogs: (f: AuditFilter) => {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
+    return call<{ results: AuditEntry[]; total: number }>('GET', `/api/v1/audit-logs?${q}`);
+  },
   announcements: (all = false) =>
     call<Announcement[]>('GET', `/api/v1/announcements${all ? '?all=true' : ''}`),
   announce: (a: AnnouncementInput) => call<Announcement>('POST', '/api/v1/announcements', json(a)),

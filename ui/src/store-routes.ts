@@ -1,6 +1,7 @@
-/** The console's pages for what flows use besides themselves: namespaces, KV, secrets, triggers; and announcements. */
+/** The console's pages for what flows use besides themselves: namespaces, KV, secrets, triggers; and for admins announcements and the audit log. */
 import type { PageRender } from './main.ts';
 import { announcementsPage } from './pages/announcements.ts';
+import { auditPage } from './pages/audit.ts';
 import { kvPage } from './pages/kv.ts';
 import { namespacePage, namespacesPage } from './pages/namespaces.ts';
 import { secretsPage } from './pages/secrets.ts';
@@ -13,4 +14,5 @@ export const STORE_ROUTES: Array<[RegExp, PageRender, string]> = [
   [/^\/ui\/secrets\/?$/, secretsPage, 'secrets'],
   [/^\/ui\/triggers\/?$/, triggersPage, 'triggers'],
   [/^\/ui\/announcements\/?$/, announcementsPage, 'announcements'],
+  [/^\/ui\/audit\/?$/, auditPage, 'audit'],
 ];

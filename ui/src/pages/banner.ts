@@ -10,8 +10,8 @@ export async function showAnnouncements(): Promise<void> {
     stores.announcements().catch(() => []),
     api.session().catch(() => undefined),
   ]);
-  // Only admins set announcements: the others do not see the page's link.
-  for (const a of document.querySelectorAll<HTMLElement>('[data-nav=announcements]')) {
+  // Only admins set announcements and read the audit log: the others do not see those links.
+  for (const a of document.querySelectorAll<HTMLElement>('[data-admin]')) {
     a.hidden = session?.admin !== true;
   }
   fill(
