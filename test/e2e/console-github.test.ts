@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { checkRuns } from './github/support/checks.ts';
 import { deployFlows } from './github/support/deploy-flows.ts';
-import { expectStatus } from './github/support/emulator.ts';
+import { expectStatus, waitFor } from './github/support/emulator.ts';
 import { simpleFlow } from './github/support/flows.ts';
 import { type OspreyWithGitHub, startOspreyWithGitHub } from './github/support/osprey-processes.ts';
 import { type BackendName, postgresReachable } from './server/support/processes.ts';
@@ -28,6 +29,20 @@ const shots =
   process.env['CONSOLE_SCREENSHOTS'] === 'docs'
     ? join(import.meta.dirname, '../../docs')
     : mkdtempSync(join(tmpdir(), 'osprey-console-shots-'));
+
+/** Started by the push that deploys it: its execution check run carries the Details link. */
+const ON_PUSH_FLOW = `id: on_push
+namespace: company.team
+tasks:
+  - id: greet
+    type: io.kestra.plugin.core.log.Log
+    message: pushed
+triggers:
+  - id: push
+    type: io.osprey.trigger.Git
+    events: [push]
+    branches: [main]
+`;
 
 const LONG_FLOW = `id: long
 namespace: company.team
@@ -44,6 +59,7 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
     let o: OspreyWithGitHub;
     let browser: Browser;
     let running = '';
+    let pushed = '';
 
     /** A browser page signed in through GitHub's OAuth redirect as `login`. */
     const signIn = async (login: string): Promise<Page> => {
@@ -80,11 +96,13 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
         backend,
         repos: ['flows', 'ops'],
         oauth: { clientId: 'Iv1.console0e2e', clientSecret: 'console-e2e-client-secret' },
+        publicUrl: true,
       });
       await expectStatus(o.emulator.alice('DELETE', '/repos/acme/ops/collaborators/carol'), [204]);
-      await deployFlows(o, 'flows', {
+      pushed = await deployFlows(o, 'flows', {
         'flows/long.yaml': LONG_FLOW,
         'flows/hello.yaml': simpleFlow('hello'),
+        'flows/on_push.yaml': ON_PUSH_FLOW,
       });
       await deployFlows(o, 'ops', { 'flows/ops.yaml': simpleFlow('nightly', 'company.ops') });
       const started = await o.api<{ id: string }>('POST', '/api/v1/executions/company.team/long');
@@ -142,6 +160,42 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
       const audit = await fromPage(page, 'GET', '/api/v1/audit-logs');
       assert.equal(audit.status, 403, audit.body);
       assert.match(audit.body, /may not read the audit log/);
+      await page.context().close();
+    });
+
+    it("a check run's Details link on GitHub leads through sign-in to the execution page", async () => {
+      // The push that deployed on_push started it, pinned to that commit, with a check run there.
+      const check = await waitFor(
+        'the execution check run of on_push',
+        async () => {
+          const run = (await checkRuns(o.emulator.alice, 'acme/flows', pushed)).find(
+            (r) => r.name === 'osprey: company.team.on_push' && r.status === 'completed',
+          );
+          return run;
+        },
+        30_000,
+        100,
+      );
+      assert.equal(check.conclusion, 'success', JSON.stringify(check.output));
+      const details = check.details_url ?? '';
+      assert.match(details, new RegExp(`^${o.url}/ui/executions/company\\.team/on_push/[A-Za-z0-9]+$`));
+      // A person clicks it on GitHub, not signed in to Osprey yet: sign-in first, then the execution.
+      const page = await (await browser.newContext({ viewport: { width: 1280, height: 760 } })).newPage();
+      page.setDefaultTimeout(15_000);
+      await page.goto(details);
+      await page.waitForURL(/\/ui\/sign-in\?next=%2Fui%2Fexecutions%2Fcompany\.team%2Fon_push%2F/);
+      await page.locator('a', { hasText: 'Sign in with GitHub' }).click();
+      await page.waitForURL((u) => u.pathname === '/login/oauth/authorize');
+      await page.locator('button.user-btn', { hasText: 'bob' }).click();
+      await page.waitForURL(details);
+      await page.locator('.exec-head h1 .state[data-state="SUCCESS"]').waitFor();
+      await page.locator('tr[data-task-id="greet"]').waitFor();
+      await page.locator('.log-line', { hasText: 'pushed' }).waitFor();
+      // The commit it is pinned to is shown, linking to it on GitHub.
+      assert.match(
+        (await page.locator('.exec-head, .details').allTextContents()).join(' '),
+        new RegExp(pushed.slice(0, 7)),
+      );
       await page.context().close();
     });
 

@@ -52,6 +52,8 @@ export async function startOspreyWithGitHub(options: {
   env?: Record<string, string>;
   /** Sign-in with GitHub: the App's OAuth client, seeded in the emulator and given to the server. */
   oauth?: { clientId: string; clientSecret: string };
+  /** Give the server its own URL as OSPREY_PUBLIC_URL (check runs then carry a Details link). */
+  publicUrl?: boolean;
 }): Promise<OspreyWithGitHub> {
   const work = await mkdtemp(join(tmpdir(), 'osprey-e2e-gh-'));
   const schema = `e2e_${randomBytes(5).toString('hex')}`;
@@ -102,6 +104,7 @@ export async function startOspreyWithGitHub(options: {
       GITHUB_API_URL: emulator.gh.url,
       OSPREY_GIT_URL: join(gitRoot, '{owner}', '{repo}.git'),
       LOG_LEVEL: process.env['OSPREY_TEST_LOG'] ?? 'info',
+      ...(options.publicUrl === true ? { OSPREY_PUBLIC_URL: url } : {}),
       ...(options.oauth === undefined
         ? {}
         : { GITHUB_CLIENT_ID: options.oauth.clientId, GITHUB_CLIENT_SECRET: options.oauth.clientSecret }),
