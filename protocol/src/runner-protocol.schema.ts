@@ -166,6 +166,12 @@ export type HandBackRequest = z.infer<typeof HandBackRequest>;
 export const ReturnLeasesRequest = z.strictObject({
   /** Jobs the runner started and keeps; every other job leased to it goes back to the queue. */
   keep: z.array(JobId).max(1000),
+  /**
+   * True on a new runner process's first call: every job still leased to this runner was held by
+   * its previous process, which is gone and may have run it. Those end as lost (a retryable failure,
+   * as when a lease runs out), never back in the queue as the same attempt.
+   */
+  restarted: z.boolean().optional(),
 });
 export type ReturnLeasesRequest = z.infer<typeof ReturnLeasesRequest>;
 

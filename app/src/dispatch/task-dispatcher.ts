@@ -294,8 +294,24 @@ export class TaskDispatcher {
     return check;
   }
 
-  /** The runner is stopping: its leased jobs other than `keep` were never started; they go back to the queue. */
-  async returnLeases(runner: RunnerIdentity, keep: readonly string[]): Promise<string[]> {
+  /**
+   * The runner's leased jobs other than `keep` were never started (it is stopping, or a claim's answer
+   * was lost): they go back to the queue. With `restarted`, the runner is a new process: what is
+   * still leased to it was held by the previous one, which may have run it, so those end as lost
+   * (retryable) rather than run again as the same attempt.
+   */
+  async returnLeases(runner: RunnerIdentity, keep: readonly string[], restarted = false): Promise<string[]> {
+    if (restarted) {
+      for (const job of await leasedJobsOfRunner(this.#db, { id: runner.id })) {
+        if (keep.includes(job.jobId)) continue;
+        await this.settleLost(
+          job,
+          'lost',
+          `runner ${runner.name} restarted while running task ${job.taskId}; the run of its previous process is lost`,
+        );
+      }
+      return [];
+    }
     const rows = await this.#db.transaction(async (tx) => {
       const rows = await unleaseTaskJobs(tx, runner.id, keep, new Date(this.clock.now()));
       for (const row of rows) {
@@ -339,7 +355,7 @@ export class TaskDispatcher {
    */
   async loseLeasesOf(runnerName: string, why: string): Promise<number> {
     let settled = 0;
-    for (const job of await leasedJobsOfRunner(this.#db, runnerName)) {
+    for (const job of await leasedJobsOfRunner(this.#db, { name: runnerName })) {
       const message = `runner ${runnerName} was lost while running task ${job.taskId} (${why})`;
       if (await this.settleLost(job, 'lost', message)) settled++;
     }

@@ -1,12 +1,15 @@
 /**
  * Rendering dynamic properties for one execution: the expression module does the templating, this
  * module supplies its I/O (KV and secrets with namespace inheritance, internal storage, the
- * execution's error logs) and records every resolved secret so it can be masked.
+ * execution's error logs) and records every resolved secret so it can be masked. `kv('key')` and
+ * `secret('NAME')` look in the execution's namespace, then each parent (`company.team.app`,
+ * `company.team`, `company`); with a `namespace` argument, exactly there.
  */
 import { render } from '../../../flows-schema/src/expressions/index.ts';
 import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
 import { hasExpression } from '../../../flows-schema/src/schema/primitives.ts';
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
+import { namespaceChain } from '../kv/namespaces.ts';
 import type { KvStore, LogEntry, SecretStore } from './contract.ts';
 
 export interface RenderDeps {
@@ -15,12 +18,6 @@ export interface RenderDeps {
   storage: InternalStorage;
   logs(executionId: string): Promise<LogEntry[]>;
   now(): number;
-}
-
-/** `company.team.app` → `company.team.app`, `company.team`, `company`: KV and secrets inherit. */
-export function namespaceChain(namespace: string): string[] {
-  const parts = namespace.split('.');
-  return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'));
 }
 
 export function servicesFor(

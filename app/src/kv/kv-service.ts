@@ -8,16 +8,7 @@
  */
 import type { KvStore } from '../../../protocol/src/task-contract.ts';
 import type { Executor } from '../storage/database.ts';
-import {
-  deleteKv,
-  getKv,
-  getKvNearest,
-  type KvRow,
-  listAllKv,
-  listKv,
-  purgeExpiredKv,
-  putKv,
-} from '../storage/kv.ts';
+import { deleteKv, getKv, type KvRow, listAllKv, listKv, purgeExpiredKv, putKv } from '../storage/kv.ts';
 import { assertKvKey, durationToMs, inferKvType, KvError, type KvType, toKvValue } from './kv-values.ts';
 import { assertNamespace, NamespaceError, namespaceChain } from './namespaces.ts';
 
@@ -128,17 +119,6 @@ export class KvService implements KvStore {
     checkNamespace(namespace);
     assertKvKey(key);
     const row = await getKv(this.#db, namespace, key, new Date(this.#now()));
-    return row === undefined ? undefined : toEntry(row);
-  }
-
-  /**
-   * `kv('key')` as Kestra resolves it: the namespace, then each parent up to the root; the entry
-   * found says which namespace it came from.
-   */
-  async lookup(namespace: string, key: string): Promise<KvEntry | undefined> {
-    checkNamespace(namespace);
-    assertKvKey(key);
-    const row = await getKvNearest(this.#db, namespaceChain(namespace), key, new Date(this.#now()));
     return row === undefined ? undefined : toEntry(row);
   }
 

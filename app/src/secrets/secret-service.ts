@@ -73,17 +73,6 @@ export class SecretService {
     return this.backendFor(namespace).get(namespace, name);
   }
 
-  /** `secret('NAME')`: the namespace, then each parent, each in its own backend. */
-  async lookup(namespace: string, name: string): Promise<ResolvedSecret | undefined> {
-    assertSecretName(name);
-    for (const ns of namespaceChain(namespace)) {
-      const backend = this.backendFor(ns);
-      const value = await backend.get(ns, name);
-      if (value !== undefined) return { namespace: ns, value, backend: backend.kind };
-    }
-    return undefined;
-  }
-
   /** How to define a missing secret of this namespace, from its backend. */
   howToDefine(name: string, namespace: string): string | undefined {
     return this.backendFor(namespace).howToDefine?.(name);

@@ -115,7 +115,7 @@ export function runnerRoutes(deps: RunnerRoutesDeps): Hono<Env> {
 
   app.post('/leases/return', async (c) => {
     const req = await body(c, ReturnLeasesRequest);
-    return c.json({ returned: await dispatcher.returnLeases(runnerOf(c), req.keep) });
+    return c.json({ returned: await dispatcher.returnLeases(runnerOf(c), req.keep, req.restarted === true) });
   });
 
   app.post('/jobs/:jobId/logs', async (c) => {

@@ -36,22 +36,6 @@ export async function getKv(
   return rows[0];
 }
 
-/** The value of `key` in the first of `namespaces` (nearest first) that has it. */
-export async function getKvNearest(
-  ex: Executor,
-  namespaces: readonly string[],
-  key: string,
-  now: Date,
-): Promise<KvRow | undefined> {
-  const { rows } = await ex.query<KvRow & Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM ${table(ex, 'kv')}
-      WHERE namespace = ANY($1::text[]) AND key = $2 AND ${live(3)}
-      ORDER BY array_position($1::text[], namespace) LIMIT 1`,
-    [namespaces, key, now],
-  );
-  return rows[0];
-}
-
 export interface PutKv {
   namespace: string;
   key: string;

@@ -213,10 +213,15 @@ export async function settleRefusal(ex: Executor, request: SettleRequest): Promi
 }
 
 /** The jobs leased to runners of this name (every incarnation). */
-export async function leasedJobsOfRunner(ex: Executor, runnerName: string): Promise<TaskJobRow[]> {
+export async function leasedJobsOfRunner(
+  ex: Executor,
+  runner: { name: string } | { id: string },
+): Promise<TaskJobRow[]> {
+  const byId = 'id' in runner;
   const { rows } = await ex.query<TaskJobRow & Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM ${table(ex, 'task_jobs')} WHERE state = 'leased' AND runner_name = $1`,
-    [runnerName],
+    `SELECT ${COLUMNS} FROM ${table(ex, 'task_jobs')}
+      WHERE state = 'leased' AND ${byId ? 'runner_id' : 'runner_name'} = $1`,
+    [byId ? runner.id : runner.name],
   );
   return rows;
 }

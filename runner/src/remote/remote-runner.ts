@@ -100,6 +100,8 @@ export class RemoteRunner {
   #protocol = 1;
   /** A claim (or a result carrying one) failed on the way: the app may have leased jobs whose answer never arrived. */
   #unanswered = false;
+  /** Until the server heard that this is a new process (what its predecessor held is lost). */
+  #announceRestart = true;
   #stopped: Promise<void> | undefined;
   #fatal: Error | undefined;
 
@@ -215,6 +217,26 @@ export class RemoteRunner {
     const { concurrency, workerGroup } = this.#options;
     let failures = 0;
     while (!this.#stopping) {
+      if (this.#announceRestart) {
+        // A previous process of this runner (same credential) may have died holding leases: they
+        // must end as lost, not be handed back as never started by the first returnLeases below.
+        try {
+          await this.#client.returnLeases([], { restarted: true });
+          this.#announceRestart = false;
+        } catch (e) {
+          if (this.#stopping) break;
+          if (e instanceof ProtocolError && e.status === 400) {
+            // A server older than this runner: its leases run out instead.
+            this.#announceRestart = false;
+          } else if (e instanceof ProtocolError && e.status === 401) {
+            this.#announceRestart = false; // registering again below (a new runner holds nothing)
+          } else {
+            failures++;
+            await sleep(Math.min(2000, 50 * 2 ** failures), this.#claimAbort.signal);
+            continue;
+          }
+        }
+      }
       if (this.#unanswered) {
         // Hand them back (keeping the running ones) before claiming again, so they do not wait for
         // their lease to run out while this runner is alive. A result carrying a claim answers first.

@@ -118,8 +118,12 @@ export class RunnerClient {
     return this.#json('POST', `/jobs/${enc(lease.jobId)}/hand-back`, { leaseId: lease.leaseId, reason });
   }
 
-  returnLeases(keep: string[]): Promise<{ returned: string[] }> {
-    return this.#json('POST', '/leases/return', { keep });
+  returnLeases(keep: string[], options: { restarted?: boolean } = {}): Promise<{ returned: string[] }> {
+    return this.#json(
+      'POST',
+      '/leases/return',
+      options.restarted === true ? { keep, restarted: true } : { keep },
+    );
   }
 
   async service<T>(lease: LeaseRef, call: JobServiceCall): Promise<T> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { KvService } from '../../../app/src/kv/kv-service.ts';
 import { KvError } from '../../../app/src/kv/kv-values.ts';
+import { renderServices } from '../../support/render-services.ts';
 import { describeBackends } from '../helpers/backends.ts';
 
 describeBackends('KV store', (backend) => {
@@ -15,17 +16,17 @@ describeBackends('KV store', (backend) => {
     await kv.set('test', 'test_value', 'from test');
     await kv.set('company', 'shadowed', 'parent');
     await kv.set('company.team', 'shadowed', 'child');
-    assert.equal((await kv.lookup('company.team', 'my_key_from_company_namespace'))?.value, 'from company');
+    // kv('key') as a flow of that namespace renders it.
+    const kvOf = (ns: string, key: string) => renderServices(ns, { kv }).kv?.(key, undefined);
+    assert.equal(await kvOf('company.team', 'my_key_from_company_namespace'), 'from company');
     assert.equal((await kv.entry('test', 'test_value'))?.value, 'from test');
-    assert.equal((await kv.lookup('company.team', 'shadowed'))?.value, 'child');
+    assert.equal(await kvOf('company.team', 'shadowed'), 'child');
     // Explicit namespace: no inheritance.
     assert.equal(await kv.entry('company.team', 'my_key_from_company_namespace'), undefined);
     // Not visible from a sibling tree.
-    assert.equal(await kv.lookup('other.team', 'my_key_from_company_namespace'), undefined);
-    const found = await kv.lookup('company.team.project', 'my_key_from_company_namespace');
-    assert.equal(found?.namespace, 'company');
+    assert.equal(await kvOf('other.team', 'my_key_from_company_namespace'), undefined);
     // Grandchildren inherit too.
-    assert.equal(found?.value, 'from company');
+    assert.equal(await kvOf('company.team.project', 'my_key_from_company_namespace'), 'from company');
   });
 
   it('stores the type and reads typed values back', async (t) => {
@@ -72,11 +73,12 @@ describeBackends('KV store', (backend) => {
     assert.deepEqual(await kv.get('company', 'short'), { value: 'v' });
     now += 30_000;
     // The child's value expired: inheritance falls through to the parent's.
-    assert.equal((await kv.lookup('company.team', 'short'))?.value, 'v');
+    const kvOf = (ns: string, key: string) => renderServices(ns, { kv }).kv?.(key, undefined);
+    assert.equal(await kvOf('company.team', 'short'), 'v');
     now += 30_000;
     assert.equal(await kv.get('company', 'short'), undefined);
     assert.deepEqual(await kv.keys('company'), ['forever']);
-    assert.equal(await kv.lookup('company.team', 'short'), undefined);
+    assert.equal(await kvOf('company.team', 'short'), undefined);
     // An expired key can be written again even with overwrite: false.
     await kv.set('company', 'short', 'again', { overwrite: false, ttlMs: 1000 });
     assert.deepEqual(await kv.get('company', 'short'), { value: 'again' });

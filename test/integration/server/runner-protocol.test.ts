@@ -72,6 +72,38 @@ async function raw(url: string, method: string, path: string, body: unknown, cre
 }
 
 describeBackends('runner protocol', (backend) => {
+  it('a restarted runner process ends what its dead predecessor held as lost: a new attempt, never the same one again', async (t) => {
+    // Seen in the chaos run: a runner SIGKILLed while running a task came back with the same
+    // credential, lost a claim's answer and handed back "never started" leases — including the job
+    // its previous process had run, which then ran twice as the same attempt.
+    const s = await startTestServer(backend, t);
+    const ex = await s.start(RETRIED);
+    const previous = await s.register('twice');
+    const job = await claimOne(previous);
+    assert.equal(job.job.run.attempt, 1);
+    // The previous process dies here, holding the lease. The new one uses the same credential.
+    await s.runner({ name: 'twice', credential: previous.credential as string });
+    const done = await s.waitFor(ex.id);
+    assert.equal(done.state.current, 'SUCCESS');
+    const run = done.taskRunList.find((r) => r.taskId === 'sleepy');
+    assert.equal(run?.attempts.length, 2, 'the lost run is attempt 1; attempt 2 ran on the new process');
+    assert.equal(run?.attempts[0]?.state.current, 'FAILED');
+    const logs = await s.server.services.executions.logs(ex.id);
+    assert.ok(
+      logs.some((l) => /runner twice restarted while running task sleepy/.test(l.message)),
+      JSON.stringify(logs.map((l) => l.message)),
+    );
+    // Its old lease is settled: a late result of the previous process is refused.
+    const late = await raw(
+      s.url,
+      'POST',
+      `/jobs/${job.jobId}/result`,
+      { leaseId: job.leaseId, result: { state: 'SUCCESS' } },
+      previous.credential,
+    );
+    assert.equal(late.status, 409);
+  });
+
   it('refuses requests without a valid runner credential with 401, changing nothing', async (t) => {
     const s = await startTestServer(backend, t);
     const ex = await s.start(ONE_TASK);
