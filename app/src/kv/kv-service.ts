@@ -10,7 +10,7 @@ import type { KvStore } from '../../../protocol/src/task-contract.ts';
 import type { Executor } from '../storage/database.ts';
 import { deleteKv, getKv, type KvRow, listAllKv, listKv, purgeExpiredKv, putKv } from '../storage/kv.ts';
 import { assertKvKey, durationToMs, inferKvType, KvError, type KvType, toKvValue } from './kv-values.ts';
-import { assertNamespace, NamespaceError, namespaceChain } from './namespaces.ts';
+import { assertNamespace, NamespaceError } from './namespaces.ts';
 
 export interface KvEntry {
   namespace: string;
