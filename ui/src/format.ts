@@ -83,3 +83,10 @@ export function grid(cls: string, headers: readonly string[], rows: Node[]): HTM
     h('tbody', null, rows),
   );
 }
+
+/** A `datetime-local` value (local time) as an ISO instant, or undefined. */
+export function instant(local: string | null): string | undefined {
+  if (local === null || local === '') return undefined;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}

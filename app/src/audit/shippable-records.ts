@@ -10,16 +10,12 @@
 
 import type { RecordQuery, ShippedRecord } from '../../../protocol/src/task-contract.ts';
 import { TaskFailure } from '../../../protocol/src/task-contract.ts';
+import { isUnder, SYSTEM_NAMESPACE } from '../kv/namespaces.ts';
 import { queryAuditEntries } from '../storage/audit-logs.ts';
 import type { Executor } from '../storage/database.ts';
 import { shippableLogs } from '../storage/logs.ts';
 
-export const SYSTEM_NAMESPACE = 'system';
 export const SETTLE_MS = 3000;
-
-function within(namespace: string, scope: string): boolean {
-  return namespace === scope || namespace.startsWith(`${scope}.`);
-}
 
 export async function readShippableRecords(
   db: Executor,
@@ -47,7 +43,7 @@ export async function readShippableRecords(
     return entries.map(({ at, ...rest }) => ({ ...rest, timestamp: at }));
   }
   let namespace = q.namespace ?? (system ? undefined : job.namespace);
-  if (namespace !== undefined && !system && !within(namespace, job.namespace)) {
+  if (namespace !== undefined && !system && !isUnder(namespace, job.namespace)) {
     throw new TaskFailure(
       `namespace ${namespace} is outside ${job.namespace}: a log shipper ships its own namespace and those under it (a flow of namespace ${SYSTEM_NAMESPACE} ships all)`,
       { retryable: false },

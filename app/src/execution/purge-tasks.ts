@@ -9,10 +9,7 @@ import { PurgeRefused, type PurgeRequest } from '../retention/purge.ts';
 import type { LocalTask, LocalTaskResult } from './local-tasks.ts';
 
 /** What the executor offers the purge tasks: absent where nothing is kept (`osprey run`). */
-export type Purge = (
-  request: PurgeRequest,
-  job: { namespace: string; executionId: string },
-) => Promise<Record<string, number>>;
+export type Purge = (request: PurgeRequest, job: { namespace: string }) => Promise<Record<string, number>>;
 
 const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 
@@ -147,7 +144,7 @@ function purgeTask(
       throw e;
     }
     try {
-      const outputs = await purge(request, { namespace: execution.namespace, executionId: execution.id });
+      const outputs = await purge(request, { namespace: execution.namespace });
       return { state: 'SUCCESS', outputs };
     } catch (e) {
       if (e instanceof PurgeRefused) return fail(e.message);

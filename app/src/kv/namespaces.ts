@@ -28,6 +28,9 @@ export function namespaceChain(namespace: string): string[] {
 }
 
 /** True when `namespace` is `prefix` or below it (`company.team` is under `company`). */
+/** Kestra's namespace for instance-wide flows: its flows may act on every namespace. */
+export const SYSTEM_NAMESPACE = 'system';
+
 export function isUnder(namespace: string, prefix: string): boolean {
   return namespace === prefix || namespace.startsWith(`${prefix}.`);
 }

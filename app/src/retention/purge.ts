@@ -9,6 +9,7 @@
  * flow does not delete another's history.
  */
 import picomatch from 'picomatch';
+import { isUnder, SYSTEM_NAMESPACE } from '../kv/namespaces.ts';
 import type { Database } from '../storage/database.ts';
 import {
   deleteEndedExecutions,
@@ -18,8 +19,6 @@ import {
 import { deleteKvEntries, kvEntries } from '../storage/kv.ts';
 import { type LogLevel, purgeMatchingLogs } from '../storage/logs.ts';
 import type { ExecutionFiles } from './retention-purger.ts';
-
-export const SYSTEM_NAMESPACE = 'system';
 
 export type PurgeRequest =
   | {
@@ -55,15 +54,11 @@ export type PurgeRequest =
 /** A purge refused before anything was deleted (a namespace outside the flow's). */
 export class PurgeRefused extends Error {}
 
-export function within(namespace: string, scope: string): boolean {
-  return namespace === scope || namespace.startsWith(`${scope}.`);
-}
-
 /** The namespaces a flow of `own` may purge for `requested`: undefined means all of them. */
 function scopeOf(own: string, requested: string | undefined, what: string): string[] | undefined {
   if (own === SYSTEM_NAMESPACE) return requested === undefined ? undefined : [requested];
   if (requested === undefined) return [own];
-  if (!within(requested, own)) {
+  if (!isUnder(requested, own)) {
     throw new PurgeRefused(
       `${what}: namespace ${requested} is outside ${own}; a flow purges its own namespace and those under it (a flow of namespace ${SYSTEM_NAMESPACE} purges all)`,
     );
@@ -80,7 +75,7 @@ export interface PurgeTarget {
 export async function runPurge(
   target: PurgeTarget,
   request: PurgeRequest,
-  job: { namespace: string; executionId: string },
+  job: { namespace: string },
 ): Promise<Record<string, number>> {
   switch (request.kind) {
     case 'executions':
@@ -134,8 +129,14 @@ async function purgeExecutionsOf(
     if (r.purgeExecution) counts.executionsCount += await deleteEndedExecutions(db, ids);
     if (r.purgeStorage) {
       for (const e of page) {
-        await files.deleteExecution({ namespace: e.namespace, flowId: e.flowId, executionId: e.id });
-        counts.storagesCount++;
+        // As the retention purger: a file that cannot be deleted stays behind, the purge goes on.
+        const deleted = await files
+          .deleteExecution({ namespace: e.namespace, flowId: e.flowId, executionId: e.id })
+          .then(
+            () => true,
+            () => false,
+          );
+        if (deleted) counts.storagesCount++;
       }
     }
     if (page.length < r.batchSize) break;
@@ -150,7 +151,7 @@ async function purgeKv(
 ): Promise<number> {
   if (r.namespaces !== undefined && r.namespacePattern !== undefined)
     throw new PurgeRefused('namespaces, namespacePattern: use one or the other');
-  const mayPurge = (ns: string) => own === SYSTEM_NAMESPACE || within(ns, own);
+  const mayPurge = (ns: string) => own === SYSTEM_NAMESPACE || isUnder(ns, own);
   for (const ns of r.namespaces ?? []) {
     if (!mayPurge(ns))
       throw new PurgeRefused(
@@ -163,11 +164,11 @@ async function purgeKv(
   const chosen = (ns: string) => {
     if (!mayPurge(ns)) return false;
     if (r.namespaces !== undefined)
-      return r.namespaces.some((n) => n === ns || (r.includeChildNamespaces && within(ns, n)));
+      return r.namespaces.some((n) => n === ns || (r.includeChildNamespaces && isUnder(ns, n)));
     if (namespaceMatches !== undefined) return namespaceMatches(ns);
     return true;
   };
-  const entries = (await kvEntries(db, undefined, new Date(now()))).filter(
+  const entries = (await kvEntries(db, new Date(now()))).filter(
     (e) =>
       chosen(e.namespace) && (!r.expiredOnly || e.expired) && (keyMatches === undefined || keyMatches(e.key)),
   );

@@ -120,18 +120,13 @@ export type KvEntryRef = {
   expired: boolean;
 };
 
-/** Every entry of these namespaces (all namespaces when absent), expired or not. */
-export async function kvEntries(
-  ex: Executor,
-  namespaces: readonly string[] | undefined,
-  now: Date,
-): Promise<KvEntryRef[]> {
+/** Every entry of every namespace, expired or not (`PurgeKV` picks among them). */
+export async function kvEntries(ex: Executor, now: Date): Promise<KvEntryRef[]> {
   const { rows } = await ex.query<KvEntryRef>(
-    `SELECT namespace, key, (expires_at IS NOT NULL AND expires_at <= $2) AS expired
+    `SELECT namespace, key, (expires_at IS NOT NULL AND expires_at <= $1) AS expired
        FROM ${table(ex, 'kv')}
-      WHERE $1::text[] IS NULL OR namespace = ANY($1::text[])
       ORDER BY namespace, key`,
-    [namespaces ?? null, now],
+    [now],
   );
   return rows;
 }

@@ -5,18 +5,12 @@
  */
 import { type AuditEntry, type AuditFilter, stores } from '../api-stores.ts';
 import { fill, h } from '../dom.ts';
-import { json, when } from '../format.ts';
+import { instant, json, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
-import { navigate } from '../nav.ts';
+import { submitFilters } from '../nav.ts';
 import { grid, refusal } from '../widgets.ts';
 
 const SIZE = 50;
-
-function instant(local: string | null): string | undefined {
-  if (local === null || local === '') return undefined;
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
-}
 
 function filterOf(query: URLSearchParams): AuditFilter {
   const one = (k: string) => {
@@ -53,13 +47,7 @@ export const auditPage: PageRender = (root, _params, query) => {
     'form',
     {
       class: 'filters',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const next = new URLSearchParams();
-        for (const [k, v] of new FormData(e.target as HTMLFormElement))
-          if (typeof v === 'string' && v.trim() !== '') next.append(k, v.trim());
-        navigate(`/ui/audit${next.size > 0 ? `?${next}` : ''}`);
-      },
+      onsubmit: submitFilters('/ui/audit'),
     },
     field('actor', 'Who', 'token or GitHub login'),
     field('action', 'Action', 'CREATE, UPDATE, DELETE, LOGIN…'),

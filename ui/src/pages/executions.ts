@@ -6,22 +6,15 @@
  */
 import { api, type ExecutionFilter } from '../api.ts';
 import { fill, h } from '../dom.ts';
-import { badge, elapsed, ms, when } from '../format.ts';
+import { badge, elapsed, instant, ms, when } from '../format.ts';
 import type { PageRender } from '../main.ts';
-import { navigate } from '../nav.ts';
+import { submitFilters } from '../nav.ts';
 import { STATES } from '../types.ts';
 
 const SIZE = 25;
 
 export function executionHref(e: { namespace: string; flowId: string; id: string }): string {
   return `/ui/executions/${encodeURIComponent(e.namespace)}/${encodeURIComponent(e.flowId)}/${encodeURIComponent(e.id)}`;
-}
-
-/** A `datetime-local` value (local time) as an ISO instant, or undefined. */
-function instant(local: string | null): string | undefined {
-  if (local === null || local === '') return undefined;
-  const d = new Date(local);
-  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
 /** The URL's filters as the API's. */
@@ -72,13 +65,7 @@ export const executionsPage: PageRender = (root, _params, query) => {
     'form',
     {
       class: 'filters',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const data = new FormData(e.target as HTMLFormElement);
-        const next = new URLSearchParams();
-        for (const [k, v] of data) if (typeof v === 'string' && v.trim() !== '') next.append(k, v.trim());
-        navigate(`/ui/executions${next.size > 0 ? `?${next}` : ''}`);
-      },
+      onsubmit: submitFilters('/ui/executions'),
     },
     field('namespace', 'Namespace', 'company.team'),
     field('flow', 'Flow', 'flow id'),

@@ -3,7 +3,7 @@ import { api } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { when } from '../format.ts';
 import type { PageRender } from '../main.ts';
-import { navigate } from '../nav.ts';
+import { submitFilters } from '../nav.ts';
 import type { FlowDocument } from '../types.ts';
 
 export function flowHref(f: { namespace: string; id: string }): string {
@@ -17,13 +17,7 @@ export const flowsPage: PageRender = (root, _params, query) => {
     'form',
     {
       class: 'filters',
-      onsubmit: (e: Event) => {
-        e.preventDefault();
-        const next = new URLSearchParams();
-        for (const [k, v] of new FormData(e.target as HTMLFormElement))
-          if (typeof v === 'string' && v.trim() !== '') next.set(k, v.trim());
-        navigate(`/ui/flows${next.size > 0 ? `?${next}` : ''}`);
-      },
+      onsubmit: submitFilters('/ui/flows'),
     },
     h(
       'label',
