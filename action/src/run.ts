@@ -10,6 +10,7 @@ import { type ExecutionDocument, InputsRefused } from '../../app/src/execution/c
 import { openRepository } from '../../app/src/local/local-repository.ts';
 import { createLocalService } from '../../cli/src/commands/run/local-service.ts';
 import { followExecution } from '../../cli/src/commands/run/run-flow.ts';
+import { namespacePluginDefaults } from '../../flows-schema/src/repo-config.ts';
 import { defaultRegistry } from '../../flows-schema/src/schema/flow.ts';
 import { walkTasks } from '../../flows-schema/src/tasks/walk.ts';
 import { validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
@@ -35,7 +36,9 @@ export async function runInJob(ctx: ActionContext, ref: string): Promise<InJobRu
   }
   const path = await findFlowFile(repository, ref);
   const file = workspacePath(ctx, path);
-  const { flow, issues, source } = validateFlowSource(await readFile(path, 'utf8'));
+  const { flow, issues, source } = validateFlowSource(await readFile(path, 'utf8'), undefined, {
+    namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
+  });
   ctx.annotator.issues(file, issues);
   if (flow === undefined) {
     throw new InputError(`${file} is not a valid flow; the annotations show its problems`);

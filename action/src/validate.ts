@@ -5,6 +5,7 @@
  */
 import { collectFlowFiles, openRepository } from '../../app/src/local/local-repository.ts';
 import { validateFiles } from '../../cli/src/validate-files.ts';
+import { namespacePluginDefaults } from '../../flows-schema/src/repo-config.ts';
 import { type ActionContext, type StepResult, workspacePath } from './context.ts';
 import { InputError } from './inputs.ts';
 import { type ValidatedFlow, validateSummary } from './validate-summary.ts';
@@ -33,7 +34,9 @@ export function validateRepository(ctx: ActionContext): Validation {
   }
   const started = performance.now();
   const documents = new Map<string, unknown>();
-  const report = validateFiles(files, ctx.workspace, (r, doc) => documents.set(r.file, doc));
+  const report = validateFiles(files, ctx.workspace, (r, doc) => documents.set(r.file, doc), {
+    namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
+  });
   const ms = performance.now() - started;
   const flows: ValidatedFlow[] = report.files.map((f) => {
     const file = f.file.split('\\').join('/');

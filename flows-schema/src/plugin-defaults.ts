@@ -34,5 +34,22 @@ export function applyPluginDefaults(
   return out ?? task;
 }
 
+/**
+ * A flow's defaults with its namespace's (from `.osprey.yml`) around them: the namespace's
+ * non-forced defaults first, so the flow's own win over them, and its forced ones last, so they
+ * win over the flow's and the tasks' values (later defaults win in `applyPluginDefaults`).
+ */
+export function withInheritedDefaults(
+  inherited: readonly PluginDefault[],
+  own: readonly PluginDefault[],
+): PluginDefault[] {
+  if (inherited.length === 0) return [...own];
+  return [
+    ...inherited.filter((d) => d.forced !== true),
+    ...own,
+    ...inherited.filter((d) => d.forced === true),
+  ];
+}
+
 /** Common properties a default may set (everything but the task's identity). */
 const COMMON_KEYS = new Set(COMMON_TASK_KEYS.filter((k) => k !== 'id' && k !== 'type'));

@@ -3,6 +3,7 @@
  * that deploy, and the namespaces this repository owns.
  */
 import { z } from 'zod';
+import { PluginDefault } from './schema/flow.ts';
 
 export const RepoConfig = z
   .strictObject({
@@ -30,8 +31,26 @@ export const RepoConfig = z
       .array(z.string())
       .optional()
       .meta({ description: 'Namespaces this repository owns (default: those its flows declare)' }),
+    pluginDefaults: z.record(z.string().min(1), z.array(PluginDefault)).default({}).meta({
+      description:
+        "pluginDefaults per namespace: applied to every flow of the namespace and of its child namespaces (a flow's own pluginDefaults win unless the namespace's are forced)",
+    }),
   })
   .meta({ title: 'Osprey repository configuration (.osprey.yml)' });
 export type RepoConfig = z.infer<typeof RepoConfig>;
 
 export const DEFAULT_REPO_CONFIG: RepoConfig = RepoConfig.parse({});
+
+/**
+ * The pluginDefaults `.osprey.yml` gives a namespace: those of its parents first (`company`, then
+ * `company.team`), so the most specific namespace's come last and win.
+ */
+export function namespacePluginDefaults(
+  config: Pick<RepoConfig, 'pluginDefaults'>,
+  namespace: string,
+): PluginDefault[] {
+  return Object.entries(config.pluginDefaults ?? {})
+    .filter(([ns]) => namespace === ns || namespace.startsWith(`${ns}.`))
+    .sort(([a], [b]) => a.length - b.length)
+    .flatMap(([, defaults]) => defaults);
+}

@@ -5,16 +5,18 @@
  * by `osprey validate` and `osprey run` naming the installed ones, and `osprey plugins remove`.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CORE_VERSION } from '../../runner/src/plugins/catalog.ts';
 import { osprey } from './osprey-cli.ts';
 
 const LOG = 'io.kestra.plugin.core.log.Log';
+const BIN = fileURLToPath(new URL('../../bin/osprey.js', import.meta.url));
 
 /** A plugin package folder whose Log says which version it is. */
 async function logPlugin(root: string, version: string): Promise<string> {
@@ -157,4 +159,100 @@ pluginDefaults:
   const missing = await osprey(repo, ['plugins', 'remove', 'acme-log@2.0.0'], env);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /acme-log has no version 2\.0\.0 installed; installed: 1\.0\.0/);
+});
+
+test('a namespace default version from .osprey.yml: osprey validate, osprey run and osprey dev (re-read on save)', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'osprey-plugins-ns-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const repo = join(root, 'repo');
+  await mkdir(join(repo, 'flows'), { recursive: true });
+  const env = { OSPREY_PLUGINS_DIR: join(root, 'plugins') };
+  for (const version of ['1.0.0', '2.0.0']) {
+    const installed = await osprey(repo, ['plugins', 'install', await logPlugin(root, version)], env);
+    assert.equal(installed.code, 0, installed.stderr);
+  }
+  const config = (version: string) =>
+    `pluginDefaults:\n  company:\n    - type: io.kestra.plugin.core.log\n      values:\n        version: ${version}\n`;
+  await writeFile(join(repo, '.osprey.yml'), config('1.0.0'));
+  await writeFile(
+    join(repo, 'flows', 'versions.yaml'),
+    `id: versions
+namespace: company.team
+tasks:
+  - id: plain
+    type: ${LOG}
+    message: hello
+  - id: own
+    type: ${LOG}
+    version: 2.0.0
+    message: hello
+`,
+  );
+  await writeFile(
+    join(repo, 'flows', 'elsewhere.yaml'),
+    `id: elsewhere\nnamespace: other\ntasks:\n  - id: plain\n    type: ${LOG}\n    message: hello\n`,
+  );
+  type Doc = { taskRunList: Array<{ taskId: string; outputs?: Record<string, unknown> }> };
+  const impl = (doc: Doc, id: string) =>
+    doc.taskRunList.find((r) => r.taskId === id)?.outputs?.['implementation'];
+
+  const run = await osprey(repo, ['run', 'flows/versions.yaml', '--json'], env);
+  assert.equal(run.code, 0, run.stderr);
+  const doc = JSON.parse(run.stdout) as Doc;
+  assert.equal(impl(doc, 'plain'), 'acme-log@1.0.0', "company's default applies to company.team");
+  assert.equal(impl(doc, 'own'), 'acme-log@2.0.0', "the task's own version wins");
+  const other = await osprey(repo, ['run', 'flows/elsewhere.yaml', '--json'], env);
+  assert.equal(impl(JSON.parse(other.stdout) as Doc, 'plain'), 'acme-log@2.0.0', 'other namespace: LATEST');
+
+  await writeFile(join(repo, '.osprey.yml'), config('9.9.9'));
+  const validate = await osprey(repo, ['validate'], env);
+  assert.equal(validate.code, 1, validate.stdout + validate.stderr);
+  assert.match(
+    validate.stdout,
+    /flows\/versions\.yaml:4:\d+: task 'plain': .*has no version '9\.9\.9'.*\(the version comes from pluginDefaults: the flow's, or its namespace's in \.osprey\.yml\) \[unknown-plugin-version\]/,
+  );
+  assert.doesNotMatch(validate.stdout, /task 'own'/, "the task's own version is checked, not the default");
+
+  // osprey dev: deploys with the namespace default and deploys again when .osprey.yml changes.
+  await writeFile(join(repo, '.osprey.yml'), config('1.0.0'));
+  const child = spawn(process.execPath, [BIN, 'dev', '--port', '0'], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_URL: '',
+      OSPREY_API_TOKEN: 'osp_dev_test_0123456789abcdefghijklmn',
+    },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  t.after(() => child.kill('SIGKILL'));
+  const waitFor = async (pattern: RegExp, from = 0) => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const m = output.slice(from).match(pattern);
+      if (m) return m;
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const url = (await waitFor(/Osprey dev is running on (http:\/\/\S+)/))[1] as string;
+  const start = async () => {
+    const res = await fetch(`${url}/api/v1/executions/company.team/versions?wait=true`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer osp_dev_test_0123456789abcdefghijklmn' },
+    });
+    const body = (await res.json()) as Doc & { flowRevision: number };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return body;
+  };
+  const before = await start();
+  assert.equal(impl(before, 'plain'), 'acme-log@1.0.0');
+  const mark = output.length;
+  await writeFile(join(repo, '.osprey.yml'), config('2.0.0'));
+  await waitFor(/~ company\.team\.versions/, mark);
+  const afterSave = await start();
+  assert.equal(afterSave.flowRevision, before.flowRevision + 1);
+  assert.equal(impl(afterSave, 'plain'), 'acme-log@2.0.0');
 });

@@ -4,7 +4,7 @@
  * executions, listing a namespace's flows) are small interfaces of their own here.
  */
 
-import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
+import type { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import type { SecretMasker } from '../../../protocol/src/masking.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
@@ -96,7 +96,7 @@ export interface ApiDeps {
   storage?: Pick<InternalStorage, 'open' | 'exists' | 'size'>;
   tokens: TokenService;
   /** Parses and checks flow YAML (`validateFlowSource`). */
-  validate: (source: string) => ValidationResult;
+  validate: typeof validateFlowSource;
   /** Secret values to keep out of every answer; values written through the API are added to it. */
   masker?: SecretMasker;
   /** The web console's cookie sessions: API requests without a bearer token may use one. */

@@ -26,7 +26,7 @@ import {
   DEFAULT_LAYOUT,
 } from '../../../flows-schema/src/apps/app.ts';
 import type { Input } from '../../../flows-schema/src/schema/inputs.ts';
-import type { ValidationResult } from '../../../flows-schema/src/validate/validate-flow.ts';
+import type { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { logger } from '../../../protocol/src/logger.ts';
 import type { FlowCatalog } from '../api/deps.ts';
 import { ApiError } from '../api/errors.ts';
@@ -49,7 +49,7 @@ export interface AppRoutesDeps {
   approvals: AppApprovals;
   executions: ExecutionService;
   flows: FlowCatalog;
-  validate: (source: string) => ValidationResult;
+  validate: typeof validateFlowSource;
   tokens: Pick<TokenService, 'verifyApiToken'>;
   session: ConsoleSession;
   audit?: AuditLog;

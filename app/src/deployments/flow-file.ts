@@ -3,7 +3,8 @@
  * range, and the namespace/id it declares even when invalid, so messages and diagrams can name it.
  */
 import type { Issue, PathSegment, Range } from '../../../flows-schema/src/issue.ts';
-import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { namespacePluginDefaults, type RepoConfig } from '../../../flows-schema/src/repo-config.ts';
+import type { Flow, PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { flowFileStem } from './flow-paths.ts';
 
@@ -16,13 +17,23 @@ export interface FlowFile {
   /** Errors and warnings, sorted by line. */
   issues: Issue[];
   declared?: { namespace: string; id: string };
+  /** The pluginDefaults `.osprey.yml` gives the declared namespace (applied before the flow's own). */
+  pluginDefaults: readonly PluginDefault[];
   /** The parsed YAML document (partial flows still get a diagram). */
   document: unknown;
   rangeOf(path: readonly PathSegment[], target?: 'key' | 'value'): Range;
 }
 
-export function toFlowFile(path: string, blobSha: string, text: string): FlowFile {
-  const result = validateFlowSource(text);
+export function toFlowFile(
+  path: string,
+  blobSha: string,
+  text: string,
+  config: Pick<RepoConfig, 'pluginDefaults'> = { pluginDefaults: {} },
+): FlowFile {
+  let pluginDefaults: readonly PluginDefault[] = [];
+  const result = validateFlowSource(text, undefined, {
+    namespaceDefaults: (namespace) => (pluginDefaults = namespacePluginDefaults(config, namespace)),
+  });
   const issues = [...result.issues];
   const doc = result.source.value as { id?: unknown; namespace?: unknown } | null | undefined;
   const declared =
@@ -45,6 +56,7 @@ export function toFlowFile(path: string, blobSha: string, text: string): FlowFil
     ...(result.flow !== undefined ? { flow: result.flow } : {}),
     issues,
     ...(declared !== undefined ? { declared } : {}),
+    pluginDefaults,
     document: result.source.value,
     rangeOf: (p, target) => result.source.rangeOf(p, target),
   };

@@ -15,6 +15,7 @@ export function liveFlowsOf(revisions: readonly FlowRevision[]): LiveFlow[] {
       flowId: r.flowId,
       path: r.path,
       source: r.source,
+      pluginDefaults: r.pluginDefaults ?? [],
       revision: r.revision,
       get triggers() {
         triggers ??= triggersIn(r.source);

@@ -48,7 +48,7 @@ export class MemoryFlowRevisionStore implements FlowRevisionStore {
     const append = (
       namespace: string,
       flowId: string,
-      fields: Pick<FlowRevision, 'path' | 'source' | 'deleted'>,
+      fields: Pick<FlowRevision, 'path' | 'source' | 'deleted' | 'pluginDefaults'>,
     ) => {
       const history = this.#revisions.get(key(namespace, flowId)) ?? [];
       const revision: FlowRevision = {
@@ -66,11 +66,23 @@ export class MemoryFlowRevisionStore implements FlowRevisionStore {
       revisions.push(revision);
     };
     for (const u of changes.upserts)
-      append(u.namespace, u.flowId, { path: u.path, source: u.source, deleted: false });
+      append(u.namespace, u.flowId, {
+        path: u.path,
+        source: u.source,
+        deleted: false,
+        ...(u.pluginDefaults !== undefined && u.pluginDefaults.length > 0
+          ? { pluginDefaults: u.pluginDefaults }
+          : {}),
+      });
     for (const d of changes.deletions) {
       const last = this.#revisions.get(key(d.namespace, d.flowId))?.at(-1);
       if (last === undefined || last.deleted) continue;
-      append(d.namespace, d.flowId, { path: last.path, source: last.source, deleted: true });
+      append(d.namespace, d.flowId, {
+        path: last.path,
+        source: last.source,
+        deleted: true,
+        ...(last.pluginDefaults !== undefined ? { pluginDefaults: last.pluginDefaults } : {}),
+      });
     }
     this.#markers.set(markerKey, {
       repository: changes.repository,

@@ -6,10 +6,11 @@
  *
  * Rules: an invalid file is refused and the revision deployed from it (if any) stays; a namespace
  * owned by another repository is refused naming the owner; a namespace + id is declared by one file
- * (the file already deployed wins); a file that now declares another id removes the old flow.
+ * (the file already deployed wins); a file that now declares another id removes the old flow. A
+ * flow whose namespace's pluginDefaults (`.osprey.yml`) changed is updated even if its file is not.
  */
 import type { Issue } from '../../../flows-schema/src/issue.ts';
-import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import type { Flow, PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { FlowFile } from './flow-file.ts';
 import { hasErrors } from './flow-file.ts';
@@ -21,6 +22,8 @@ export interface LiveFlow {
   flowId: string;
   path: string;
   source: string;
+  /** The namespace's pluginDefaults it was deployed with (absent: none). */
+  pluginDefaults?: readonly PluginDefault[];
   revision: number;
   triggers: readonly Trigger[];
 }
@@ -45,6 +48,8 @@ export interface PlannedFlow {
   flowId: string;
   path: string;
   source: string;
+  /** The namespace's pluginDefaults from `.osprey.yml` (stored with the revision). */
+  pluginDefaults: readonly PluginDefault[];
   flow: Flow;
   /** Warnings of the file (it deploys anyway). */
   issues: Issue[];
@@ -180,12 +185,18 @@ export function planDeploy(input: DeployInput): DeployPlan {
       flowId: flow.id,
       path: file.path,
       source: file.text,
+      pluginDefaults: file.pluginDefaults,
       flow,
       issues: file.issues,
       ...(previous ? { previous } : {}),
     };
     if (previous === undefined) plan.added.push(planned);
-    else if (previous.path === file.path && previous.source === file.text) plan.unchanged.push(planned);
+    else if (
+      previous.path === file.path &&
+      previous.source === file.text &&
+      stableJson(previous.pluginDefaults ?? []) === stableJson(file.pluginDefaults)
+    )
+      plan.unchanged.push(planned);
     else plan.updated.push(planned);
   }
 

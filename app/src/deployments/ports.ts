@@ -6,6 +6,7 @@
  * method is safe to call from several app replicas: the ones that decide (claim, apply) are atomic
  * compare-and-set operations.
  */
+import type { PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 
 /** GitHub names are case-insensitive; stores may keep them lower-cased. */
@@ -28,6 +29,11 @@ export interface FlowRevision {
   sha: string;
   /** The YAML text as committed. */
   source: string;
+  /**
+   * The pluginDefaults `.osprey.yml` gave the flow's namespace (and its parents) at the commit,
+   * applied before the flow's own (absent: none).
+   */
+  pluginDefaults?: readonly PluginDefault[];
   /** True for the revision that records the flow's removal from git (soft delete). */
   deleted: boolean;
   deployedAt: string;
@@ -51,7 +57,13 @@ export interface DeploymentChanges {
    */
   expectedSha: string | undefined;
   /** New revisions (added or changed flows). */
-  upserts: ReadonlyArray<{ namespace: string; flowId: string; path: string; source: string }>;
+  upserts: ReadonlyArray<{
+    namespace: string;
+    flowId: string;
+    path: string;
+    source: string;
+    pluginDefaults?: readonly PluginDefault[];
+  }>;
   /** Flows removed from git: a deleted revision is recorded, history is kept. */
   deletions: ReadonlyArray<{ namespace: string; flowId: string }>;
 }

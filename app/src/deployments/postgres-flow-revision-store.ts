@@ -97,6 +97,7 @@ export class PostgresFlowRevisionStore implements FlowRevisionStore {
             flowId: u.flowId,
             path: u.path,
             source: u.source,
+            pluginDefaults: u.pluginDefaults ?? [],
             deleted: false,
           },
           now,
@@ -114,6 +115,7 @@ export class PostgresFlowRevisionStore implements FlowRevisionStore {
             flowId: d.flowId,
             path: last.path ?? '',
             source: last.source,
+            pluginDefaults: last.pluginDefaults,
             deleted: true,
           },
           now,
@@ -137,6 +139,7 @@ function toRevision(row: RevisionRow): FlowRevision {
     path: row.path ?? '',
     sha: row.sha ?? '',
     source: row.source,
+    ...(row.pluginDefaults.length > 0 ? { pluginDefaults: row.pluginDefaults } : {}),
     deleted: row.deleted,
     deployedAt: iso(row.deployedAt),
   };

@@ -8,18 +8,32 @@ export class FlowWatcher {
   readonly #dir: string;
   readonly #onChange: () => Promise<void>;
   readonly #debounceMs: number;
+  readonly #file: string | undefined;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
 
-  constructor(dir: string, onChange: () => Promise<void>, options: { debounceMs?: number } = {}) {
+  /** `file`: watch only that file of `dir` (e.g. `.osprey.yml`), not the whole folder. */
+  constructor(
+    dir: string,
+    onChange: () => Promise<void>,
+    options: { debounceMs?: number; file?: string } = {},
+  ) {
     this.#dir = dir;
     this.#onChange = onChange;
     this.#debounceMs = options.debounceMs ?? 150;
+    this.#file = options.file;
   }
 
   start(): void {
+    if (this.#file !== undefined) {
+      // The folder, not the file: editors save by replacing it, which ends a watch on the file.
+      this.#watcher = watch(this.#dir, (_event, file) => {
+        if (file === null || String(file) === this.#file) this.#schedule();
+      });
+      return;
+    }
     this.#watcher = watch(this.#dir, { recursive: true }, (_event, file) => {
       if (file !== null && !/\.ya?ml$/i.test(String(file)) && !String(file).endsWith('~')) {
         // A folder event (rename/delete of a directory) still matters; plain non-YAML files do not.

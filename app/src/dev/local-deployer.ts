@@ -48,13 +48,14 @@ export async function deployLocalFlows(deps: LocalDeployerDeps): Promise<LocalDe
   const repository = localRepositoryName(deps.root);
   const flowsDir = `${deps.root}${sep}${deps.config.flows}`;
   const { files: paths } = collectFlowFiles([flowsDir]);
-  const hash = createHash('sha1');
+  // The namespaces' pluginDefaults are part of what is deployed.
+  const hash = createHash('sha1').update(JSON.stringify(deps.config.pluginDefaults)).update('\0');
   const files: FlowFile[] = [];
   for (const path of paths) {
     const text = await readFile(path, 'utf8');
     const rel = relative(deps.root, path).split(sep).join('/');
     hash.update(rel).update('\0').update(text).update('\0');
-    files.push(toFlowFile(rel, createHash('sha1').update(text).digest('hex'), text));
+    files.push(toFlowFile(rel, createHash('sha1').update(text).digest('hex'), text, deps.config));
   }
   const sha = hash.digest('hex');
   for (let attempt = 1; ; attempt++) {
@@ -84,6 +85,7 @@ export async function deployLocalFlows(deps: LocalDeployerDeps): Promise<LocalDe
         flowId: p.flowId,
         path: p.path,
         source: p.source,
+        pluginDefaults: p.pluginDefaults,
       })),
       deletions: plan.removed.map((r) => ({ namespace: r.namespace, flowId: r.flowId })),
     });

@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
+import { namespacePluginDefaults, type RepoConfig } from '../../../flows-schema/src/repo-config.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { FlowRepository } from '../execution/contract.ts';
@@ -21,11 +22,20 @@ export class LocalFlowRepository implements FlowRepository {
   readonly #root: string;
   #index: Promise<Map<string, LocalFlow>> | undefined;
   readonly #problems: string[] = [];
+  readonly #config: Pick<RepoConfig, 'pluginDefaults'>;
 
-  /** `dir`: the flows folder; `root`: what file names in messages are relative to. */
-  constructor(dir: string, root: string = dir) {
+  /**
+   * `dir`: the flows folder; `root`: what file names in messages are relative to; `config`: the
+   * repository's `.osprey.yml` (its namespaces' pluginDefaults apply).
+   */
+  constructor(
+    dir: string,
+    root: string = dir,
+    config: Pick<RepoConfig, 'pluginDefaults'> = { pluginDefaults: {} },
+  ) {
     this.#dir = dir;
     this.#root = root;
+    this.#config = config;
   }
 
   async get(namespace: string, flowId: string): Promise<Flow | undefined> {
@@ -51,7 +61,9 @@ export class LocalFlowRepository implements FlowRepository {
     const index = new Map<string, LocalFlow>();
     for (const path of await yamlFiles(this.#dir)) {
       const file = relative(this.#root, path) || path;
-      const { flow, issues } = validateFlowSource(await readFile(path, 'utf8'));
+      const { flow, issues } = validateFlowSource(await readFile(path, 'utf8'), undefined, {
+        namespaceDefaults: (namespace) => namespacePluginDefaults(this.#config, namespace),
+      });
       if (flow === undefined) {
         this.#problems.push(...issues.filter((i) => i.severity === 'error').map((i) => formatIssue(file, i)));
         continue;

@@ -1,6 +1,6 @@
 /**
  * Subflows of the server are looked up among deployed flows: the current revision of
- * `namespace.flowId` in the database, parsed once per revision.
+ * `namespace.flowId` in the database (with its namespace pluginDefaults), parsed once per revision.
  */
 import { LRUCache } from 'lru-cache';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
@@ -25,7 +25,9 @@ export class DeployedFlows implements FlowRepository {
     const key = `${namespace}\u0000${flowId}\u0000${row.revision}`;
     let parsed = this.#parsed.get(key);
     if (parsed === undefined) {
-      const { flow } = validateFlowSource(row.source);
+      const { flow } = validateFlowSource(row.source, undefined, {
+        namespaceDefaults: () => row.pluginDefaults,
+      });
       parsed = { flow: flow === undefined ? undefined : { ...flow, revision: row.revision } };
       this.#parsed.set(key, parsed);
     }

@@ -5,6 +5,7 @@
  * too); `flows` keeps pointing at each flow's latest revision, so `listFlows` of `flows.ts` and
  * these functions agree.
  */
+import type { PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
 import type { Executor } from './database.ts';
 import { table } from './identifiers.ts';
 
@@ -66,12 +67,14 @@ export interface RevisionRow {
   path: string | null;
   sha: string | null;
   source: string;
+  /** The namespace's pluginDefaults from `.osprey.yml` at the commit. */
+  pluginDefaults: PluginDefault[];
   deleted: boolean;
   deployedAt: Date;
 }
 
-const REVISION = `namespace, flow_id AS "flowId", revision, repository, branch, path, sha, source, deleted,
-  deployed_at AS "deployedAt"`;
+const REVISION = `namespace, flow_id AS "flowId", revision, repository, branch, path, sha, source,
+  plugin_defaults AS "pluginDefaults", deleted, deployed_at AS "deployedAt"`;
 
 /** The latest revision of a flow, a deleted one included. */
 export async function getLatestRevision(
@@ -103,6 +106,8 @@ export interface NewRevision {
   path: string;
   sha: string;
   source: string;
+  /** Absent: none. */
+  pluginDefaults?: readonly PluginDefault[];
   deleted: boolean;
 }
 
@@ -110,9 +115,9 @@ export interface NewRevision {
 export async function appendRevision(ex: Executor, revision: NewRevision, now: Date): Promise<RevisionRow> {
   const { rows } = await ex.query<RevisionRow & Record<string, unknown>>(
     `INSERT INTO ${table(ex, 'flow_revisions')}
-       (namespace, flow_id, revision, repository, branch, path, sha, source, deleted, deployed_at)
+       (namespace, flow_id, revision, repository, branch, path, sha, source, deleted, deployed_at, plugin_defaults)
      SELECT $1::text, $2::text, COALESCE(max(revision), 0) + 1, $3::text, $4::text, $5::text, $6::text, $7::text,
-            $8::boolean, $9::timestamptz
+            $8::boolean, $9::timestamptz, $10::jsonb
        FROM ${table(ex, 'flow_revisions')} WHERE namespace = $1 AND flow_id = $2
      RETURNING ${REVISION}`,
     [
@@ -125,6 +130,7 @@ export async function appendRevision(ex: Executor, revision: NewRevision, now: D
       revision.source,
       revision.deleted,
       now,
+      JSON.stringify(revision.pluginDefaults ?? []),
     ],
   );
   const row = rows[0];
@@ -144,7 +150,7 @@ export async function appendRevision(ex: Executor, revision: NewRevision, now: D
 export async function liveRevisionsOf(ex: Executor, repository: string): Promise<RevisionRow[]> {
   const { rows } = await ex.query<RevisionRow & Record<string, unknown>>(
     `SELECT r.namespace, r.flow_id AS "flowId", r.revision, r.repository, r.branch, r.path, r.sha, r.source,
-            r.deleted, r.deployed_at AS "deployedAt"
+            r.plugin_defaults AS "pluginDefaults", r.deleted, r.deployed_at AS "deployedAt"
        FROM ${table(ex, 'flows')} f
        JOIN ${table(ex, 'flow_revisions')} r USING (namespace, flow_id, revision)
       WHERE f.repository = $1 AND NOT f.deleted

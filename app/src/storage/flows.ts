@@ -2,6 +2,7 @@
  * SQL that reads deployed flows and their revisions, and of namespace ownership. Revisions are
  * written by `deployments.ts` (`appendRevision`), in the deployment's transaction.
  */
+import type { PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
 import type { Executor } from './database.ts';
 import { table } from './identifiers.ts';
 
@@ -14,12 +15,14 @@ export interface FlowRevisionRow {
   path: string | null;
   sha: string | null;
   source: string;
+  /** The namespace's pluginDefaults from `.osprey.yml` at the commit. */
+  pluginDefaults: PluginDefault[];
   deleted: boolean;
   deployedAt: Date;
 }
 
 const REVISION = `r.namespace, r.flow_id AS "flowId", r.revision, r.repository, r.branch, r.path, r.sha, r.source,
-  r.deleted, r.deployed_at AS "deployedAt"`;
+  r.plugin_defaults AS "pluginDefaults", r.deleted, r.deployed_at AS "deployedAt"`;
 
 /** The current revision of a flow (undefined when unknown or removed), or a given revision. */
 export async function getFlowRevision(

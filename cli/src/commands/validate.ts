@@ -1,6 +1,9 @@
 /** `osprey validate [paths...] [--format text|json]`: exit 0 when valid, 1 on any error, 2 on bad usage. */
+
+import { dirname, resolve } from 'node:path';
 import { collectFlowFiles, openRepository } from '../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
+import { namespacePluginDefaults } from '../../../flows-schema/src/repo-config.ts';
 import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
 import { Command, exitWith, Option } from '../program.ts';
 import { validateFiles } from '../validate-files.ts';
@@ -19,7 +22,11 @@ export function command(): Command {
 }
 
 async function validate(positionals: string[], format: 'text' | 'json'): Promise<number> {
-  const repository = positionals.length > 0 ? undefined : openRepository();
+  // Files given or not, the repository's .osprey.yml gives their namespaces' pluginDefaults.
+  const repo = openRepository(
+    positionals.length > 0 ? dirname(resolve(positionals[0] as string)) : undefined,
+  );
+  const repository = positionals.length > 0 ? undefined : repo;
   const paths = repository ? [repository.flowsDir] : positionals;
   const { files, missing } = collectFlowFiles(paths);
   if (repository && missing.length > 0) {
@@ -40,6 +47,7 @@ async function validate(positionals: string[], format: 'text' | 'json'): Promise
   const plugins = installedPlugins();
   const report = validateFiles(files, undefined, undefined, {
     pluginVersion: (type, version) => plugins.problem(type, version),
+    namespaceDefaults: (namespace) => namespacePluginDefaults(repo.config, namespace),
   });
   const ms = performance.now() - started;
   const invalid = report.files.filter((f) => f.issues.some((i) => i.severity === 'error')).length;

@@ -4,7 +4,7 @@
  */
 import type { Issue, PathSegment, Severity } from '../issue.ts';
 import { formatPath, START_OF_FILE } from '../issue.ts';
-import { applyPluginDefaults } from '../plugin-defaults.ts';
+import { applyPluginDefaults, withInheritedDefaults } from '../plugin-defaults.ts';
 import { defaultRegistry, Flow, type PluginDefault } from '../schema/flow.ts';
 import type { TaskNode, TaskRegistry } from '../tasks/registry.ts';
 import { allTasks, walkTasks } from '../tasks/walk.ts';
@@ -27,6 +27,12 @@ export interface ValidateOptions {
    * undefined when it resolves. Without it, versions are not checked (the runner still is).
    */
   pluginVersion?(type: string, version: string): string | undefined;
+  /**
+   * The pluginDefaults the flow's namespace gives it (`.osprey.yml` `pluginDefaults`, or those
+   * stored with a deployed revision). They apply before the flow's own, and the returned flow's
+   * `pluginDefaults` includes them, so the engine applies the same.
+   */
+  namespaceDefaults?(namespace: string): readonly PluginDefault[];
 }
 
 export function validateFlowSource(
@@ -56,7 +62,9 @@ export function validateFlowSource(
   };
 
   const doc = withDeprecatedInputNames(written as Record<string, unknown>, add);
-  const defaulted = withPluginDefaults(doc, registry);
+  const inherited =
+    typeof doc['namespace'] === 'string' ? (options.namespaceDefaults?.(doc['namespace']) ?? []) : [];
+  const defaulted = withPluginDefaults(doc, registry, inherited);
   const { parsed, effective, dropped } = parseWithoutNulls(defaulted);
   if (!parsed.success) {
     for (const raw of translateZodIssues(parsed.error.issues, effective, registry)) {
@@ -71,7 +79,12 @@ export function validateFlowSource(
 
   issues.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   const hasError = issues.some((i) => i.severity === 'error');
-  return hasError || !parsed.success ? { issues, source } : { flow: parsed.data as Flow, issues, source };
+  if (hasError || !parsed.success) return { issues, source };
+  const flow = parsed.data as Flow;
+  if (inherited.length === 0) return { flow, issues, source };
+  const { taskDefaults, pluginDefaults, ...rest } = flow;
+  const own = [...(taskDefaults ?? []), ...(pluginDefaults ?? [])];
+  return { flow: { ...rest, pluginDefaults: withInheritedDefaults(inherited, own) }, issues, source };
 }
 
 /**
@@ -186,13 +199,20 @@ function checkPluginVersions(
     add(
       'unknown-plugin-version',
       own ? [...path, 'version'] : path,
-      `task '${task.id}': ${problem}${own ? '' : ' (the version comes from pluginDefaults)'}`,
+      `task '${task.id}': ${problem}${own ? '' : " (the version comes from pluginDefaults: the flow's, or its namespace's in .osprey.yml)"}`,
     );
   });
 }
 
-function withPluginDefaults(doc: Record<string, unknown>, registry: TaskRegistry): Record<string, unknown> {
-  const defaults = [...asDefaults(doc['pluginDefaults']), ...asDefaults(doc['taskDefaults'])];
+function withPluginDefaults(
+  doc: Record<string, unknown>,
+  registry: TaskRegistry,
+  inherited: readonly PluginDefault[],
+): Record<string, unknown> {
+  const defaults = withInheritedDefaults(inherited, [
+    ...asDefaults(doc['pluginDefaults']),
+    ...asDefaults(doc['taskDefaults']),
+  ]);
   if (defaults.length === 0) return doc;
   const copy = structuredClone(doc);
   walkTasks(copy, registry, ({ task }) => {

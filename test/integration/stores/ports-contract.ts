@@ -132,6 +132,33 @@ export function portsContract(open: OpenPorts): void {
     assert.deepEqual(await store.history('company.team', 'never-deployed'), []);
   });
 
+  it("keeps the namespace's pluginDefaults with each revision (absent when none)", async (t) => {
+    const { store } = await setup(t);
+    const defaults = [{ type: 'io.kestra.plugin.core.log', values: { version: '1.0.0' } }];
+    await store.apply({
+      ...base,
+      sha: 'c1',
+      expectedSha: undefined,
+      upserts: [{ ...upsert('a'), pluginDefaults: defaults }, upsert('b')],
+      deletions: [],
+    });
+    await store.apply({
+      ...base,
+      sha: 'c2',
+      expectedSha: 'c1',
+      upserts: [{ ...upsert('a'), pluginDefaults: [] }],
+      deletions: [{ namespace: 'company.team', flowId: 'b' }],
+    });
+    const history = await store.history('company.team', 'a');
+    assert.deepEqual(history[0]?.pluginDefaults, defaults);
+    assert.equal(history[1]?.pluginDefaults, undefined);
+    assert.equal((await store.latest('company.team', 'b'))?.pluginDefaults, undefined);
+    assert.deepEqual(
+      (await store.liveFlows(base.repository)).map((r) => [r.flowId, r.pluginDefaults]),
+      [['a', undefined]],
+    );
+  });
+
   it('refuses a deployment whose expected marker moved, and writes nothing (compare-and-set)', async (t) => {
     const { store } = await setup(t);
     const changes = { ...base, upserts: [upsert('a')], deletions: [] };

@@ -1,6 +1,7 @@
 /**
  * The flow an API execution runs: the latest deployed revision of namespace + id, parsed from the
- * YAML committed at that revision's SHA. Executions are pinned to that commit.
+ * YAML committed at that revision's SHA with the namespace pluginDefaults of that commit's
+ * `.osprey.yml`. Executions are pinned to that commit.
  */
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
 import type { FlowRevision } from '../../deployments/ports.ts';
@@ -28,7 +29,9 @@ export async function deployedFlow(
       `flow ${namespace}.${flowId} was removed from ${revision.repository} at ${revision.sha.slice(0, 7)} (revision ${revision.revision}); restore its file to run it again`,
     );
   }
-  const result = deps.validate(revision.source);
+  const result = deps.validate(revision.source, undefined, {
+    namespaceDefaults: () => revision.pluginDefaults ?? [],
+  });
   if (result.flow === undefined) {
     const first = result.issues.find((i) => i.severity === 'error');
     throw conflict(

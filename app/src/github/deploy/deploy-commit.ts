@@ -120,7 +120,7 @@ async function attemptDeploy(
   }
   files ??= await listFlowFiles(reader, sha, config);
 
-  const present = await readFlowFiles(reader, files, deps.flowFiles);
+  const present = await readFlowFiles(reader, files, config, deps.flowFiles);
   const live = liveFlowsOf(await deps.store.liveFlows(repository));
   const owners = await claimNamespaces(deps, repository, present, config);
   const plan = planDeploy({
@@ -143,6 +143,7 @@ async function attemptDeploy(
       flowId: p.flowId,
       path: p.path,
       source: p.source,
+      pluginDefaults: p.pluginDefaults,
     })),
     deletions: plan.removed.map((r) => ({ namespace: r.namespace, flowId: r.flowId })),
   });

@@ -16,7 +16,7 @@ export async function flowsWithGitTriggers(
   sha: string,
   config: RepoConfig,
 ): Promise<FlowFile[]> {
-  const files = await readFlowFiles(reader, await listFlowFiles(reader, sha, config), deps.flowFiles);
+  const files = await readFlowFiles(reader, await listFlowFiles(reader, sha, config), config, deps.flowFiles);
   const out: FlowFile[] = [];
   for (const file of files) {
     if (file.flow === undefined || !hasGitTrigger(file)) continue;

@@ -100,17 +100,17 @@ async function rerunExecution(
   const name = `${target.namespace}.${target.flowId}`;
   const reader = new RepositoryReader(client, repository, deps.blobs);
   let file: FlowFile | undefined;
+  const loaded = await reader.config(sha);
   const path = original?.source?.sha === sha ? original.source.path : undefined;
-  if (path !== undefined) {
+  if (path !== undefined && loaded.ok) {
     const found = await reader.file(path, sha);
-    if (found !== undefined) file = toFlowFile(path, found.blobSha, found.text);
+    if (found !== undefined) file = toFlowFile(path, found.blobSha, found.text, loaded.config);
   }
   if (
     file === undefined ||
     file.declared?.namespace !== target.namespace ||
     file.declared.id !== target.flowId
   ) {
-    const loaded = await reader.config(sha);
     file = loaded.ok ? await findFlowFile(reader, sha, loaded.config, target, deps.flowFiles) : undefined;
   }
   const refuse = (

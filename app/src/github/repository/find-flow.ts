@@ -18,8 +18,8 @@ export async function findFlowFile(
   const all = await listFlowFiles(reader, sha, config);
   const declares = (f: FlowFile) => f.declared?.namespace === flow.namespace && f.declared.id === flow.flowId;
   const likely = all.filter((f) => flowFileStem(f.path) === flow.flowId);
-  const first = (await readFlowFiles(reader, likely, cache)).find(declares);
+  const first = (await readFlowFiles(reader, likely, config, cache)).find(declares);
   if (first !== undefined) return first;
   const rest = all.filter((f) => flowFileStem(f.path) !== flow.flowId);
-  return (await readFlowFiles(reader, rest, cache)).find(declares);
+  return (await readFlowFiles(reader, rest, config, cache)).find(declares);
 }

@@ -16,13 +16,23 @@ export class FlowFileCache {
     this.#entries = new LRUCache({ max: maxEntries });
   }
 
-  /** The validated file, from cache when the same blob was seen at the same path. */
-  get(path: string, blobSha: string, text: () => Promise<string>): Promise<FlowFile> | FlowFile {
-    const key = `${blobSha}:${path}`;
+  /**
+   * The validated file, from cache when the same blob was seen at the same path with the same
+   * namespace pluginDefaults in `.osprey.yml`.
+   */
+  get(
+    path: string,
+    blobSha: string,
+    text: () => Promise<string>,
+    config: Pick<RepoConfig, 'pluginDefaults'>,
+  ): Promise<FlowFile> | FlowFile {
+    const defaults =
+      Object.keys(config.pluginDefaults).length === 0 ? '' : JSON.stringify(config.pluginDefaults);
+    const key = `${blobSha}:${path}:${defaults}`;
     const hit = this.#entries.get(key);
     if (hit !== undefined) return hit;
     return text().then((t) => {
-      const file = toFlowFile(path, blobSha, t);
+      const file = toFlowFile(path, blobSha, t, config);
       this.#entries.set(key, file);
       return file;
     });
@@ -35,12 +45,13 @@ const READ_CONCURRENCY = 16;
 export async function readFlowFiles(
   reader: RepositoryReader,
   files: readonly TreeFile[],
+  config: Pick<RepoConfig, 'pluginDefaults'>,
   cache?: FlowFileCache,
 ): Promise<FlowFile[]> {
   const sorted = [...files].sort((a, b) => a.path.localeCompare(b.path));
   return mapLimit(sorted, READ_CONCURRENCY, async ({ path, blobSha }) => {
     const text = () => reader.blob(blobSha, path);
-    return cache ? cache.get(path, blobSha, text) : toFlowFile(path, blobSha, await text());
+    return cache ? cache.get(path, blobSha, text, config) : toFlowFile(path, blobSha, await text(), config);
   });
 }
 

@@ -86,7 +86,7 @@ export async function validatePullRequest(
         .map((f) => f.path)
         .filter((p) => !atHead.has(p));
     }
-    const files = await readFlowFiles(reader, present, deps.flowFiles);
+    const files = await readFlowFiles(reader, present, config, deps.flowFiles);
     const plan = planDeploy({
       repository: request.repository,
       live: liveFlowsOf(await deps.store.liveFlows(request.repository)),

@@ -102,9 +102,12 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
   await runner.start();
 
   const deploy = async () => {
+    // The namespaces' pluginDefaults are read again each time (.osprey.yml is watched); its folders
+    // are read once, at start.
+    const { pluginDefaults } = openRepository(repository.root).config;
     const deployment = await deployLocalFlows({
       root: repository.root,
-      config: repository.config,
+      config: { ...repository.config, pluginDefaults },
       store: server.ports.store,
       ownership: server.ports.ownership,
       triggers: server.triggers,
@@ -142,6 +145,17 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
           await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
         });
   appWatcher?.start();
+  const configWatcher =
+    options.watch === false
+      ? undefined
+      : new FlowWatcher(
+          repository.root,
+          async () => {
+            await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
+          },
+          { file: '.osprey.yml' },
+        );
+  configWatcher?.start();
 
   return {
     url,
@@ -152,6 +166,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     async stop() {
       watcher?.close();
       appWatcher?.close();
+      configWatcher?.close();
       await runner.stop(2000).catch(() => {});
       await server.stop();
     },

@@ -39,6 +39,7 @@ export function createLocalService(
   const flows = new LocalFlowRepository(
     options.flowsDir === undefined ? repository.flowsDir : resolve(options.flowsDir),
     repository.root,
+    repository.config,
   );
   // The runner and the executor need each other (TemplatedTask renders in the execution's context,
   // SlackExecution summarises an execution): the runner reaches the service once it exists.

@@ -16,6 +16,7 @@ import {
 } from '../../../../app/src/execution/contract.ts';
 import { openRepository } from '../../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../../flows-schema/src/issue.ts';
+import { namespacePluginDefaults } from '../../../../flows-schema/src/repo-config.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
 import { installedPlugins } from '../../../../runner/src/plugins/installed.ts';
 import { collectInputs, UsageError } from './inputs.ts';
@@ -60,6 +61,7 @@ export async function runFlow(options: RunFlowOptions): Promise<number> {
   const plugins = installedPlugins();
   const { flow, issues } = validateFlowSource(text, undefined, {
     pluginVersion: (type, version) => plugins.problem(type, version),
+    namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
   });
   for (const issue of issues) stderr.write(`${formatIssue(shown, issue)}\n`);
   if (flow === undefined) {

@@ -57,6 +57,27 @@ describe('planDeploy', () => {
     assert.deepEqual([p.removed, p.refused], [[], []]);
   });
 
+  it("updates a flow whose file is unchanged when its namespace's pluginDefaults changed", () => {
+    const defaults = {
+      pluginDefaults: { company: [{ type: 'io.kestra.plugin.core.log', values: { level: 'WARN' } }] },
+    };
+    const deployed = { ...live('flows/a.yaml', flow('a')), pluginDefaults: defaults.pluginDefaults.company };
+    const same = plan({
+      live: [deployed],
+      present: [toFlowFile('flows/a.yaml', 'blob', flow('a'), defaults)],
+    });
+    assert.deepEqual(names(same.unchanged), ['company.team.a']);
+    const changed = plan({ live: [deployed], present: [file('flows/a.yaml', flow('a'))] });
+    assert.deepEqual(names(changed.updated), ['company.team.a']);
+    assert.deepEqual(changed.updated[0]?.pluginDefaults, []);
+    const other = plan({
+      live: [live('flows/a.yaml', flow('a'))],
+      present: [toFlowFile('flows/a.yaml', 'blob', flow('a'), defaults)],
+    });
+    assert.deepEqual(names(other.updated), ['company.team.a']);
+    assert.deepEqual(other.updated[0]?.pluginDefaults, defaults.pluginDefaults.company);
+  });
+
   it('refuses an invalid file and keeps the revision deployed from it; valid files still deploy', () => {
     const p = plan({
       live: [live('flows/a.yaml', flow('a'))],
