@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { type ExecutionDocument, InputsRefused } from '../../app/src/execution/contract.ts';
-import { openRepository } from '../../app/src/local/local-repository.ts';
+import { localTemplates, openRepository } from '../../app/src/local/local-repository.ts';
 import { createLocalService } from '../../cli/src/commands/run/local-service.ts';
 import { followExecution } from '../../cli/src/commands/run/run-flow.ts';
 import { namespacePluginDefaults } from '../../flows-schema/src/repo-config.ts';
@@ -38,6 +38,7 @@ export async function runInJob(ctx: ActionContext, ref: string): Promise<InJobRu
   const file = workspacePath(ctx, path);
   const { flow, issues, source } = validateFlowSource(await readFile(path, 'utf8'), undefined, {
     namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
+    templates: localTemplates(repository.root, repository.config),
   });
   ctx.annotator.issues(file, issues);
   if (flow === undefined) {

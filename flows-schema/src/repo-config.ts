@@ -14,6 +14,10 @@ export const RepoConfig = z
     apps: z.string().default('apps').meta({
       description: 'Folder holding app YAML files (io.kestra.plugin.ee.apps.Execution), searched recursively',
     }),
+    templates: z.string().default('templates').meta({
+      description:
+        'Folder holding Kestra template files (id, namespace, tasks) that Template tasks include, searched recursively',
+    }),
     namespaceFiles: z
       .string()
       .default('namespaces')

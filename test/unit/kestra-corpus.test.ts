@@ -1,7 +1,7 @@
 /**
  * The internal corpus of documented Kestra flows (test/fixtures/kestra-corpus/): each file was
  * written from an example of Kestra's documentation and names its page in a `# doc:` comment.
- * Every flow must validate with no error; those that need no external service (no `# run: no`)
+ * Templates that flows include are in templates/. Every flow must validate with no error; those that need no external service (no `# run: no`)
  * run on the same local execution service as `osprey run`, and the documented outcome is asserted:
  *   # env: NAME=value                    an environment variable the flow needs (SECRET_*)
  *   # inputs: {"id": "value"}            raw inputs of the run
@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { ExecutionDocument, LogEntry } from '../../app/src/execution/contract.ts';
-import { openRepository } from '../../app/src/local/local-repository.ts';
+import { localTemplates, openRepository } from '../../app/src/local/local-repository.ts';
 import { createLocalService } from '../../cli/src/commands/run/local-service.ts';
 import { formatIssue } from '../../flows-schema/src/issue.ts';
 import { validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
@@ -41,7 +41,10 @@ for (const f of files) {
 const root = mkdtempSync(join(tmpdir(), 'osprey-corpus-'));
 mkdirSync(join(root, 'flows'));
 for (const f of files) cpSync(join(CORPUS, f), join(root, 'flows', f));
-const service = createLocalService(openRepository(root), {});
+cpSync(join(CORPUS, 'templates'), join(root, 'templates'), { recursive: true });
+const repository = openRepository(root);
+const templates = localTemplates(root, repository.config);
+const service = createLocalService(repository, {});
 after(async () => {
   await service.close();
   rmSync(root, { recursive: true, force: true });
@@ -76,7 +79,7 @@ describe('kestra corpus', { timeout: 120_000 }, () => {
     const text = readFileSync(join(CORPUS, file), 'utf8');
     const runs = directives(text, 'run')[0]?.startsWith('no') !== true;
     test(`${file}: validates${runs ? ' and runs as documented' : ' (not run: needs an external service)'}`, async () => {
-      const { flow, issues } = validateFlowSource(text);
+      const { flow, issues } = validateFlowSource(text, undefined, { templates });
       const errors = issues.filter((i) => i.severity === 'error');
       assert.deepEqual(
         errors.map((i) => formatIssue(file, i)),

@@ -5,6 +5,7 @@
 import type { Issue, PathSegment, Range } from '../../../flows-schema/src/issue.ts';
 import { namespacePluginDefaults, type RepoConfig } from '../../../flows-schema/src/repo-config.ts';
 import type { Flow, PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
+import type { TemplateDocument, TemplateLookup } from '../../../flows-schema/src/templates.ts';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import { flowFileStem } from './flow-paths.ts';
 
@@ -19,6 +20,8 @@ export interface FlowFile {
   declared?: { namespace: string; id: string };
   /** The pluginDefaults `.osprey.yml` gives the declared namespace (applied before the flow's own). */
   pluginDefaults: readonly PluginDefault[];
+  /** The templates its Template tasks included, by "namespace/id". */
+  templates: Readonly<Record<string, TemplateDocument>>;
   /** The parsed YAML document (partial flows still get a diagram). */
   document: unknown;
   rangeOf(path: readonly PathSegment[], target?: 'key' | 'value'): Range;
@@ -29,10 +32,12 @@ export function toFlowFile(
   blobSha: string,
   text: string,
   config: Pick<RepoConfig, 'pluginDefaults'> = { pluginDefaults: {} },
+  templates?: TemplateLookup,
 ): FlowFile {
   let pluginDefaults: readonly PluginDefault[] = [];
   const result = validateFlowSource(text, undefined, {
     namespaceDefaults: (namespace) => (pluginDefaults = namespacePluginDefaults(config, namespace)),
+    ...(templates === undefined ? {} : { templates }),
   });
   const issues = [...result.issues];
   const doc = result.source.value as { id?: unknown; namespace?: unknown } | null | undefined;
@@ -57,6 +62,7 @@ export function toFlowFile(
     issues,
     ...(declared !== undefined ? { declared } : {}),
     pluginDefaults,
+    templates: result.templates,
     document: result.source.value,
     rangeOf: (p, target) => result.source.rangeOf(p, target),
   };

@@ -16,6 +16,7 @@ export function liveFlowsOf(revisions: readonly FlowRevision[]): LiveFlow[] {
       path: r.path,
       source: r.source,
       pluginDefaults: r.pluginDefaults ?? [],
+      templates: r.templates ?? {},
       revision: r.revision,
       get triggers() {
         triggers ??= triggersIn(r.source);

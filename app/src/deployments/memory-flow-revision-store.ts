@@ -48,7 +48,7 @@ export class MemoryFlowRevisionStore implements FlowRevisionStore {
     const append = (
       namespace: string,
       flowId: string,
-      fields: Pick<FlowRevision, 'path' | 'source' | 'deleted' | 'pluginDefaults'>,
+      fields: Pick<FlowRevision, 'path' | 'source' | 'deleted' | 'pluginDefaults' | 'templates'>,
     ) => {
       const history = this.#revisions.get(key(namespace, flowId)) ?? [];
       const revision: FlowRevision = {
@@ -73,6 +73,9 @@ export class MemoryFlowRevisionStore implements FlowRevisionStore {
         ...(u.pluginDefaults !== undefined && u.pluginDefaults.length > 0
           ? { pluginDefaults: u.pluginDefaults }
           : {}),
+        ...(u.templates !== undefined && Object.keys(u.templates).length > 0
+          ? { templates: u.templates }
+          : {}),
       });
     for (const d of changes.deletions) {
       const last = this.#revisions.get(key(d.namespace, d.flowId))?.at(-1);
@@ -82,6 +85,7 @@ export class MemoryFlowRevisionStore implements FlowRevisionStore {
         source: last.source,
         deleted: true,
         ...(last.pluginDefaults !== undefined ? { pluginDefaults: last.pluginDefaults } : {}),
+        ...(last.templates !== undefined ? { templates: last.templates } : {}),
       });
     }
     this.#markers.set(markerKey, {

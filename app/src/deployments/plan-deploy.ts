@@ -7,10 +7,12 @@
  * Rules: an invalid file is refused and the revision deployed from it (if any) stays; a namespace
  * owned by another repository is refused naming the owner; a namespace + id is declared by one file
  * (the file already deployed wins); a file that now declares another id removes the old flow. A
- * flow whose namespace's pluginDefaults (`.osprey.yml`) changed is updated even if its file is not.
+ * flow whose namespace's pluginDefaults (`.osprey.yml`) or included templates changed is updated
+ * even if its file is not.
  */
 import type { Issue } from '../../../flows-schema/src/issue.ts';
 import type { Flow, PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
+import type { TemplateDocument } from '../../../flows-schema/src/templates.ts';
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { FlowFile } from './flow-file.ts';
 import { hasErrors } from './flow-file.ts';
@@ -24,6 +26,8 @@ export interface LiveFlow {
   source: string;
   /** The namespace's pluginDefaults it was deployed with (absent: none). */
   pluginDefaults?: readonly PluginDefault[];
+  /** The templates it was deployed with (absent: none). */
+  templates?: Readonly<Record<string, TemplateDocument>>;
   revision: number;
   triggers: readonly Trigger[];
 }
@@ -50,6 +54,8 @@ export interface PlannedFlow {
   source: string;
   /** The namespace's pluginDefaults from `.osprey.yml` (stored with the revision). */
   pluginDefaults: readonly PluginDefault[];
+  /** The templates its Template tasks include (stored with the revision). */
+  templates: Readonly<Record<string, TemplateDocument>>;
   flow: Flow;
   /** Warnings of the file (it deploys anyway). */
   issues: Issue[];
@@ -186,6 +192,7 @@ export function planDeploy(input: DeployInput): DeployPlan {
       path: file.path,
       source: file.text,
       pluginDefaults: file.pluginDefaults,
+      templates: file.templates,
       flow,
       issues: file.issues,
       ...(previous ? { previous } : {}),
@@ -194,7 +201,8 @@ export function planDeploy(input: DeployInput): DeployPlan {
     else if (
       previous.path === file.path &&
       previous.source === file.text &&
-      stableJson(previous.pluginDefaults ?? []) === stableJson(file.pluginDefaults)
+      stableJson(previous.pluginDefaults ?? []) === stableJson(file.pluginDefaults) &&
+      stableJson(previous.templates ?? {}) === stableJson(file.templates)
     )
       plan.unchanged.push(planned);
     else plan.updated.push(planned);

@@ -7,6 +7,7 @@
  * compare-and-set operations.
  */
 import type { PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
+import type { TemplateDocument } from '../../../flows-schema/src/templates.ts';
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 
 /** GitHub names are case-insensitive; stores may keep them lower-cased. */
@@ -34,6 +35,8 @@ export interface FlowRevision {
    * applied before the flow's own (absent: none).
    */
   pluginDefaults?: readonly PluginDefault[];
+  /** The templates its Template tasks include at the commit, by "namespace/id" (absent: none). */
+  templates?: Readonly<Record<string, TemplateDocument>>;
   /** True for the revision that records the flow's removal from git (soft delete). */
   deleted: boolean;
   deployedAt: string;
@@ -63,6 +66,7 @@ export interface DeploymentChanges {
     path: string;
     source: string;
     pluginDefaults?: readonly PluginDefault[];
+    templates?: Readonly<Record<string, TemplateDocument>>;
   }>;
   /** Flows removed from git: a deleted revision is recorded, history is kept. */
   deletions: ReadonlyArray<{ namespace: string; flowId: string }>;

@@ -98,6 +98,7 @@ export class PostgresFlowRevisionStore implements FlowRevisionStore {
             path: u.path,
             source: u.source,
             pluginDefaults: u.pluginDefaults ?? [],
+            templates: u.templates ?? {},
             deleted: false,
           },
           now,
@@ -116,6 +117,7 @@ export class PostgresFlowRevisionStore implements FlowRevisionStore {
             path: last.path ?? '',
             source: last.source,
             pluginDefaults: last.pluginDefaults,
+            templates: last.templates,
             deleted: true,
           },
           now,
@@ -140,6 +142,7 @@ function toRevision(row: RevisionRow): FlowRevision {
     sha: row.sha ?? '',
     source: row.source,
     ...(row.pluginDefaults.length > 0 ? { pluginDefaults: row.pluginDefaults } : {}),
+    ...(Object.keys(row.templates).length > 0 ? { templates: row.templates } : {}),
     deleted: row.deleted,
     deployedAt: iso(row.deployedAt),
   };

@@ -17,7 +17,7 @@ import type {
   NamespaceOwnership,
   TriggerRegistry,
 } from '../deployments/ports.ts';
-import { collectFlowFiles } from '../local/local-repository.ts';
+import { collectFlowFiles, localTemplates } from '../local/local-repository.ts';
 
 export interface LocalDeployerDeps {
   /** Repository root (holds the flows folder). */
@@ -48,14 +48,19 @@ export async function deployLocalFlows(deps: LocalDeployerDeps): Promise<LocalDe
   const repository = localRepositoryName(deps.root);
   const flowsDir = `${deps.root}${sep}${deps.config.flows}`;
   const { files: paths } = collectFlowFiles([flowsDir]);
-  // The namespaces' pluginDefaults are part of what is deployed.
-  const hash = createHash('sha1').update(JSON.stringify(deps.config.pluginDefaults)).update('\0');
+  // The namespaces' pluginDefaults and the templates are part of what is deployed.
+  const templates = localTemplates(deps.root, deps.config);
+  const hash = createHash('sha1')
+    .update(JSON.stringify(deps.config.pluginDefaults))
+    .update('\0')
+    .update(templates.fingerprint)
+    .update('\0');
   const files: FlowFile[] = [];
   for (const path of paths) {
     const text = await readFile(path, 'utf8');
     const rel = relative(deps.root, path).split(sep).join('/');
     hash.update(rel).update('\0').update(text).update('\0');
-    files.push(toFlowFile(rel, createHash('sha1').update(text).digest('hex'), text, deps.config));
+    files.push(toFlowFile(rel, createHash('sha1').update(text).digest('hex'), text, deps.config, templates));
   }
   const sha = hash.digest('hex');
   for (let attempt = 1; ; attempt++) {
@@ -86,6 +91,7 @@ export async function deployLocalFlows(deps: LocalDeployerDeps): Promise<LocalDe
         path: p.path,
         source: p.source,
         pluginDefaults: p.pluginDefaults,
+        templates: p.templates,
       })),
       deletions: plan.removed.map((r) => ({ namespace: r.namespace, flowId: r.flowId })),
     });

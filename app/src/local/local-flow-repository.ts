@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
 import { namespacePluginDefaults, type RepoConfig } from '../../../flows-schema/src/repo-config.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import type { TemplateLookup } from '../../../flows-schema/src/templates.ts';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { FlowRepository } from '../execution/contract.ts';
 
@@ -23,19 +24,23 @@ export class LocalFlowRepository implements FlowRepository {
   #index: Promise<Map<string, LocalFlow>> | undefined;
   readonly #problems: string[] = [];
   readonly #config: Pick<RepoConfig, 'pluginDefaults'>;
+  readonly #templates: TemplateLookup | undefined;
 
   /**
    * `dir`: the flows folder; `root`: what file names in messages are relative to; `config`: the
-   * repository's `.osprey.yml` (its namespaces' pluginDefaults apply).
+   * repository's `.osprey.yml` (its namespaces' pluginDefaults apply); `templates`: what Template
+   * tasks include.
    */
   constructor(
     dir: string,
     root: string = dir,
     config: Pick<RepoConfig, 'pluginDefaults'> = { pluginDefaults: {} },
+    templates?: TemplateLookup,
   ) {
     this.#dir = dir;
     this.#root = root;
     this.#config = config;
+    this.#templates = templates;
   }
 
   async get(namespace: string, flowId: string): Promise<Flow | undefined> {
@@ -63,6 +68,7 @@ export class LocalFlowRepository implements FlowRepository {
       const file = relative(this.#root, path) || path;
       const { flow, issues } = validateFlowSource(await readFile(path, 'utf8'), undefined, {
         namespaceDefaults: (namespace) => namespacePluginDefaults(this.#config, namespace),
+        ...(this.#templates === undefined ? {} : { templates: this.#templates }),
       });
       if (flow === undefined) {
         this.#problems.push(...issues.filter((i) => i.severity === 'error').map((i) => formatIssue(file, i)));

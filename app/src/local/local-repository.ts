@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_REPO_CONFIG, RepoConfig } from '../../../flows-schema/src/repo-config.ts';
+import { type TemplateLookup, templateSet } from '../../../flows-schema/src/templates.ts';
 
 export interface LocalRepository {
   root: string;
@@ -62,4 +63,22 @@ export function collectFlowFiles(paths: readonly string[]): { files: string[]; m
     else files.push(p);
   }
   return { files, missing };
+}
+
+/** The templates of a local repository (`templates/**.yaml`, or `.osprey.yml`'s `templates`). */
+export function localTemplates(
+  root: string,
+  config: Pick<RepoConfig, 'templates'>,
+): TemplateLookup & { fingerprint: string } {
+  const dir = join(root, config.templates);
+  const { files } = collectFlowFiles([dir]);
+  return templateSet(
+    files.map((path) => ({
+      path: path
+        .slice(root.length + 1)
+        .split('\\')
+        .join('/'),
+      text: readFileSync(path, 'utf8'),
+    })),
+  );
 }

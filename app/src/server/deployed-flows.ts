@@ -4,6 +4,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
+import { storedTemplates } from '../../../flows-schema/src/templates.ts';
 import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { FlowRepository } from '../execution/contract.ts';
 import type { Executor } from '../storage/database.ts';
@@ -27,6 +28,7 @@ export class DeployedFlows implements FlowRepository {
     if (parsed === undefined) {
       const { flow } = validateFlowSource(row.source, undefined, {
         namespaceDefaults: () => row.pluginDefaults,
+        templates: storedTemplates(row.templates),
       });
       parsed = { flow: flow === undefined ? undefined : { ...flow, revision: row.revision } };
       this.#parsed.set(key, parsed);

@@ -6,6 +6,7 @@
  * these functions agree.
  */
 import type { PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
+import type { TemplateDocument } from '../../../flows-schema/src/templates.ts';
 import type { Executor } from './database.ts';
 import { table } from './identifiers.ts';
 
@@ -69,12 +70,14 @@ export interface RevisionRow {
   source: string;
   /** The namespace's pluginDefaults from `.osprey.yml` at the commit. */
   pluginDefaults: PluginDefault[];
+  /** The templates its Template tasks include, by "namespace/id". */
+  templates: Record<string, TemplateDocument>;
   deleted: boolean;
   deployedAt: Date;
 }
 
 const REVISION = `namespace, flow_id AS "flowId", revision, repository, branch, path, sha, source,
-  plugin_defaults AS "pluginDefaults", deleted, deployed_at AS "deployedAt"`;
+  plugin_defaults AS "pluginDefaults", templates, deleted, deployed_at AS "deployedAt"`;
 
 /** The latest revision of a flow, a deleted one included. */
 export async function getLatestRevision(
@@ -108,6 +111,8 @@ export interface NewRevision {
   source: string;
   /** Absent: none. */
   pluginDefaults?: readonly PluginDefault[];
+  /** Absent: none. */
+  templates?: Readonly<Record<string, TemplateDocument>>;
   deleted: boolean;
 }
 
@@ -115,9 +120,9 @@ export interface NewRevision {
 export async function appendRevision(ex: Executor, revision: NewRevision, now: Date): Promise<RevisionRow> {
   const { rows } = await ex.query<RevisionRow & Record<string, unknown>>(
     `INSERT INTO ${table(ex, 'flow_revisions')}
-       (namespace, flow_id, revision, repository, branch, path, sha, source, deleted, deployed_at, plugin_defaults)
+       (namespace, flow_id, revision, repository, branch, path, sha, source, deleted, deployed_at, plugin_defaults, templates)
      SELECT $1::text, $2::text, COALESCE(max(revision), 0) + 1, $3::text, $4::text, $5::text, $6::text, $7::text,
-            $8::boolean, $9::timestamptz, $10::jsonb
+            $8::boolean, $9::timestamptz, $10::jsonb, $11::jsonb
        FROM ${table(ex, 'flow_revisions')} WHERE namespace = $1 AND flow_id = $2
      RETURNING ${REVISION}`,
     [
@@ -131,6 +136,7 @@ export async function appendRevision(ex: Executor, revision: NewRevision, now: D
       revision.deleted,
       now,
       JSON.stringify(revision.pluginDefaults ?? []),
+      JSON.stringify(revision.templates ?? {}),
     ],
   );
   const row = rows[0];
@@ -150,7 +156,7 @@ export async function appendRevision(ex: Executor, revision: NewRevision, now: D
 export async function liveRevisionsOf(ex: Executor, repository: string): Promise<RevisionRow[]> {
   const { rows } = await ex.query<RevisionRow & Record<string, unknown>>(
     `SELECT r.namespace, r.flow_id AS "flowId", r.revision, r.repository, r.branch, r.path, r.sha, r.source,
-            r.plugin_defaults AS "pluginDefaults", r.deleted, r.deployed_at AS "deployedAt"
+            r.plugin_defaults AS "pluginDefaults", r.templates, r.deleted, r.deployed_at AS "deployedAt"
        FROM ${table(ex, 'flows')} f
        JOIN ${table(ex, 'flow_revisions')} r USING (namespace, flow_id, revision)
       WHERE f.repository = $1 AND NOT f.deleted

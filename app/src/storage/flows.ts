@@ -3,6 +3,7 @@
  * written by `deployments.ts` (`appendRevision`), in the deployment's transaction.
  */
 import type { PluginDefault } from '../../../flows-schema/src/schema/flow.ts';
+import type { TemplateDocument } from '../../../flows-schema/src/templates.ts';
 import type { Executor } from './database.ts';
 import { table } from './identifiers.ts';
 
@@ -17,12 +18,14 @@ export interface FlowRevisionRow {
   source: string;
   /** The namespace's pluginDefaults from `.osprey.yml` at the commit. */
   pluginDefaults: PluginDefault[];
+  /** The templates its Template tasks include, by "namespace/id". */
+  templates: Record<string, TemplateDocument>;
   deleted: boolean;
   deployedAt: Date;
 }
 
 const REVISION = `r.namespace, r.flow_id AS "flowId", r.revision, r.repository, r.branch, r.path, r.sha, r.source,
-  r.plugin_defaults AS "pluginDefaults", r.deleted, r.deployed_at AS "deployedAt"`;
+  r.plugin_defaults AS "pluginDefaults", r.templates, r.deleted, r.deployed_at AS "deployedAt"`;
 
 /** The current revision of a flow (undefined when unknown or removed), or a given revision. */
 export async function getFlowRevision(

@@ -1,7 +1,7 @@
 /** `osprey validate [paths...] [--format text|json]`: exit 0 when valid, 1 on any error, 2 on bad usage. */
 
 import { dirname, resolve } from 'node:path';
-import { collectFlowFiles, openRepository } from '../../../app/src/local/local-repository.ts';
+import { collectFlowFiles, localTemplates, openRepository } from '../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
 import { namespacePluginDefaults } from '../../../flows-schema/src/repo-config.ts';
 import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
@@ -48,6 +48,7 @@ async function validate(positionals: string[], format: 'text' | 'json'): Promise
   const report = validateFiles(files, undefined, undefined, {
     pluginVersion: (type, version) => plugins.problem(type, version),
     namespaceDefaults: (namespace) => namespacePluginDefaults(repo.config, namespace),
+    templates: localTemplates(repo.root, repo.config),
   });
   const ms = performance.now() - started;
   const invalid = report.files.filter((f) => f.issues.some((i) => i.severity === 'error')).length;

@@ -8,6 +8,7 @@ import { applyPluginDefaults, withInheritedDefaults } from '../plugin-defaults.t
 import { defaultRegistry, Flow, type PluginDefault } from '../schema/flow.ts';
 import type { TaskNode, TaskRegistry } from '../tasks/registry.ts';
 import { allTasks, walkTasks } from '../tasks/walk.ts';
+import { includeTemplates, type TemplateDocument, type TemplateLookup } from '../templates.ts';
 import { type FlowSource, parseFlowSource } from '../yaml/source.ts';
 import { checks } from './checks/index.ts';
 import { translateZodIssues } from './zod-issues.ts';
@@ -15,6 +16,8 @@ import { translateZodIssues } from './zod-issues.ts';
 export interface ValidationResult {
   /** The validated flow, present only when there is no error. */
   flow?: Flow;
+  /** The templates its Template tasks included, by `templateKey` (none: empty). */
+  templates: Record<string, TemplateDocument>;
   issues: Issue[];
   source: FlowSource;
 }
@@ -33,6 +36,8 @@ export interface ValidateOptions {
    * `pluginDefaults` includes them, so the engine applies the same.
    */
   namespaceDefaults?(namespace: string): readonly PluginDefault[];
+  /** The repository's templates (`templates/**.yaml`): Template tasks include them. Absent: none. */
+  templates?: TemplateLookup;
 }
 
 export function validateFlowSource(
@@ -41,7 +46,7 @@ export function validateFlowSource(
   options: ValidateOptions = {},
 ): ValidationResult {
   const source = parseFlowSource(text);
-  if (source.issues.length > 0) return { issues: source.issues, source };
+  if (source.issues.length > 0) return { issues: source.issues, source, templates: {} };
   const written = source.value;
   if (written === null || typeof written !== 'object' || Array.isArray(written)) return notAFlow(source);
   const issues: Issue[] = [];
@@ -61,7 +66,12 @@ export function validateFlowSource(
     issues.push({ code, path: formatPath(path), message, range, severity });
   };
 
-  const doc = withDeprecatedInputNames(written as Record<string, unknown>, add);
+  const { doc, used: templates } = includeTemplates(
+    withDeprecatedInputNames(written as Record<string, unknown>, add),
+    registry,
+    options.templates,
+    add,
+  );
   const inherited =
     typeof doc['namespace'] === 'string' ? (options.namespaceDefaults?.(doc['namespace']) ?? []) : [];
   const defaulted = withPluginDefaults(doc, registry, inherited);
@@ -79,12 +89,17 @@ export function validateFlowSource(
 
   issues.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.col - b.range.start.col);
   const hasError = issues.some((i) => i.severity === 'error');
-  if (hasError || !parsed.success) return { issues, source };
+  if (hasError || !parsed.success) return { issues, source, templates };
   const flow = parsed.data as Flow;
-  if (inherited.length === 0) return { flow, issues, source };
+  if (inherited.length === 0) return { flow, issues, source, templates };
   const { taskDefaults, pluginDefaults, ...rest } = flow;
   const own = [...(taskDefaults ?? []), ...(pluginDefaults ?? [])];
-  return { flow: { ...rest, pluginDefaults: withInheritedDefaults(inherited, own) }, issues, source };
+  return {
+    flow: { ...rest, pluginDefaults: withInheritedDefaults(inherited, own) },
+    issues,
+    source,
+    templates,
+  };
 }
 
 /**
@@ -149,7 +164,7 @@ function notAFlow(source: FlowSource): ValidationResult {
     range: source.rangeOf([]) ?? START_OF_FILE,
     severity: 'error',
   };
-  return { issues: [issue], source };
+  return { issues: [issue], source, templates: {} };
 }
 
 /**

@@ -15,19 +15,6 @@ test('LocalFiles validates with a deprecated-task-type warning at its type', () 
   assert.match(r.issues[0]!.message, /use the inputFiles and outputFiles properties/);
 });
 
-test('Template is refused with an error at its type that says to call a Subflow instead', () => {
-  const r = validateFlowSource(
-    'id: n\nnamespace: company.team\ntasks:\n  - id: template\n    type: io.kestra.plugin.core.flow.Template\n    namespace: company.team\n    templateId: mytemplate\n',
-  );
-  assert.equal(r.flow, undefined);
-  assert.deepEqual(
-    r.issues.map((i) => [i.severity, i.code, i.range.start.line]),
-    [['error', 'task-type-not-supported', 5]],
-  );
-  assert.match(r.issues[0]!.message, /io\.kestra\.plugin\.core\.flow\.Subflow/);
-  assert.match(r.issues[0]!.message, /migration-guide\/templates/);
-});
-
 test('the old state.* names validate with a warning naming the kv task that replaces them', () => {
   const r = validateFlowSource(
     'id: n\nnamespace: company.team\ntasks:\n  - id: get\n    type: io.kestra.core.tasks.states.Get\n',

@@ -4,6 +4,7 @@
  * `.osprey.yml`. Executions are pinned to that commit.
  */
 import type { Flow } from '../../../../flows-schema/src/schema/flow.ts';
+import { storedTemplates } from '../../../../flows-schema/src/templates.ts';
 import type { FlowRevision } from '../../deployments/ports.ts';
 import type { ApiDeps } from '../deps.ts';
 import { conflict, notFound } from '../errors.ts';
@@ -31,6 +32,7 @@ export async function deployedFlow(
   }
   const result = deps.validate(revision.source, undefined, {
     namespaceDefaults: () => revision.pluginDefaults ?? [],
+    templates: storedTemplates(revision.templates),
   });
   if (result.flow === undefined) {
     const first = result.issues.find((i) => i.severity === 'error');

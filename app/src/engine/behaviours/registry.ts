@@ -15,6 +15,7 @@ import { pause } from './pause.ts';
 import { sequential } from './sequential.ts';
 import { subflow } from './subflow.ts';
 import { switchBehaviour } from './switch.ts';
+import { template } from './template.ts';
 import type { FlowableBehaviour } from './types.ts';
 import { unsupported } from './unsupported.ts';
 import { loopUntil, waitFor } from './wait-for.ts';
@@ -36,6 +37,7 @@ const behaviours: readonly FlowableBehaviour[] = [
   waitFor,
   loopUntil,
   workingDirectory,
+  template,
 ];
 
 const byType = new Map(behaviours.map((b) => [b.type, b]));

@@ -19,7 +19,7 @@ import type { HandlerDeps } from '../deps.ts';
 import { flowChangesOf, touchesRepoConfig } from '../repository/flow-changes.ts';
 import type { GitHubClient } from '../repository/github-client.ts';
 import { readAppFiles } from '../repository/read-apps.ts';
-import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
+import { listFlowFiles, readFlowFiles, readTemplates } from '../repository/read-flows.ts';
 import { REPO_CONFIG_PATH } from '../repository/repo-config.ts';
 import { RepositoryReader, type TreeFile } from '../repository/repository-reader.ts';
 import { appsSummary } from './apps-summary.ts';
@@ -111,7 +111,7 @@ async function attemptDeploy(
       );
     }
     fullScan =
-      comparison.status === 'diverged' || !comparison.complete || touchesRepoConfig(comparison.files);
+      comparison.status === 'diverged' || !comparison.complete || touchesRepoConfig(comparison.files, config);
     if (!fullScan) {
       const changes = flowChangesOf(comparison.files, config);
       files = changes.present;
@@ -120,7 +120,13 @@ async function attemptDeploy(
   }
   files ??= await listFlowFiles(reader, sha, config);
 
-  const present = await readFlowFiles(reader, files, config, deps.flowFiles);
+  const present = await readFlowFiles(
+    reader,
+    files,
+    config,
+    await readTemplates(reader, sha, config),
+    deps.flowFiles,
+  );
   const live = liveFlowsOf(await deps.store.liveFlows(repository));
   const owners = await claimNamespaces(deps, repository, present, config);
   const plan = planDeploy({
@@ -144,6 +150,7 @@ async function attemptDeploy(
       path: p.path,
       source: p.source,
       pluginDefaults: p.pluginDefaults,
+      templates: p.templates,
     })),
     deletions: plan.removed.map((r) => ({ namespace: r.namespace, flowId: r.flowId })),
   });

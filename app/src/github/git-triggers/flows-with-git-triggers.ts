@@ -6,7 +6,7 @@ import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
 import type { FlowFile } from '../../deployments/flow-file.ts';
 import { sameRepository } from '../../deployments/ports.ts';
 import type { HandlerDeps } from '../deps.ts';
-import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
+import { listFlowFiles, readFlowFiles, readTemplates } from '../repository/read-flows.ts';
 import type { RepositoryReader } from '../repository/repository-reader.ts';
 import { hasGitTrigger } from './fire-git-triggers.ts';
 
@@ -16,7 +16,13 @@ export async function flowsWithGitTriggers(
   sha: string,
   config: RepoConfig,
 ): Promise<FlowFile[]> {
-  const files = await readFlowFiles(reader, await listFlowFiles(reader, sha, config), config, deps.flowFiles);
+  const files = await readFlowFiles(
+    reader,
+    await listFlowFiles(reader, sha, config),
+    config,
+    await readTemplates(reader, sha, config),
+    deps.flowFiles,
+  );
   const out: FlowFile[] = [];
   for (const file of files) {
     if (file.flow === undefined || !hasGitTrigger(file)) continue;

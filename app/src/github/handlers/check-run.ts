@@ -16,6 +16,7 @@ import { callGitHub } from '../github-errors.ts';
 import { CheckRunPayload, PullRequest, parsePayload } from '../payloads.schema.ts';
 import { findFlowFile } from '../repository/find-flow.ts';
 import { type GitHubClient, repoParams } from '../repository/github-client.ts';
+import { readTemplates } from '../repository/read-flows.ts';
 import { RepositoryReader } from '../repository/repository-reader.ts';
 import { validatePullRequest } from '../validate/validate-pull-request.ts';
 
@@ -104,7 +105,14 @@ async function rerunExecution(
   const path = original?.source?.sha === sha ? original.source.path : undefined;
   if (path !== undefined && loaded.ok) {
     const found = await reader.file(path, sha);
-    if (found !== undefined) file = toFlowFile(path, found.blobSha, found.text, loaded.config);
+    if (found !== undefined)
+      file = toFlowFile(
+        path,
+        found.blobSha,
+        found.text,
+        loaded.config,
+        await readTemplates(reader, sha, loaded.config),
+      );
   }
   if (
     file === undefined ||

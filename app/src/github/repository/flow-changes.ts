@@ -1,6 +1,6 @@
 /** The flow files a comparison touches: present at head (added, modified, renamed to) and removed. */
 import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
-import { isFlowPath } from '../../deployments/flow-paths.ts';
+import { isFlowPath, normalizeFolder } from '../../deployments/flow-paths.ts';
 import { REPO_CONFIG_PATH } from './repo-config.ts';
 import type { ChangedFile, TreeFile } from './repository-reader.ts';
 
@@ -26,9 +26,18 @@ export function flowChangesOf(files: readonly ChangedFile[], config: Pick<RepoCo
   return { present, removed };
 }
 
-/** A change to `.osprey.yml` can move the flows folder: plan from the whole tree. */
-export function touchesRepoConfig(files: readonly ChangedFile[]): boolean {
-  return files.some((f) => f.path === REPO_CONFIG_PATH || f.previousPath === REPO_CONFIG_PATH);
+/**
+ * A change to `.osprey.yml` can move the flows folder or change namespace defaults, one to a
+ * template can change any flow that includes it: plan from the whole tree.
+ */
+export function touchesRepoConfig(
+  files: readonly ChangedFile[],
+  config: Pick<RepoConfig, 'templates'> = { templates: 'templates' },
+): boolean {
+  const templates = normalizeFolder(config.templates);
+  const hit = (p: string | undefined) =>
+    p !== undefined && (p === REPO_CONFIG_PATH || (templates !== '' && p.startsWith(`${templates}/`)));
+  return files.some((f) => hit(f.path) || hit(f.previousPath));
 }
 
 /** Paths of a comparison, for Git trigger path filters (both sides of a rename). */

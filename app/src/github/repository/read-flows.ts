@@ -4,8 +4,9 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
+import { type TemplateLookup, templateSet } from '../../../../flows-schema/src/templates.ts';
 import { type FlowFile, toFlowFile } from '../../deployments/flow-file.ts';
-import { isFlowPath } from '../../deployments/flow-paths.ts';
+import { isFlowPath, normalizeFolder } from '../../deployments/flow-paths.ts';
 import { mapLimit } from './map-limit.ts';
 import type { RepositoryReader, TreeFile } from './repository-reader.ts';
 
@@ -18,21 +19,22 @@ export class FlowFileCache {
 
   /**
    * The validated file, from cache when the same blob was seen at the same path with the same
-   * namespace pluginDefaults in `.osprey.yml`.
+   * namespace pluginDefaults in `.osprey.yml` and the same templates.
    */
   get(
     path: string,
     blobSha: string,
     text: () => Promise<string>,
     config: Pick<RepoConfig, 'pluginDefaults'>,
+    templates: CommitTemplates,
   ): Promise<FlowFile> | FlowFile {
     const defaults =
       Object.keys(config.pluginDefaults).length === 0 ? '' : JSON.stringify(config.pluginDefaults);
-    const key = `${blobSha}:${path}:${defaults}`;
+    const key = `${blobSha}:${path}:${defaults}:${templates.fingerprint}`;
     const hit = this.#entries.get(key);
     if (hit !== undefined) return hit;
     return text().then((t) => {
-      const file = toFlowFile(path, blobSha, t, config);
+      const file = toFlowFile(path, blobSha, t, config, templates);
       this.#entries.set(key, file);
       return file;
     });
@@ -42,16 +44,40 @@ export class FlowFileCache {
 /** How many blob reads run at once against GitHub. */
 const READ_CONCURRENCY = 16;
 
+/** The templates of a commit (`templates/**.yaml`); `fingerprint` changes when any of them does. */
+export type CommitTemplates = TemplateLookup & { fingerprint: string };
+
+export async function readTemplates(
+  reader: RepositoryReader,
+  sha: string,
+  config: Pick<RepoConfig, 'templates'>,
+): Promise<CommitTemplates> {
+  const folder = normalizeFolder(config.templates);
+  const files =
+    folder === ''
+      ? []
+      : (await reader.tree(sha)).filter((f) => /\.ya?ml$/i.test(f.path) && f.path.startsWith(`${folder}/`));
+  if (files.length === 0) return { ...templateSet([]), fingerprint: '' };
+  const read = await mapLimit(files, READ_CONCURRENCY, async (f) => ({
+    path: f.path,
+    text: await reader.blob(f.blobSha, f.path),
+  }));
+  return { ...templateSet(read), fingerprint: files.map((f) => f.blobSha).join(',') };
+}
+
 export async function readFlowFiles(
   reader: RepositoryReader,
   files: readonly TreeFile[],
   config: Pick<RepoConfig, 'pluginDefaults'>,
+  templates: CommitTemplates,
   cache?: FlowFileCache,
 ): Promise<FlowFile[]> {
   const sorted = [...files].sort((a, b) => a.path.localeCompare(b.path));
   return mapLimit(sorted, READ_CONCURRENCY, async ({ path, blobSha }) => {
     const text = () => reader.blob(blobSha, path);
-    return cache ? cache.get(path, blobSha, text, config) : toFlowFile(path, blobSha, await text(), config);
+    return cache
+      ? cache.get(path, blobSha, text, config, templates)
+      : toFlowFile(path, blobSha, await text(), config, templates);
   });
 }
 

@@ -156,6 +156,14 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
           { file: '.osprey.yml' },
         );
   configWatcher?.start();
+  const templatesDir = join(repository.root, repository.config.templates);
+  const templateWatcher =
+    options.watch === false || !existsSync(templatesDir)
+      ? undefined
+      : new FlowWatcher(templatesDir, async () => {
+          await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
+        });
+  templateWatcher?.start();
 
   return {
     url,
@@ -167,6 +175,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       watcher?.close();
       appWatcher?.close();
       configWatcher?.close();
+      templateWatcher?.close();
       await runner.stop(2000).catch(() => {});
       await server.stop();
     },

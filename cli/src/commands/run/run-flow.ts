@@ -14,7 +14,7 @@ import {
   InputsRefused,
   type LogEntry,
 } from '../../../../app/src/execution/contract.ts';
-import { openRepository } from '../../../../app/src/local/local-repository.ts';
+import { localTemplates, openRepository } from '../../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../../flows-schema/src/issue.ts';
 import { namespacePluginDefaults } from '../../../../flows-schema/src/repo-config.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
@@ -62,6 +62,7 @@ export async function runFlow(options: RunFlowOptions): Promise<number> {
   const { flow, issues } = validateFlowSource(text, undefined, {
     pluginVersion: (type, version) => plugins.problem(type, version),
     namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
+    templates: localTemplates(repository.root, repository.config),
   });
   for (const issue of issues) stderr.write(`${formatIssue(shown, issue)}\n`);
   if (flow === undefined) {

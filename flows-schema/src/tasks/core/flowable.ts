@@ -212,15 +212,19 @@ export const flowableTasks: TaskDefinition[] = [
     aliases: old('Template'),
     kind: 'flowable',
     description:
-      'Deprecated since Kestra 0.11 and disabled there by default; refused by Osprey, which has no template store: call a Subflow instead.',
-    refused:
-      "io.kestra.plugin.core.flow.Template is deprecated since Kestra 0.11 (disabled by default) and Osprey has no templates to include: move the template's tasks into a flow of their own and call it with type: io.kestra.plugin.core.flow.Subflow (namespace, flowId, inputs); see https://kestra.io/docs/migration-guide/templates",
+      "Include a template's tasks (and its errors), run one after another; `args` are the template's `{{ parent.outputs.args.<name> }}`. Templates live in the repository's templates/ folder (docs/flows.md). Deprecated since Kestra 0.11: prefer a Subflow.",
+    deprecated:
+      "use a Subflow (type: io.kestra.plugin.core.flow.Subflow) instead; Osprey still includes the template's tasks from the repository's templates/ folder",
     properties: {
       namespace: z.string(),
       templateId: z.string(),
       tenantId: z.string().optional(),
       args: z.record(z.string(), z.string()).optional(),
+      // Filled from the template when the flow is loaded; not written in flows.
+      tasks: OptionalTaskList.optional(),
+      errors: OptionalTaskList.optional(),
     },
+    children: (t) => listChildren(t, 'tasks', 'errors'),
   },
   {
     type: 'io.kestra.plugin.core.flow.Pause',

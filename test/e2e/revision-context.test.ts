@@ -1,9 +1,11 @@
 /**
- * Namespace pluginDefaults from `.osprey.yml`, through the GitHub loop with real processes (server,
+ * What a revision is deployed with besides its file — namespace pluginDefaults from `.osprey.yml`
+ * and the templates (templates/**.yaml) its Template tasks include — through the GitHub loop with real processes (server,
  * runner, the pinned GitHub emulator) on PGlite and Postgres: a flow that leaves a required
  * property to its namespace deploys and runs with it; changing only `.osprey.yml` deploys a new
  * revision that runs with the new defaults; a pull request that removes them fails validation at
- * the flow's line.
+ * the flow's line. A Kestra Template task includes a template's tasks with its args; a change of
+ * the template alone deploys a new revision; a missing template fails the pull request.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -109,6 +111,112 @@ for (const backend of ['pglite', 'postgres'] as BackendName[]) {
         ['changed in .osprey.yml'],
       );
       first = second;
+    });
+
+    it('a Template task runs the template of templates/ with its args; a template change alone redeploys', async () => {
+      const template = (word: string) => `id: greeting
+namespace: company.team
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.debug.Return
+    format: "${word} {{ parent.outputs.args.who }}"
+  - id: shout
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ outputs.hello.value }}"
+`;
+      const flow = `id: templated
+namespace: company.team
+inputs:
+  - id: who
+    type: STRING
+    defaults: world
+tasks:
+  - id: include
+    type: io.kestra.core.tasks.flows.Template
+    namespace: company.team
+    templateId: greeting
+    args:
+      who: "{{ inputs.who }}"
+`;
+      const withTemplate = await repo.commit(
+        'main',
+        first,
+        { 'templates/greeting.yaml': template('hello'), 'flows/templated.yaml': flow },
+        'a flow with a template',
+      );
+      await deployed(withTemplate);
+      const start = async () => {
+        const started = await o.api<{ id: string; flowRevision: number; state: { current: string } }>(
+          'POST',
+          '/api/v1/executions/company.team/templated?wait=true',
+        );
+        assert.equal(started.body.state.current, 'SUCCESS', `${JSON.stringify(started.body)}\n${o.output()}`);
+        const logs = await o.api<Array<{ taskId?: string; message: string }>>(
+          'GET',
+          `/api/v1/logs/${started.body.id}`,
+        );
+        return {
+          revision: started.body.flowRevision,
+          shout: logs.body.filter((l) => l.taskId === 'shout').map((l) => l.message),
+        };
+      };
+      assert.deepEqual(await start(), { revision: 1, shout: ['hello world'] });
+      const changed = await repo.commit(
+        'main',
+        withTemplate,
+        { 'templates/greeting.yaml': template('goodbye') },
+        'new words',
+      );
+      await deployed(changed);
+      assert.deepEqual(
+        await start(),
+        { revision: 2, shout: ['goodbye world'] },
+        'the template alone changed: revision 2',
+      );
+      first = changed;
+    });
+
+    it('a pull request including a template that does not exist fails at the templateId', async () => {
+      const head = await repo.commit(
+        'missing-template',
+        first,
+        {
+          'flows/lost.yaml': `id: lost
+namespace: company.team
+tasks:
+  - id: include
+    type: io.kestra.plugin.core.flow.Template
+    namespace: company.team
+    templateId: nowhere
+`,
+        },
+        'lost',
+        false,
+      );
+      await repo.moveBranch('missing-template', head);
+      const pr = await o.emulator.alice('POST', `/repos/${repo.fullName}/pulls`, {
+        title: 'Lost',
+        head: 'missing-template',
+        base: 'main',
+      });
+      assert.equal(pr.status, 201, JSON.stringify(pr.body));
+      const check = await waitFor(
+        'validate check on the PR head',
+        () => completedCheck(o.emulator.alice, repo.fullName, head, 'Osprey / validate'),
+        30_000,
+        50,
+      );
+      assert.equal(check.conclusion, 'failure', check.output.summary ?? '');
+      const found = await annotations(o.emulator.alice, repo.fullName, check.id);
+      assert.ok(
+        found.some(
+          (a) =>
+            a.path === 'flows/lost.yaml' &&
+            a.start_line === 7 &&
+            /no template nowhere in namespace company\.team/.test(a.message),
+        ),
+        JSON.stringify(found),
+      );
     });
 
     it('a pull request removing the defaults fails validation at the flow', async () => {
