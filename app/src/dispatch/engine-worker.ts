@@ -116,6 +116,7 @@ async function withPosts(
     deps: service.deps,
     starting: service.starting,
     post: (id, event) => posts.push(service.enqueue(id, event)),
+    enqueue: (id, event) => service.enqueue(id, event),
     create: (request, options) => service.create(request, options),
     load: (id) => service.load(id),
     services: (ex, live) => service.services(ex, live),

@@ -55,7 +55,12 @@ function apply(d: Draft, event: EngineEvent): void {
       // The parent was killed while the child was being created: kill the child too.
       if (run === undefined || isTerminal(run.state))
         d.commands.push({ kind: 'killSubflow', taskRunId: event.taskRunId, executionId: event.executionId });
-      else signalFlowable(d, event.taskRunId, { kind: 'subflowStarted', executionId: event.executionId });
+      else
+        signalFlowable(d, event.taskRunId, {
+          kind: 'subflowStarted',
+          executionId: event.executionId,
+          ...(event.childAttempt !== undefined ? { childAttempt: event.childAttempt } : {}),
+        });
       return;
     }
     case 'subflowEnded': {
@@ -67,6 +72,7 @@ function apply(d: Draft, event: EngineEvent): void {
           executionId: event.executionId,
           state: event.state,
           ...(event.outputs ? { outputs: event.outputs } : {}),
+          ...(event.childAttempt !== undefined ? { childAttempt: event.childAttempt } : {}),
         });
       return;
     }

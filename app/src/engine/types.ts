@@ -126,6 +126,11 @@ export interface SubflowRequest {
   inheritLabels: boolean;
   /** Subflow task `outputs`: templates rendered in the child execution's context. */
   outputs?: Record<string, unknown>;
+  /**
+   * The task run was restarted and its last child ended FAILED or KILLED: restart that child in place
+   * (`restartBehavior: RETRY_FAILED`, Kestra's default) rather than start a new one.
+   */
+  restartExecutionId?: string;
 }
 
 export type Command =
@@ -165,13 +170,16 @@ export type EngineEvent =
       retryable?: boolean;
     }
   | { type: 'timer'; id: string }
-  | { type: 'subflowStarted'; taskRunId: string; executionId: string }
+  /** `childAttempt`: the child's attempt number when it was restarted in place (RETRY_FAILED). */
+  | { type: 'subflowStarted'; taskRunId: string; executionId: string; childAttempt?: number }
   | {
       type: 'subflowEnded';
       taskRunId: string;
       executionId: string;
       state: StateName;
       outputs?: Record<string, unknown>;
+      /** The child's attempt number (1, + 1 per restart) when it ended. */
+      childAttempt?: number;
     }
   | { type: 'subflowFailed'; taskRunId: string; message: string }
   | { type: 'kill' }

@@ -6,7 +6,14 @@
 
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { Command, ExecutionState } from '../engine/index.ts';
-import { findTaskRun, indexFlow, isTerminal, labelValue, mergeLabels } from '../engine/index.ts';
+import {
+  findTaskRun,
+  indexFlow,
+  isRestartable,
+  isTerminal,
+  labelValue,
+  mergeLabels,
+} from '../engine/index.ts';
 import { expressionContext } from './context.ts';
 import type { ExecutorHost } from './host.ts';
 import { renderValue } from './render.ts';
@@ -15,7 +22,7 @@ export const SUBFLOW_TYPE = 'io.kestra.plugin.core.flow.Subflow';
 
 export type SubflowHost = Pick<
   ExecutorHost,
-  'deps' | 'starting' | 'post' | 'create' | 'load' | 'services' | 'liveOf'
+  'deps' | 'starting' | 'post' | 'enqueue' | 'create' | 'load' | 'services' | 'liveOf'
 >;
 
 export async function startSubflow(
@@ -27,6 +34,8 @@ export async function startSubflow(
 ): Promise<void> {
   const req = cmd.request;
   const run = findTaskRun(ex, cmd.taskRunId)!;
+  if (req.restartExecutionId !== undefined && (await restartChild(host, ex, run.id, req.restartExecutionId)))
+    return;
   host.starting.add(id);
   try {
     const flow = await host.deps.flows.get(req.namespace, req.flowId);
@@ -67,6 +76,32 @@ export async function startSubflow(
   }
 }
 
+/**
+ * `restartBehavior: RETRY_FAILED`: the restarted Subflow task run restarts its failed child in place
+ * (same id, the child's own failed tasks run again); its end reaches the parent as a first run's
+ * would. False when the child is gone or no longer restartable: a new child is started instead.
+ */
+async function restartChild(
+  host: SubflowHost,
+  parent: ExecutionState,
+  taskRunId: string,
+  childId: string,
+): Promise<boolean> {
+  const child = await host.load(childId);
+  if (child === undefined || child.execution.parentId !== parent.id || !isRestartable(child.execution.state))
+    return false;
+  // The parent hears first which attempt of the child to wait for; a notice of the child's earlier
+  // end that arrives late is then told apart.
+  await host.enqueue(parent.id, {
+    type: 'subflowStarted',
+    taskRunId,
+    executionId: childId,
+    childAttempt: child.execution.attemptNumber + 1,
+  });
+  host.post(childId, { type: 'restart' });
+  return true;
+}
+
 /** Tell the parent's Subflow task run that its child ended, with the child's outputs. */
 export async function notifyParent(host: SubflowHost, child: ExecutionState, childFlow: Flow): Promise<void> {
   const vars = child.trigger?.variables;
@@ -100,5 +135,6 @@ export async function notifyParent(host: SubflowHost, child: ExecutionState, chi
     executionId: child.id,
     state: child.state,
     outputs,
+    childAttempt: child.attemptNumber,
   });
 }

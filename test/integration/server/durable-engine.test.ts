@@ -8,7 +8,7 @@ import { it } from 'node:test';
 import { loadServerConfig } from '../../../app/src/config/server.schema.ts';
 import { createServer } from '../../../app/src/server/main.ts';
 import { appendRevision } from '../../../app/src/storage/deployments.ts';
-import { describeBackends } from '../helpers/backends.ts';
+import { describeBackends, eventually } from '../helpers/backends.ts';
 import { parseFlow, REGISTRATION_TOKEN, startTestServer, type TestServer } from './support/harness.ts';
 
 /** Deploy a flow (a subflow the test's flow calls) as a revision, as a push to the default branch would. */
@@ -193,6 +193,65 @@ tasks:
     assert.deepEqual(done.taskRunList.find((r) => r.taskId === 'after')?.outputs, { value: '42' });
     const childId = String(done.taskRunList.find((r) => r.taskId === 'call')?.outputs?.['executionId']);
     assert.equal((await s.server.services.executions.get(childId))?.parentId, ex.id);
+  });
+
+  it('restart of a parent whose subflow failed restarts that child in place (RETRY_FAILED), or starts a new one (NEW_EXECUTION)', async (t) => {
+    const s = await startTestServer(backend, t);
+    await s.runner();
+    await deploy(
+      s,
+      'company.child',
+      'flaky',
+      `
+id: flaky
+namespace: company.child
+tasks:
+  - id: once
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ taskrun.attemptsCount == 1 ? 'ok' : ko }}"
+`,
+    );
+    const parent = (behaviour: string) => `
+id: parent_${behaviour.toLowerCase()}
+namespace: company.team
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: company.child
+    flowId: flaky
+    restartBehavior: ${behaviour}
+`;
+    const { executions } = s.server.services;
+    const childOf = (doc: { taskRunList: Array<{ taskId: string; outputs?: Record<string, unknown> }> }) =>
+      String(doc.taskRunList.find((r) => r.taskId === 'call')?.outputs?.['executionId']);
+
+    const first = await s.start(parent('RETRY_FAILED'));
+    const failed = await s.waitFor(first.id);
+    assert.equal(failed.state.current, 'FAILED');
+    const child = childOf(failed);
+    await executions.restart(first.id);
+    await eventually(
+      async () => (await executions.get(first.id))?.state.current === 'SUCCESS',
+      15_000,
+      'the restarted parent succeeds',
+    );
+    const done = (await executions.get(first.id))!;
+    assert.equal(childOf(done), child, 'the same child execution');
+    const restartedChild = (await executions.get(child))!;
+    assert.equal(restartedChild.state.current, 'SUCCESS');
+    assert.equal(restartedChild.metadata?.attemptNumber, 2, 'the child was restarted in place');
+
+    const other = await s.start(parent('NEW_EXECUTION'));
+    const otherFailed = await s.waitFor(other.id);
+    await executions.restart(other.id);
+    await eventually(
+      async () => {
+        const now = (await executions.get(other.id))!;
+        return now.state.current === 'FAILED' && childOf(now) !== childOf(otherFailed);
+      },
+      15_000,
+      'the restarted parent fails again, with a new child execution',
+    );
   });
 
   it('ForEachItem: a subflow execution per batch of a stored file, their outputs merged into one file', async (t) => {

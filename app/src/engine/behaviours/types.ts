@@ -29,8 +29,14 @@ export type Signal =
   | { kind: 'childrenDone'; state: StateName }
   | { kind: 'timer'; name: string }
   | { kind: 'resumed'; inputs: Record<string, unknown> }
-  | { kind: 'subflowStarted'; executionId: string }
-  | { kind: 'subflowEnded'; executionId: string; state: StateName; outputs?: Record<string, unknown> }
+  | { kind: 'subflowStarted'; executionId: string; childAttempt?: number }
+  | {
+      kind: 'subflowEnded';
+      executionId: string;
+      state: StateName;
+      outputs?: Record<string, unknown>;
+      childAttempt?: number;
+    }
   | { kind: 'subflowFailed'; message: string };
 
 interface DecisionCommon {
