@@ -14,8 +14,9 @@ import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import type { Clock } from '../execution/clock.ts';
 import type { LogEntry } from '../execution/contract.ts';
 import type { Database, Executor } from '../storage/database.ts';
-import { insertSteps, updateSteps } from '../storage/execution-steps.ts';
+import { insertSteps } from '../storage/execution-steps.ts';
 import { appendLogs } from '../storage/logs.ts';
+import { writeStepBatch } from '../storage/step-batch.ts';
 import {
   finishAffinities,
   getAffinities,
@@ -26,10 +27,10 @@ import {
   cancelQueuedTaskJobs,
   cancelTaskJobs,
   insertTaskJobs,
+  type NewTaskJob,
   type SettleOutcome,
   type SettleRequest,
   settleRefusal,
-  settleTaskJobs,
   type TaskJobRow,
   unsettleTaskJobs,
 } from '../storage/task-jobs.ts';
@@ -142,17 +143,44 @@ export class StepCommitter {
 async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: Date): Promise<Committed[]> {
   const results: Array<Committed | undefined> = batch.map(() => undefined);
 
-  // Guards first: a step whose lease is not held writes nothing.
+  // One statement first (step-batch.ts): the guards settled, the updated executions written under
+  // their version check where their guard was settled (a step whose lease is not held writes
+  // nothing), with their log lines and the task jobs whose queue needs no affinity look-up.
   const guarded = batch.flatMap((p, i) => (p.guard === undefined ? [] : [{ i, guard: p.guard }]));
-  const settled = new Map(
-    (
-      await settleTaskJobs(
-        tx,
-        guarded.map((g) => g.guard),
-        now,
-      )
-    ).map((row) => [row.jobId, row]),
+  const updating = batch.flatMap((p, i) =>
+    p.target.kind === 'update' ? [{ i, p, version: p.target.version }] : [],
   );
+  const early = new Set<PreparedJob>();
+  const {
+    settled: settledRows,
+    versions,
+    insertedJobs,
+  } = await writeStepBatch(
+    tx,
+    {
+      settles: guarded.map((g) => g.guard),
+      updates: updating.map(({ p, version }) => ({
+        id: p.step.execution.id,
+        expectedVersion: version,
+        state: p.step.execution.state,
+        document: p.step.execution,
+        endedAt: endedAt(p.step.execution, now),
+        guardJobId: p.guard?.jobId,
+      })),
+      logs: updating.flatMap(({ p }) =>
+        stepLogs(p).map((l) => ({ step: p.step.execution.id, log: toNewLog(l) })),
+      ),
+      jobs: updating.flatMap(({ p }) =>
+        p.step.outbox.jobs.flatMap((j) => {
+          if (j.job.affinity !== undefined) return [];
+          early.add(j);
+          return [{ step: p.step.execution.id, job: newTaskJob(j, taskQueueName(j.workerGroup)) }];
+        }),
+      ),
+    },
+    now,
+  );
+  const settled = new Map(settledRows.map((row) => [row.jobId, row]));
   for (const { i, guard } of guarded) {
     if (!settled.has(guard.jobId)) results[i] = { status: 'refused', settle: await settleRefusal(tx, guard) };
   }
@@ -170,29 +198,9 @@ async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: D
   );
   for (const { i, row } of inserts)
     results[i] = inserted.has(row.id) ? { status: 'committed', version: 1 } : { status: 'exists' };
-  const updates = batch.flatMap((p, i) =>
-    results[i] === undefined && p.target.kind === 'update'
-      ? [
-          {
-            i,
-            row: {
-              id: p.step.execution.id,
-              expectedVersion: p.target.version,
-              state: p.step.execution.state,
-              document: p.step.execution,
-              endedAt: endedAt(p.step.execution, now),
-            },
-          },
-        ]
-      : [],
-  );
-  const versions = await updateSteps(
-    tx,
-    updates.map((u) => u.row),
-    now,
-  );
-  for (const { i, row } of updates) {
-    const v = versions.get(row.id);
+  for (const { i, p } of updating) {
+    if (results[i] !== undefined) continue;
+    const v = versions.get(p.step.execution.id);
     results[i] = v === undefined ? { status: 'conflict' } : { status: 'committed', version: v };
   }
   // A guard settled for a step that could not be written after all: its lease is held again.
@@ -219,17 +227,15 @@ async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: D
     written.flatMap((p) => p.step.outbox.finishedDirectories),
     now,
   );
+  // The lines of updated steps were written with them.
   await appendLogs(
     tx,
     written
-      .flatMap((p) => [
-        ...(p.guard?.logs ?? []),
-        ...p.step.logs,
-        ...(p.guard?.log === undefined ? [] : [p.guard.log]),
-      ])
+      .filter((p) => p.target.kind === 'insert')
+      .flatMap(stepLogs)
       .map(toNewLog),
   );
-  await dispatchJobs(tx, boss, written, now);
+  await dispatchJobs(tx, boss, written, now, { early, inserted: insertedJobs });
   for (const p of written) await stopJobs(tx, boss, p.step, now);
   await sendMessages(tx, boss, written);
   // Claims last: they may lease the jobs these very steps dispatched.
@@ -242,6 +248,30 @@ async function writeSteps(tx: Executor, boss: BossJobs, batch: Pending[], now: D
   if (leased.size > 0)
     for (const [i, r] of results.entries()) if (r?.status === 'committed') results[i] = { ...r, leased };
   return results as Committed[];
+}
+
+/** A step's log lines, in order: the runner's last ones, the step's own, the guard's. */
+function stepLogs(p: Pending): LogEntry[] {
+  return [...(p.guard?.logs ?? []), ...p.step.logs, ...(p.guard?.log === undefined ? [] : [p.guard.log])];
+}
+
+/** The lease row of a job dispatched to `queue`. */
+function newTaskJob(j: PreparedJob, queue: string): NewTaskJob {
+  return {
+    jobId: j.job.jobId,
+    executionId: j.job.run.executionId,
+    namespace: j.job.run.namespace,
+    flowId: j.job.run.flowId,
+    taskRunId: j.job.run.taskRunId,
+    taskId: j.job.run.taskId,
+    attempt: j.job.run.attempt,
+    workerGroup: j.workerGroup,
+    queue,
+    bossId: j.bossId,
+    timeoutMs: j.job.timeoutMs,
+    minLogLevel: j.minLogLevel,
+    affinityKey: j.job.affinity?.key,
+  };
 }
 
 /** The pg-boss jobs of settled leases: completed with a result, failed without. */
@@ -269,13 +299,24 @@ async function settleBossJobs(
   }
 }
 
-async function dispatchJobs(tx: Executor, boss: BossJobs, written: Pending[], now: Date): Promise<void> {
+/**
+ * The written steps' task jobs: a lease row and a pg-boss job each. `early`: jobs whose lease row
+ * the step's own statement wrote already (`inserted`: those it inserted).
+ */
+async function dispatchJobs(
+  tx: Executor,
+  boss: BossJobs,
+  written: Pending[],
+  now: Date,
+  early: { early: ReadonlySet<PreparedJob>; inserted: ReadonlySet<string> },
+): Promise<void> {
   const jobs = written.flatMap((p) => p.step.outbox.jobs);
   if (jobs.length === 0) return;
+  const late = jobs.filter((j) => !early.early.has(j));
   // Later children of a WorkingDirectory go to the runner holding its folder (see task-affinities.ts).
   const affinities = await getAffinities(
     tx,
-    jobs.flatMap((j) => (j.job.affinity === undefined ? [] : [j.job.affinity.key])),
+    late.flatMap((j) => (j.job.affinity === undefined ? [] : [j.job.affinity.key])),
   );
   const holder = (j: PreparedJob) =>
     j.job.affinity === undefined ? undefined : affinities.get(j.job.affinity.key);
@@ -283,30 +324,18 @@ async function dispatchJobs(tx: Executor, boss: BossJobs, written: Pending[], no
     const a = holder(j);
     return a === undefined || a.lost ? taskQueueName(j.workerGroup) : runnerQueueName(a.runnerId);
   };
-  const inserted = await insertTaskJobs(
+  const lateInserted = await insertTaskJobs(
     tx,
-    jobs.map((j) => ({
-      jobId: j.job.jobId,
-      executionId: j.job.run.executionId,
-      namespace: j.job.run.namespace,
-      flowId: j.job.run.flowId,
-      taskRunId: j.job.run.taskRunId,
-      taskId: j.job.run.taskId,
-      attempt: j.job.run.attempt,
-      workerGroup: j.workerGroup,
-      queue: queueOf(j),
-      bossId: j.bossId,
-      timeoutMs: j.job.timeoutMs,
-      minLogLevel: j.minLogLevel,
-      affinityKey: j.job.affinity?.key,
-    })),
+    late.map((j) => newTaskJob(j, queueOf(j))),
     now,
   );
+  const inserted = (j: PreparedJob) =>
+    early.early.has(j) ? early.inserted.has(j.job.jobId) : lateInserted.has(j.job.jobId);
   const byQueue = new Map<string, Array<{ id: string; data: object }>>();
   const orphans: PreparedJob[] = [];
   for (const j of jobs) {
     // A job id already recorded is an attempt dispatched before: never send it twice.
-    if (!inserted.has(j.job.jobId)) continue;
+    if (!inserted(j)) continue;
     if (holder(j)?.lost === true) {
       orphans.push(j);
       continue;

@@ -109,6 +109,30 @@ export interface StepUpdate {
   endedAt?: Date | undefined;
 }
 
+/** An update as the JSON element `updateStepsSql` reads. */
+export function stepUpdatePayload(u: StepUpdate): Record<string, unknown> {
+  return {
+    id: u.id,
+    version: u.expectedVersion,
+    state: u.state,
+    document: u.document,
+    ended_at: u.endedAt?.toISOString() ?? null,
+  };
+}
+
+/**
+ * The UPDATE of the executions of the JSON array `source` (elements of `stepUpdatePayload`), each
+ * under its version check and only where `where` (over `x.e`) holds; returns `id` and `version`.
+ */
+export function updateStepsSql(ex: Executor, source: string, now: string, where = 'true'): string {
+  return `UPDATE ${table(ex, 'executions')} t
+        SET state = x.e->>'state', document = x.e->'document', version = t.version + 1, updated_at = ${now},
+            ended_at = (x.e->>'ended_at')::timestamptz
+       FROM jsonb_array_elements(${source}) AS x(e)
+      WHERE t.id = x.e->>'id' AND t.version = (x.e->>'version')::integer AND ${where}
+      RETURNING t.id, t.version`;
+}
+
 /** Writes several executions, each under its version check; returns the new version of each written. */
 export async function updateSteps(
   ex: Executor,
@@ -116,21 +140,9 @@ export async function updateSteps(
   now: Date,
 ): Promise<Map<string, number>> {
   if (rows.length === 0) return new Map();
-  const payload = rows.map((u) => ({
-    id: u.id,
-    version: u.expectedVersion,
-    state: u.state,
-    document: u.document,
-    ended_at: u.endedAt?.toISOString() ?? null,
-  }));
   const { rows: written } = await ex.query<{ id: string; version: number }>(
-    `UPDATE ${table(ex, 'executions')} t
-        SET state = x.e->>'state', document = x.e->'document', version = t.version + 1, updated_at = $2,
-            ended_at = (x.e->>'ended_at')::timestamptz
-       FROM jsonb_array_elements($1::jsonb) AS x(e)
-      WHERE t.id = x.e->>'id' AND t.version = (x.e->>'version')::integer
-      RETURNING t.id, t.version`,
-    [JSON.stringify(payload), now],
+    updateStepsSql(ex, '$1::jsonb', '$2'),
+    [JSON.stringify(rows.map(stepUpdatePayload)), now],
   );
   return new Map(written.map((r) => [r.id, r.version]));
 }

@@ -27,10 +27,9 @@ export interface LogRow {
   ts: Date;
 }
 
-/** Appends lines in one statement, in order. */
-export async function appendLogs(ex: Executor, lines: readonly NewLog[]): Promise<void> {
-  if (lines.length === 0) return;
-  const payload = lines.map((l) => ({
+/** A line as the JSON element `appendLogsSql` reads. */
+export function logPayload(l: NewLog): Record<string, unknown> {
+  return {
     execution_id: l.executionId,
     task_run_id: l.taskRunId ?? null,
     task_id: l.taskId ?? null,
@@ -38,15 +37,26 @@ export async function appendLogs(ex: Executor, lines: readonly NewLog[]): Promis
     level: l.level,
     message: l.message,
     ts: l.ts.toISOString(),
-  }));
-  await ex.query(
-    `INSERT INTO ${table(ex, 'logs')} (execution_id, task_run_id, task_id, attempt, level, message, ts)
+  };
+}
+
+/**
+ * The INSERT of the lines of the JSON array `source` (elements of `logPayload`), in order, keeping
+ * only the elements for which `where` (over `x.e`) holds.
+ */
+export function appendLogsSql(ex: Executor, source: string, where = 'true'): string {
+  return `INSERT INTO ${table(ex, 'logs')} (execution_id, task_run_id, task_id, attempt, level, message, ts)
      SELECT e->>'execution_id', e->>'task_run_id', e->>'task_id', (e->>'attempt')::integer, e->>'level', e->>'message',
             (e->>'ts')::timestamptz
-       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
-      ORDER BY n`,
-    [JSON.stringify(payload)],
-  );
+       FROM jsonb_array_elements(${source}) WITH ORDINALITY AS x(e, n)
+      WHERE ${where}
+      ORDER BY n`;
+}
+
+/** Appends lines in one statement, in order. */
+export async function appendLogs(ex: Executor, lines: readonly NewLog[]): Promise<void> {
+  if (lines.length === 0) return;
+  await ex.query(appendLogsSql(ex, '$1::jsonb'), [JSON.stringify(lines.map(logPayload))]);
 }
 
 export interface LogQuery {

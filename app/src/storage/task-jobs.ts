@@ -59,14 +59,9 @@ const columns = (
   ${t}affinity_key AS "affinityKey"`;
 const COLUMNS = columns();
 
-/** Inserts the jobs not recorded yet; returns the ids inserted (a job id already present is skipped). */
-export async function insertTaskJobs(
-  ex: Executor,
-  jobs: readonly NewTaskJob[],
-  now: Date,
-): Promise<Set<string>> {
-  if (jobs.length === 0) return new Set();
-  const payload = jobs.map((j) => ({
+/** A new job as the JSON element `insertTaskJobsSql` reads. */
+export function taskJobPayload(j: NewTaskJob): Record<string, unknown> {
+  return {
     job_id: j.jobId,
     execution_id: j.executionId,
     namespace: j.namespace,
@@ -80,19 +75,37 @@ export async function insertTaskJobs(
     timeout_ms: j.timeoutMs ?? null,
     min_log_level: j.minLogLevel,
     affinity_key: j.affinityKey ?? null,
-  }));
-  const { rows } = await ex.query<{ job_id: string }>(
-    `INSERT INTO ${table(ex, 'task_jobs')}
+  };
+}
+
+/**
+ * The INSERT of new jobs from the JSON array `source` (elements of `taskJobPayload`), created at
+ * `now`, keeping only the elements for which `where` (over `x.e`) holds; returns `job_id`.
+ */
+export function insertTaskJobsSql(ex: Executor, source: string, now: string, where = 'true'): string {
+  return `INSERT INTO ${table(ex, 'task_jobs')}
        (job_id, execution_id, namespace, flow_id, task_run_id, task_id, attempt, worker_group, queue, boss_id, state,
         timeout_ms, min_log_level, affinity_key, created_at)
      SELECT e->>'job_id', e->>'execution_id', e->>'namespace', e->>'flow_id', e->>'task_run_id', e->>'task_id', (e->>'attempt')::integer,
             e->>'worker_group', e->>'queue', (e->>'boss_id')::uuid, 'queued', (e->>'timeout_ms')::integer,
-            e->>'min_log_level', e->>'affinity_key', $2
-       FROM jsonb_array_elements($1::jsonb) AS x(e)
+            e->>'min_log_level', e->>'affinity_key', ${now}
+       FROM jsonb_array_elements(${source}) AS x(e)
+      WHERE ${where}
      ON CONFLICT (job_id) DO NOTHING
-     RETURNING job_id`,
-    [JSON.stringify(payload), now],
-  );
+     RETURNING job_id`;
+}
+
+/** Inserts the jobs not recorded yet; returns the ids inserted (a job id already present is skipped). */
+export async function insertTaskJobs(
+  ex: Executor,
+  jobs: readonly NewTaskJob[],
+  now: Date,
+): Promise<Set<string>> {
+  if (jobs.length === 0) return new Set();
+  const { rows } = await ex.query<{ job_id: string }>(insertTaskJobsSql(ex, '$1::jsonb', '$2'), [
+    JSON.stringify(jobs.map(taskJobPayload)),
+    now,
+  ]);
   return new Set(rows.map((r) => r.job_id));
 }
 
@@ -172,6 +185,23 @@ export interface SettleRequest extends HeldLease {
   to: 'done' | 'lost' | 'released';
 }
 
+/** A settle request as the JSON element `settleTaskJobsSql` reads. */
+export function settlePayload(r: SettleRequest): Record<string, unknown> {
+  return { jobId: r.jobId, leaseId: r.leaseId, runnerId: r.runnerId ?? null, to: r.to };
+}
+
+/**
+ * The UPDATE that settles the leases of the JSON array `source` (elements of `settlePayload`) that
+ * are held, ended at `now`; returns the settled rows (every column).
+ */
+export function settleTaskJobsSql(ex: Executor, source: string, now: string): string {
+  return `UPDATE ${table(ex, 'task_jobs')} t SET state = x.e->>'to', ended_at = ${now}
+       FROM jsonb_array_elements(${source}) AS x(e)
+      WHERE t.job_id = x.e->>'jobId' AND t.lease_id = x.e->>'leaseId' AND t.state = 'leased'
+        AND (x.e->>'runnerId' IS NULL OR t.runner_id = x.e->>'runnerId')
+      RETURNING ${columns('t.')}`;
+}
+
 /** Settles several leases in one statement; returns the rows settled (the others were not held). */
 export async function settleTaskJobs(
   ex: Executor,
@@ -180,17 +210,8 @@ export async function settleTaskJobs(
 ): Promise<TaskJobRow[]> {
   if (requests.length === 0) return [];
   const { rows } = await ex.query<TaskJobRow & Record<string, unknown>>(
-    `UPDATE ${table(ex, 'task_jobs')} t SET state = x.e->>'to', ended_at = $2
-       FROM jsonb_array_elements($1::jsonb) AS x(e)
-      WHERE t.job_id = x.e->>'jobId' AND t.lease_id = x.e->>'leaseId' AND t.state = 'leased'
-        AND (x.e->>'runnerId' IS NULL OR t.runner_id = x.e->>'runnerId')
-      RETURNING ${columns('t.')}`,
-    [
-      JSON.stringify(
-        requests.map((r) => ({ jobId: r.jobId, leaseId: r.leaseId, runnerId: r.runnerId ?? null, to: r.to })),
-      ),
-      now,
-    ],
+    settleTaskJobsSql(ex, '$1::jsonb', '$2'),
+    [JSON.stringify(requests.map(settlePayload)), now],
   );
   return rows;
 }
