@@ -579,6 +579,13 @@ for (const backend of BACKENDS) {
 
     it('resumes a Pause task with its onResume inputs form; refusals show on the field', async () => {
       const running = await start('approval');
+      // The page opens on the paused execution (the form is drawn from a PAUSED task run).
+      await eventually(async () => {
+        const res = await fetch(`${url}/api/v1/executions/${running.id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return ((await res.json()) as { state: { current: string } }).state.current === 'PAUSED';
+      }, 15_000);
       await page.goto(`${url}/ui/executions/company.team/approval/${running.id}`);
       await page.locator('.exec-head h1 .state[data-state="PAUSED"]').waitFor();
       const form = page.locator('form.resume');
