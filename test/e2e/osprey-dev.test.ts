@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -144,6 +144,43 @@ describe('osprey dev', () => {
     assert.equal(deleted.status, 204);
     assert.equal(existsSync(file), false);
     assert.equal((await api('GET', '/api/v1/flows/company.team/from_api')).status, 404);
+  });
+
+  it('includes the templates of templates/ in flows saved there or sent through the API, and redeploys when one changes', async () => {
+    const template = (word: string) =>
+      `id: greeting\nnamespace: company.team\ntasks:\n  - id: hello\n    type: io.kestra.plugin.core.log.Log\n    message: "${word} {{ parent.outputs.args.who }}"\n`;
+    mkdirSync(join(repo, 'templates'), { recursive: true });
+    writeFileSync(join(repo, 'templates/greeting.yaml'), template('hello'));
+    const flow = `id: templated
+namespace: company.team
+tasks:
+  - id: include
+    type: io.kestra.plugin.core.flow.Template
+    namespace: company.team
+    templateId: greeting
+    args:
+      who: dev
+`;
+    const created = await fetch(`${url}/api/v1/flows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-yaml' },
+      body: flow,
+    });
+    assert.equal(created.status, 200, await created.clone().text());
+    await waitFor(/\+ company\.team\.templated/);
+    const said = async () => {
+      const { json } = await api('POST', '/api/v1/executions/company.team/templated?wait=true');
+      assert.equal((json['state'] as { current: string }).current, 'SUCCESS', JSON.stringify(json));
+      const logs = await api('GET', `/api/v1/logs/${json['id'] as string}`);
+      return (logs.json as unknown as Array<{ taskId?: string; message: string }>)
+        .filter((l) => l.taskId === 'hello')
+        .map((l) => l.message);
+    };
+    assert.deepEqual(await said(), ['hello dev']);
+    const mark = output.length;
+    writeFileSync(join(repo, 'templates/greeting.yaml'), template('goodbye'));
+    await waitFor(/~ company\.team\.templated/, 20_000, mark);
+    assert.deepEqual(await said(), ['goodbye dev']);
   });
 
   it('stops cleanly on Ctrl-C', async () => {

@@ -8,29 +8,30 @@ export class FlowWatcher {
   readonly #dir: string;
   readonly #onChange: () => Promise<void>;
   readonly #debounceMs: number;
-  readonly #file: string | undefined;
+  readonly #files: ReadonlySet<string> | undefined;
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
 
-  /** `file`: watch only that file of `dir` (e.g. `.osprey.yml`), not the whole folder. */
+  /** `files`: watch only these entries of `dir` (e.g. `.osprey.yml`), not the whole folder. */
   constructor(
     dir: string,
     onChange: () => Promise<void>,
-    options: { debounceMs?: number; file?: string } = {},
+    options: { debounceMs?: number; files?: readonly string[] } = {},
   ) {
     this.#dir = dir;
     this.#onChange = onChange;
     this.#debounceMs = options.debounceMs ?? 150;
-    this.#file = options.file;
+    this.#files = options.files === undefined ? undefined : new Set(options.files);
   }
 
   start(): void {
-    if (this.#file !== undefined) {
+    const files = this.#files;
+    if (files !== undefined) {
       // The folder, not the file: editors save by replacing it, which ends a watch on the file.
       this.#watcher = watch(this.#dir, (_event, file) => {
-        if (file === null || String(file) === this.#file) this.#schedule();
+        if (file === null || files.has(String(file))) this.#schedule();
       });
       return;
     }

@@ -6,7 +6,10 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import {
+  type ValidateOptions,
+  validateFlowSource,
+} from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import { logger, logSecrets } from '../../../protocol/src/logger.ts';
 import { SecretMasker } from '../../../protocol/src/masking.ts';
@@ -53,6 +56,11 @@ export interface OspreyServerOptions extends CreateServerOptions {
   /** `osprey dev`: flows written through the API go to the flows folder (api/deps.ts FlowWriter). */
   flowWriter?: FlowWriter;
   /**
+   * `osprey dev`: what flows sent to the API are validated with besides their text (the folder's
+   * templates and namespace pluginDefaults), read when a flow arrives.
+   */
+  flowContext?: () => ValidateOptions;
+  /**
    * Polling triggers by type (the JDBC Trigger): plugin code, so the composition root (cli/) passes
    * them in; app/ does not import runner/.
    */
@@ -74,7 +82,18 @@ export async function createOspreyServer(
   env: Record<string, string | undefined> = process.env,
 ): Promise<OspreyServerParts> {
   const github = env['APP_ID'] ? loadGitHubAppConfig(env) : undefined;
-  const { localConsole, flowWriter, triggerPollers, ...serverOptions } = options;
+  const { localConsole, flowWriter, flowContext, triggerPollers, ...serverOptions } = options;
+  const validate: typeof validateFlowSource =
+    flowContext === undefined
+      ? validateFlowSource
+      : (source, registry, own) =>
+          validateFlowSource(
+            source,
+            registry,
+            own?.templates !== undefined && own.namespaceDefaults !== undefined
+              ? own
+              : { ...flowContext(), ...own },
+          );
   // The server's own credentials are masked in every log line, like the secrets executions resolve.
   for (const value of [
     config.runnerToken,
@@ -159,7 +178,7 @@ export async function createOspreyServer(
       approvals: new AppApprovals(db),
       executions,
       flows: ports.store,
-      validate: validateFlowSource,
+      validate,
       tokens,
       session,
       audit,
@@ -178,7 +197,7 @@ export async function createOspreyServer(
       kv,
       secrets,
       tokens,
-      validate: validateFlowSource,
+      validate,
       masker: new SecretMasker(),
       announcements: new Announcements(db),
       access: new NamespaceAccess(() => ports.ownership.all()),

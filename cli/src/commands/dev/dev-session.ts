@@ -18,9 +18,10 @@ import {
   type LocalDeployment,
 } from '../../../../app/src/dev/local-deployer.ts';
 import { seedKv } from '../../../../app/src/dev/seed-kv.ts';
-import { openRepository } from '../../../../app/src/local/local-repository.ts';
+import { localTemplates, openRepository } from '../../../../app/src/local/local-repository.ts';
 import { createOspreyServer, type OspreyServerParts } from '../../../../app/src/server/osprey-server.ts';
 import { loadServerOptions } from '../../../../app/src/server/server-options.schema.ts';
+import { namespacePluginDefaults } from '../../../../flows-schema/src/repo-config.ts';
 import { installedPlugins } from '../../../../runner/src/plugins/installed.ts';
 import { RemoteRunner } from '../../../../runner/src/remote/remote-runner.ts';
 import { jdbcTriggerPollers } from '../../../../runner/src/tasks/jdbc/triggers.ts';
@@ -73,6 +74,14 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       host: env['OSPREY_HOST'] || '127.0.0.1',
       localConsole: true,
       flowWriter,
+      // Flows sent to the API see the folder's templates and namespace defaults, as deployed ones do.
+      flowContext: () => {
+        const { config } = openRepository(repository.root);
+        return {
+          namespaceDefaults: (namespace) => namespacePluginDefaults(config, namespace),
+          templates: localTemplates(repository.root, config),
+        };
+      },
       triggerPollers: jdbcTriggerPollers,
       ...(options.port === undefined ? {} : { port: options.port }),
     },
@@ -130,40 +139,34 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
   deployNow = deploy;
   await deploy();
 
-  const watcher =
-    options.watch === false
-      ? undefined
-      : new FlowWatcher(join(repository.root, repository.config.flows), async () => {
-          await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
-        });
-  watcher?.start();
-  const appsDir = join(repository.root, repository.config.apps);
-  const appWatcher =
-    options.watch === false || !existsSync(appsDir)
-      ? undefined
-      : new FlowWatcher(appsDir, async () => {
-          await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
-        });
-  appWatcher?.start();
-  const configWatcher =
-    options.watch === false
-      ? undefined
-      : new FlowWatcher(
-          repository.root,
-          async () => {
-            await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
-          },
-          { file: '.osprey.yml' },
-        );
-  configWatcher?.start();
-  const templatesDir = join(repository.root, repository.config.templates);
-  const templateWatcher =
-    options.watch === false || !existsSync(templatesDir)
-      ? undefined
-      : new FlowWatcher(templatesDir, async () => {
-          await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
-        });
-  templateWatcher?.start();
+  // The flows, apps and templates folders, and in the root `.osprey.yml` (and those folders when
+  // they appear later).
+  const redeploy = async () => {
+    await deploy().catch((e: unknown) => print(`deploy failed: ${(e as Error).message}`));
+  };
+  const watchers = new Map<string, FlowWatcher>();
+  const watchFolder = (folder: string) => {
+    const dir = join(repository.root, folder);
+    if (options.watch === false || watchers.has(dir) || !existsSync(dir)) return;
+    const w = new FlowWatcher(dir, redeploy);
+    w.start();
+    watchers.set(dir, w);
+  };
+  const folders = [repository.config.flows, repository.config.apps, repository.config.templates];
+  for (const folder of folders) watchFolder(folder);
+  if (options.watch !== false) {
+    const topLevel = folders.map((f) => f.replace(/^\.\//, '').split('/')[0] ?? f);
+    const root = new FlowWatcher(
+      repository.root,
+      async () => {
+        for (const folder of folders) watchFolder(folder);
+        await redeploy();
+      },
+      { files: ['.osprey.yml', ...topLevel] },
+    );
+    root.start();
+    watchers.set(repository.root, root);
+  }
 
   return {
     url,
@@ -172,10 +175,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
     server,
     deploy,
     async stop() {
-      watcher?.close();
-      appWatcher?.close();
-      configWatcher?.close();
-      templateWatcher?.close();
+      for (const w of watchers.values()) w.close();
       await runner.stop(2000).catch(() => {});
       await server.stop();
     },
