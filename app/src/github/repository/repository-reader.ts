@@ -61,6 +61,8 @@ export class RepositoryReader {
     this.#repo = repo;
   }
 
+  readonly #trees = new Map<string, Promise<TreeFile[]>>();
+
   /** Files changed from `base` to `head` (three-dot: from their merge base), with renames. */
   async compare(base: string, head: string): Promise<Comparison> {
     const { data } = await callGitHub(
@@ -82,8 +84,18 @@ export class RepositoryReader {
     return { status: data.status, files, complete: files.length < COMPARE_FILE_CAP };
   }
 
-  /** Every file (blob) of the commit's tree. */
-  async tree(sha: string): Promise<TreeFile[]> {
+  /** Every file (blob) of the commit's tree; read once per commit by this reader (flows and templates). */
+  tree(sha: string): Promise<TreeFile[]> {
+    let tree = this.#trees.get(sha);
+    if (tree === undefined) {
+      tree = this.#readTree(sha);
+      tree.catch(() => this.#trees.delete(sha));
+      this.#trees.set(sha, tree);
+    }
+    return tree;
+  }
+
+  async #readTree(sha: string): Promise<TreeFile[]> {
     const { data } = await callGitHub(`listing the files of ${this.fullName} at ${sha.slice(0, 7)}`, () =>
       this.#client.request('GET /repos/{owner}/{repo}/git/trees/{tree_sha}', {
         owner: this.#owner,
