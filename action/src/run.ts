@@ -7,10 +7,9 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { type ExecutionDocument, InputsRefused } from '../../app/src/execution/contract.ts';
-import { localTemplates, openRepository } from '../../app/src/local/local-repository.ts';
+import { openRepository, repositoryContext } from '../../app/src/local/local-repository.ts';
 import { createLocalService } from '../../cli/src/commands/run/local-service.ts';
 import { followExecution } from '../../cli/src/commands/run/run-flow.ts';
-import { namespacePluginDefaults } from '../../flows-schema/src/repo-config.ts';
 import { defaultRegistry } from '../../flows-schema/src/schema/flow.ts';
 import { walkTasks } from '../../flows-schema/src/tasks/walk.ts';
 import { validateFlowSource } from '../../flows-schema/src/validate/validate-flow.ts';
@@ -37,8 +36,7 @@ export async function runInJob(ctx: ActionContext, ref: string): Promise<InJobRu
   const path = await findFlowFile(repository, ref);
   const file = workspacePath(ctx, path);
   const { flow, issues, source } = validateFlowSource(await readFile(path, 'utf8'), undefined, {
-    namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
-    templates: localTemplates(repository.root, repository.config),
+    ...repositoryContext(repository),
   });
   ctx.annotator.issues(file, issues);
   if (flow === undefined) {

@@ -3,9 +3,8 @@
  * `validateFiles`); each problem an annotation at its file, line and column; a summary with the
  * flows, the problems and each flow's task graph as Mermaid. The step fails on any error.
  */
-import { collectFlowFiles, localTemplates, openRepository } from '../../app/src/local/local-repository.ts';
+import { collectFlowFiles, openRepository, repositoryContext } from '../../app/src/local/local-repository.ts';
 import { validateFiles } from '../../cli/src/validate-files.ts';
-import { namespacePluginDefaults } from '../../flows-schema/src/repo-config.ts';
 import { type ActionContext, type StepResult, workspacePath } from './context.ts';
 import { InputError } from './inputs.ts';
 import { type ValidatedFlow, validateSummary } from './validate-summary.ts';
@@ -35,8 +34,7 @@ export function validateRepository(ctx: ActionContext): Validation {
   const started = performance.now();
   const documents = new Map<string, unknown>();
   const report = validateFiles(files, ctx.workspace, (r, doc) => documents.set(r.file, doc), {
-    namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
-    templates: localTemplates(repository.root, repository.config),
+    ...repositoryContext(repository),
   });
   const ms = performance.now() - started;
   const flows: ValidatedFlow[] = report.files.map((f) => {

@@ -16,18 +16,14 @@ import type { TemplateDocument } from '../../../flows-schema/src/templates.ts';
 import type { Trigger } from '../../../flows-schema/src/triggers/triggers.ts';
 import type { FlowFile } from './flow-file.ts';
 import { hasErrors } from './flow-file.ts';
-import { sameRepository } from './ports.ts';
+import { type RevisionContext, sameRepository } from './ports.ts';
 
 /** A flow currently deployed from the repository (latest non-deleted revision). */
-export interface LiveFlow {
+export interface LiveFlow extends RevisionContext {
   namespace: string;
   flowId: string;
   path: string;
   source: string;
-  /** The namespace's pluginDefaults it was deployed with (absent: none). */
-  pluginDefaults?: readonly PluginDefault[];
-  /** The templates it was deployed with (absent: none). */
-  templates?: Readonly<Record<string, TemplateDocument>>;
   revision: number;
   triggers: readonly Trigger[];
 }

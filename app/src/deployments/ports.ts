@@ -15,8 +15,16 @@ export function sameRepository(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
+/** What a revision is deployed with besides its file, read at the same commit (absent: none). */
+export interface RevisionContext {
+  /** The pluginDefaults `.osprey.yml` gives the flow's namespace (and its parents). */
+  pluginDefaults?: readonly PluginDefault[];
+  /** The templates its Template tasks include, by "namespace/id". */
+  templates?: Readonly<Record<string, TemplateDocument>>;
+}
+
 /** One stored revision of a flow, pinned to the commit it was deployed from. */
-export interface FlowRevision {
+export interface FlowRevision extends RevisionContext {
   namespace: string;
   flowId: string;
   /** 1 for the first deployment of namespace + id, then +1 per change (deletions included). */
@@ -30,13 +38,6 @@ export interface FlowRevision {
   sha: string;
   /** The YAML text as committed. */
   source: string;
-  /**
-   * The pluginDefaults `.osprey.yml` gave the flow's namespace (and its parents) at the commit,
-   * applied before the flow's own (absent: none).
-   */
-  pluginDefaults?: readonly PluginDefault[];
-  /** The templates its Template tasks include at the commit, by "namespace/id" (absent: none). */
-  templates?: Readonly<Record<string, TemplateDocument>>;
   /** True for the revision that records the flow's removal from git (soft delete). */
   deleted: boolean;
   deployedAt: string;
@@ -60,14 +61,9 @@ export interface DeploymentChanges {
    */
   expectedSha: string | undefined;
   /** New revisions (added or changed flows). */
-  upserts: ReadonlyArray<{
-    namespace: string;
-    flowId: string;
-    path: string;
-    source: string;
-    pluginDefaults?: readonly PluginDefault[];
-    templates?: Readonly<Record<string, TemplateDocument>>;
-  }>;
+  upserts: ReadonlyArray<
+    RevisionContext & { namespace: string; flowId: string; path: string; source: string }
+  >;
   /** Flows removed from git: a deleted revision is recorded, history is kept. */
   deletions: ReadonlyArray<{ namespace: string; flowId: string }>;
 }

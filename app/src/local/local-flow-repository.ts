@@ -6,10 +6,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
-import { namespacePluginDefaults, type RepoConfig } from '../../../flows-schema/src/repo-config.ts';
 import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
-import type { TemplateLookup } from '../../../flows-schema/src/templates.ts';
-import { validateFlowSource } from '../../../flows-schema/src/validate/validate-flow.ts';
+import {
+  type ValidateOptions,
+  validateFlowSource,
+} from '../../../flows-schema/src/validate/validate-flow.ts';
 import type { FlowRepository } from '../execution/contract.ts';
 
 export interface LocalFlow {
@@ -23,24 +24,16 @@ export class LocalFlowRepository implements FlowRepository {
   readonly #root: string;
   #index: Promise<Map<string, LocalFlow>> | undefined;
   readonly #problems: string[] = [];
-  readonly #config: Pick<RepoConfig, 'pluginDefaults'>;
-  readonly #templates: TemplateLookup | undefined;
+  readonly #context: ValidateOptions;
 
   /**
-   * `dir`: the flows folder; `root`: what file names in messages are relative to; `config`: the
-   * repository's `.osprey.yml` (its namespaces' pluginDefaults apply); `templates`: what Template
-   * tasks include.
+   * `dir`: the flows folder; `root`: what file names in messages are relative to; `context`: the
+   * repository's namespace pluginDefaults and templates (`repositoryContext`).
    */
-  constructor(
-    dir: string,
-    root: string = dir,
-    config: Pick<RepoConfig, 'pluginDefaults'> = { pluginDefaults: {} },
-    templates?: TemplateLookup,
-  ) {
+  constructor(dir: string, root: string = dir, context: ValidateOptions = {}) {
     this.#dir = dir;
     this.#root = root;
-    this.#config = config;
-    this.#templates = templates;
+    this.#context = context;
   }
 
   async get(namespace: string, flowId: string): Promise<Flow | undefined> {
@@ -66,10 +59,7 @@ export class LocalFlowRepository implements FlowRepository {
     const index = new Map<string, LocalFlow>();
     for (const path of await yamlFiles(this.#dir)) {
       const file = relative(this.#root, path) || path;
-      const { flow, issues } = validateFlowSource(await readFile(path, 'utf8'), undefined, {
-        namespaceDefaults: (namespace) => namespacePluginDefaults(this.#config, namespace),
-        ...(this.#templates === undefined ? {} : { templates: this.#templates }),
-      });
+      const { flow, issues } = validateFlowSource(await readFile(path, 'utf8'), undefined, this.#context);
       if (flow === undefined) {
         this.#problems.push(...issues.filter((i) => i.severity === 'error').map((i) => formatIssue(file, i)));
         continue;

@@ -5,8 +5,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_REPO_CONFIG, RepoConfig } from '../../../flows-schema/src/repo-config.ts';
+import {
+  DEFAULT_REPO_CONFIG,
+  namespacePluginDefaults,
+  RepoConfig,
+} from '../../../flows-schema/src/repo-config.ts';
 import { type TemplateLookup, templateSet } from '../../../flows-schema/src/templates.ts';
+import type { ValidateOptions } from '../../../flows-schema/src/validate/validate-flow.ts';
 
 export interface LocalRepository {
   root: string;
@@ -81,4 +86,18 @@ export function localTemplates(
       text: readFileSync(path, 'utf8'),
     })),
   );
+}
+
+/**
+ * What a flow of this repository is read with besides its text: its namespace's pluginDefaults
+ * (`.osprey.yml`) and the templates its Template tasks include. Templates are read now.
+ */
+export function repositoryContext(
+  repository: Pick<LocalRepository, 'root' | 'config'>,
+): Required<Pick<ValidateOptions, 'namespaceDefaults' | 'templates'>> {
+  const { root, config } = repository;
+  return {
+    namespaceDefaults: (namespace) => namespacePluginDefaults(config, namespace),
+    templates: localTemplates(root, config),
+  };
 }

@@ -1,9 +1,12 @@
 /** `osprey validate [paths...] [--format text|json]`: exit 0 when valid, 1 on any error, 2 on bad usage. */
 
 import { dirname, resolve } from 'node:path';
-import { collectFlowFiles, localTemplates, openRepository } from '../../../app/src/local/local-repository.ts';
+import {
+  collectFlowFiles,
+  openRepository,
+  repositoryContext,
+} from '../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../flows-schema/src/issue.ts';
-import { namespacePluginDefaults } from '../../../flows-schema/src/repo-config.ts';
 import { installedPlugins } from '../../../runner/src/plugins/installed.ts';
 import { Command, exitWith, Option } from '../program.ts';
 import { validateFiles } from '../validate-files.ts';
@@ -47,8 +50,7 @@ async function validate(positionals: string[], format: 'text' | 'json'): Promise
   const plugins = installedPlugins();
   const report = validateFiles(files, undefined, undefined, {
     pluginVersion: (type, version) => plugins.problem(type, version),
-    namespaceDefaults: (namespace) => namespacePluginDefaults(repo.config, namespace),
-    templates: localTemplates(repo.root, repo.config),
+    ...repositoryContext(repo),
   });
   const ms = performance.now() - started;
   const invalid = report.files.filter((f) => f.issues.some((i) => i.severity === 'error')).length;

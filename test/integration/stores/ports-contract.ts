@@ -132,14 +132,17 @@ export function portsContract(open: OpenPorts): void {
     assert.deepEqual(await store.history('company.team', 'never-deployed'), []);
   });
 
-  it("keeps the namespace's pluginDefaults with each revision (absent when none)", async (t) => {
+  it("keeps the namespace's pluginDefaults and the included templates with each revision (absent when none)", async (t) => {
     const { store } = await setup(t);
     const defaults = [{ type: 'io.kestra.plugin.core.log', values: { version: '1.0.0' } }];
+    const templates = {
+      'company.team/greet': { id: 'greet', namespace: 'company.team', tasks: [{ id: 'hi', type: 'x' }] },
+    };
     await store.apply({
       ...base,
       sha: 'c1',
       expectedSha: undefined,
-      upserts: [{ ...upsert('a'), pluginDefaults: defaults }, upsert('b')],
+      upserts: [{ ...upsert('a'), pluginDefaults: defaults, templates }, upsert('b')],
       deletions: [],
     });
     await store.apply({
@@ -151,7 +154,9 @@ export function portsContract(open: OpenPorts): void {
     });
     const history = await store.history('company.team', 'a');
     assert.deepEqual(history[0]?.pluginDefaults, defaults);
+    assert.deepEqual(history[0]?.templates, templates);
     assert.equal(history[1]?.pluginDefaults, undefined);
+    assert.equal(history[1]?.templates, undefined);
     assert.equal((await store.latest('company.team', 'b'))?.pluginDefaults, undefined);
     assert.deepEqual(
       (await store.liveFlows(base.repository)).map((r) => [r.flowId, r.pluginDefaults]),

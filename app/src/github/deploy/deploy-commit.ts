@@ -19,7 +19,7 @@ import type { HandlerDeps } from '../deps.ts';
 import { flowChangesOf, touchesRepoConfig } from '../repository/flow-changes.ts';
 import type { GitHubClient } from '../repository/github-client.ts';
 import { readAppFiles } from '../repository/read-apps.ts';
-import { listFlowFiles, readFlowFiles, readTemplates } from '../repository/read-flows.ts';
+import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
 import { REPO_CONFIG_PATH } from '../repository/repo-config.ts';
 import { RepositoryReader, type TreeFile } from '../repository/repository-reader.ts';
 import { appsSummary } from './apps-summary.ts';
@@ -120,13 +120,7 @@ async function attemptDeploy(
   }
   files ??= await listFlowFiles(reader, sha, config);
 
-  const present = await readFlowFiles(
-    reader,
-    files,
-    config,
-    await readTemplates(reader, sha, config),
-    deps.flowFiles,
-  );
+  const present = await readFlowFiles(reader, sha, files, config, deps.flowFiles);
   const live = liveFlowsOf(await deps.store.liveFlows(repository));
   const owners = await claimNamespaces(deps, repository, present, config);
   const plan = planDeploy({

@@ -6,7 +6,7 @@ import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
 import type { FlowFile } from '../../deployments/flow-file.ts';
 import { sameRepository } from '../../deployments/ports.ts';
 import type { HandlerDeps } from '../deps.ts';
-import { listFlowFiles, readFlowFiles, readTemplates } from '../repository/read-flows.ts';
+import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
 import type { RepositoryReader } from '../repository/repository-reader.ts';
 import { hasGitTrigger } from './fire-git-triggers.ts';
 
@@ -18,9 +18,9 @@ export async function flowsWithGitTriggers(
 ): Promise<FlowFile[]> {
   const files = await readFlowFiles(
     reader,
+    sha,
     await listFlowFiles(reader, sha, config),
     config,
-    await readTemplates(reader, sha, config),
     deps.flowFiles,
   );
   const out: FlowFile[] = [];

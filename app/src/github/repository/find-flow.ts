@@ -5,7 +5,7 @@
 import type { RepoConfig } from '../../../../flows-schema/src/repo-config.ts';
 import type { FlowFile } from '../../deployments/flow-file.ts';
 import { flowFileStem } from '../../deployments/flow-paths.ts';
-import { type FlowFileCache, listFlowFiles, readFlowFiles, readTemplates } from './read-flows.ts';
+import { type FlowFileCache, listFlowFiles, readFlowFiles } from './read-flows.ts';
 import type { RepositoryReader } from './repository-reader.ts';
 
 export async function findFlowFile(
@@ -18,9 +18,8 @@ export async function findFlowFile(
   const all = await listFlowFiles(reader, sha, config);
   const declares = (f: FlowFile) => f.declared?.namespace === flow.namespace && f.declared.id === flow.flowId;
   const likely = all.filter((f) => flowFileStem(f.path) === flow.flowId);
-  const templates = await readTemplates(reader, sha, config);
-  const first = (await readFlowFiles(reader, likely, config, templates, cache)).find(declares);
+  const first = (await readFlowFiles(reader, sha, likely, config, cache)).find(declares);
   if (first !== undefined) return first;
   const rest = all.filter((f) => flowFileStem(f.path) !== flow.flowId);
-  return (await readFlowFiles(reader, rest, config, templates, cache)).find(declares);
+  return (await readFlowFiles(reader, sha, rest, config, cache)).find(declares);
 }

@@ -47,7 +47,30 @@ const READ_CONCURRENCY = 16;
 /** The templates of a commit (`templates/**.yaml`); `fingerprint` changes when any of them does. */
 export type CommitTemplates = TemplateLookup & { fingerprint: string };
 
-export async function readTemplates(
+/** Read once per reader and commit (a deploy or a check reads flows in several passes). */
+const templatesRead = new WeakMap<RepositoryReader, Map<string, Promise<CommitTemplates>>>();
+
+export function readTemplates(
+  reader: RepositoryReader,
+  sha: string,
+  config: Pick<RepoConfig, 'templates'>,
+): Promise<CommitTemplates> {
+  let bySha = templatesRead.get(reader);
+  if (bySha === undefined) {
+    bySha = new Map();
+    templatesRead.set(reader, bySha);
+  }
+  const key = `${sha}:${config.templates}`;
+  let read = bySha.get(key);
+  if (read === undefined) {
+    read = listTemplates(reader, sha, config);
+    read.catch(() => bySha.delete(key));
+    bySha.set(key, read);
+  }
+  return read;
+}
+
+async function listTemplates(
   reader: RepositoryReader,
   sha: string,
   config: Pick<RepoConfig, 'templates'>,
@@ -65,13 +88,15 @@ export async function readTemplates(
   return { ...templateSet(read), fingerprint: files.map((f) => f.blobSha).join(',') };
 }
 
+/** The flow files of commit `sha`, validated with its `.osprey.yml` namespace defaults and templates. */
 export async function readFlowFiles(
   reader: RepositoryReader,
+  sha: string,
   files: readonly TreeFile[],
-  config: Pick<RepoConfig, 'pluginDefaults'>,
-  templates: CommitTemplates,
+  config: Pick<RepoConfig, 'pluginDefaults' | 'templates'>,
   cache?: FlowFileCache,
 ): Promise<FlowFile[]> {
+  const templates = await readTemplates(reader, sha, config);
   const sorted = [...files].sort((a, b) => a.path.localeCompare(b.path));
   return mapLimit(sorted, READ_CONCURRENCY, async ({ path, blobSha }) => {
     const text = () => reader.blob(blobSha, path);

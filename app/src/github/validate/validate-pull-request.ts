@@ -16,7 +16,7 @@ import type { HandlerDeps } from '../deps.ts';
 import { flowChangesOf, touchesRepoConfig } from '../repository/flow-changes.ts';
 import type { GitHubClient } from '../repository/github-client.ts';
 import { isAppPath, readAppFiles } from '../repository/read-apps.ts';
-import { listFlowFiles, readFlowFiles, readTemplates } from '../repository/read-flows.ts';
+import { listFlowFiles, readFlowFiles } from '../repository/read-flows.ts';
 import { REPO_CONFIG_PATH } from '../repository/repo-config.ts';
 import { RepositoryReader, type TreeFile } from '../repository/repository-reader.ts';
 import { validateAnnotations, validateTitle, validateView } from './validate-view.ts';
@@ -86,13 +86,7 @@ export async function validatePullRequest(
         .map((f) => f.path)
         .filter((p) => !atHead.has(p));
     }
-    const files = await readFlowFiles(
-      reader,
-      present,
-      config,
-      await readTemplates(reader, headSha, config),
-      deps.flowFiles,
-    );
+    const files = await readFlowFiles(reader, headSha, present, config, deps.flowFiles);
     const plan = planDeploy({
       repository: request.repository,
       live: liveFlowsOf(await deps.store.liveFlows(request.repository)),

@@ -18,10 +18,9 @@ import {
   type LocalDeployment,
 } from '../../../../app/src/dev/local-deployer.ts';
 import { seedKv } from '../../../../app/src/dev/seed-kv.ts';
-import { localTemplates, openRepository } from '../../../../app/src/local/local-repository.ts';
+import { openRepository, repositoryContext } from '../../../../app/src/local/local-repository.ts';
 import { createOspreyServer, type OspreyServerParts } from '../../../../app/src/server/osprey-server.ts';
 import { loadServerOptions } from '../../../../app/src/server/server-options.schema.ts';
-import { namespacePluginDefaults } from '../../../../flows-schema/src/repo-config.ts';
 import { installedPlugins } from '../../../../runner/src/plugins/installed.ts';
 import { RemoteRunner } from '../../../../runner/src/remote/remote-runner.ts';
 import { jdbcTriggerPollers } from '../../../../runner/src/tasks/jdbc/triggers.ts';
@@ -75,13 +74,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       localConsole: true,
       flowWriter,
       // Flows sent to the API see the folder's templates and namespace defaults, as deployed ones do.
-      flowContext: () => {
-        const { config } = openRepository(repository.root);
-        return {
-          namespaceDefaults: (namespace) => namespacePluginDefaults(config, namespace),
-          templates: localTemplates(repository.root, config),
-        };
-      },
+      flowContext: () => repositoryContext(openRepository(repository.root)),
       triggerPollers: jdbcTriggerPollers,
       ...(options.port === undefined ? {} : { port: options.port }),
     },

@@ -11,7 +11,7 @@ import {
 } from '../../../../app/src/execution/local.ts';
 import { FileKvStore } from '../../../../app/src/local/file-kv-store.ts';
 import { LocalFlowRepository } from '../../../../app/src/local/local-flow-repository.ts';
-import { type LocalRepository, localTemplates } from '../../../../app/src/local/local-repository.ts';
+import { type LocalRepository, repositoryContext } from '../../../../app/src/local/local-repository.ts';
 import { EnvSecretBackend } from '../../../../app/src/secrets/env-secret-backend.ts';
 import { LocalFolderStorage } from '../../../../app/src/server/local-folder-storage.ts';
 import { createEmbeddedRunner } from '../../../../runner/src/embedded-runner.ts';
@@ -39,8 +39,7 @@ export function createLocalService(
   const flows = new LocalFlowRepository(
     options.flowsDir === undefined ? repository.flowsDir : resolve(options.flowsDir),
     repository.root,
-    repository.config,
-    localTemplates(repository.root, repository.config),
+    repositoryContext(repository),
   );
   // The runner and the executor need each other (TemplatedTask renders in the execution's context,
   // SlackExecution summarises an execution): the runner reaches the service once it exists.

@@ -14,9 +14,8 @@ import {
   InputsRefused,
   type LogEntry,
 } from '../../../../app/src/execution/contract.ts';
-import { localTemplates, openRepository } from '../../../../app/src/local/local-repository.ts';
+import { openRepository, repositoryContext } from '../../../../app/src/local/local-repository.ts';
 import { formatIssue } from '../../../../flows-schema/src/issue.ts';
-import { namespacePluginDefaults } from '../../../../flows-schema/src/repo-config.ts';
 import { validateFlowSource } from '../../../../flows-schema/src/validate/validate-flow.ts';
 import { installedPlugins } from '../../../../runner/src/plugins/installed.ts';
 import { collectInputs, UsageError } from './inputs.ts';
@@ -61,8 +60,7 @@ export async function runFlow(options: RunFlowOptions): Promise<number> {
   const plugins = installedPlugins();
   const { flow, issues } = validateFlowSource(text, undefined, {
     pluginVersion: (type, version) => plugins.problem(type, version),
-    namespaceDefaults: (namespace) => namespacePluginDefaults(repository.config, namespace),
-    templates: localTemplates(repository.root, repository.config),
+    ...repositoryContext(repository),
   });
   for (const issue of issues) stderr.write(`${formatIssue(shown, issue)}\n`);
   if (flow === undefined) {
