@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { mariadbServer, postgresServer, type SqlServer } from '../integration/jdbc/databases.ts';
+import { stopChild } from './osprey-cli.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/osprey.js', import.meta.url));
 const servers: SqlServer[] = [postgresServer, mariadbServer];
@@ -22,7 +23,12 @@ test('a JDBC Trigger starts one execution per batch of new rows, with trigger.ro
   ...(skip === undefined ? {} : { skip }),
 }, async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'osprey-jdbc-trigger-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  let child: ChildProcess | undefined;
+  // The folder holds the embedded database: remove it only once the process has exited.
+  t.after(async () => {
+    await stopChild(child);
+    await rm(root, { recursive: true, force: true });
+  });
   const dbs = [];
   for (const server of servers) {
     const db = await server.open(t);
@@ -70,19 +76,17 @@ triggers:
   delete env['DATABASE_URL'];
   delete env['OSPREY_API_TOKEN'];
   delete env['PORT'];
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'dev', '--port', '0'], { cwd: root, env });
-  t.after(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
+  const dev = spawn(process.execPath, [BIN, 'dev', '--port', '0'], { cwd: root, env });
+  child = dev;
   let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  dev.stdout?.on('data', (d) => (output += d));
+  dev.stderr?.on('data', (d) => (output += d));
   const waitFor = async (pattern: RegExp, ms = 60_000) => {
     const deadline = Date.now() + ms;
     for (;;) {
       const m = output.match(pattern);
       if (m) return m;
-      if (Date.now() > deadline || child.exitCode !== null)
+      if (Date.now() > deadline || dev.exitCode !== null)
         throw new Error(`no ${pattern}; output:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -144,5 +148,7 @@ triggers:
     );
   }
   assert.doesNotMatch(output, /error/i);
-  child.kill('SIGINT');
+  const exited = new Promise<number | null>((resolve) => dev.once('exit', resolve));
+  dev.kill('SIGINT');
+  assert.equal(await exited, 0, output);
 });

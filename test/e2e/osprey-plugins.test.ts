@@ -5,7 +5,7 @@
  * by `osprey validate` and `osprey run` naming the installed ones, and `osprey plugins remove`.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { CORE_VERSION } from '../../runner/src/plugins/catalog.ts';
-import { osprey } from './osprey-cli.ts';
+import { osprey, stopChild } from './osprey-cli.ts';
 
 const LOG = 'io.kestra.plugin.core.log.Log';
 const BIN = fileURLToPath(new URL('../../bin/osprey.js', import.meta.url));
@@ -163,7 +163,11 @@ pluginDefaults:
 
 test('a namespace default version from .osprey.yml: osprey validate, osprey run and osprey dev (re-read on save)', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'osprey-plugins-ns-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
+  let dev: ChildProcess | undefined;
+  t.after(async () => {
+    await stopChild(dev);
+    await rm(root, { recursive: true, force: true });
+  });
   const repo = join(root, 'repo');
   await mkdir(join(repo, 'flows'), { recursive: true });
   const env = { OSPREY_PLUGINS_DIR: join(root, 'plugins') };
@@ -227,7 +231,7 @@ tasks:
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
-  t.after(() => child.kill('SIGKILL'));
+  dev = child;
   const waitFor = async (pattern: RegExp, from = 0) => {
     const deadline = Date.now() + 60_000;
     for (;;) {

@@ -49,7 +49,6 @@ describe('PGlite data folder', () => {
 
   it('refuses a folder another live process has open, naming its pid', async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'osprey-pglite-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
     const script = `import { openDatabase } from ${JSON.stringify(databaseModule)};
       const db = await openDatabase({ dataDir: ${JSON.stringify(dir)} });
       console.log('ready');
@@ -57,8 +56,14 @@ describe('PGlite data folder', () => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    t.after(() => {
-      if (child.exitCode === null) child.kill();
+    // The folder goes only once the child holding it has exited.
+    t.after(async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill();
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
     });
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (d: Buffer) => {
@@ -90,8 +95,11 @@ describe('PGlite data folder', () => {
       JSON.stringify({ pid: child.pid, hostname: hostname(), startedAt: '2020-01-01T00:00:00Z' }),
     );
     const db = await openDatabase({ dataDir: dir });
-    t.after(() => db.close());
-    const lock = JSON.parse(await readFile(join(dir, 'pglite.lock'), 'utf8')) as { pid: number };
-    assert.equal(lock.pid, process.pid);
+    try {
+      const lock = JSON.parse(await readFile(join(dir, 'pglite.lock'), 'utf8')) as { pid: number };
+      assert.equal(lock.pid, process.pid);
+    } finally {
+      await db.close();
+    }
   });
 });
