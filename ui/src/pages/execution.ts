@@ -292,8 +292,10 @@ export const executionPage: PageRender = (root, params) => {
                 const form = formData(fields, formError);
                 submit.disabled = true;
                 try {
-                  update(await api.resume(id, form));
-                  connect();
+                  const next = await api.resume(id, form);
+                  update(next);
+                  // Streams that ended with a quick finish are not reopened for nothing.
+                  if (!isTerminal(next.state.current)) connect();
                 } catch (err) {
                   showProblems(err, fields, formError);
                 } finally {
@@ -542,7 +544,12 @@ export const executionPage: PageRender = (root, params) => {
       },
       () => {},
     );
-    logs.length = 0;
+    // The stream sends every line again: start from none (the filtered list too).
+    const reset = () => {
+      logs.length = 0;
+      renderLogs();
+    };
+    reset();
     stream(
       `/api/v1/logs/${encodeURIComponent(id)}/follow?minLevel=TRACE`,
       (data) => {
@@ -550,10 +557,7 @@ export const executionPage: PageRender = (root, params) => {
         if (parsed.message === undefined) return; // the end event
         addLog(parsed);
       },
-      () => {
-        logs.length = 0;
-        renderLogs();
-      },
+      reset,
     );
   };
 
