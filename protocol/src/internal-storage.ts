@@ -25,6 +25,11 @@ export interface InternalStorage {
   delete(uri: string): Promise<boolean>;
   /** Absolute local path when the backend is a local folder (script tasks copy from it). */
   localPath?(uri: string): string;
+  /**
+   * Delete every file of an execution (what `put` stored in its scope or under it); the URIs
+   * deleted. Backends the server holds have it (retention, PurgeCurrentExecutionFiles).
+   */
+  deleteExecution?(scope: Pick<StorageScope, 'namespace' | 'flowId' | 'executionId'>): Promise<string[]>;
 }
 
 /** A URI that cannot name a file of this storage (wrong scheme, traversal, empty). */

@@ -14,8 +14,12 @@ export const PROTOCOL_PREFIX = '/api/v1/runners';
  * 2: `POST /results` also takes each job's last log lines and a claim answered in its response
  * (`ResultsRequest.claim`). A runner uses them only with a server that said 2; an older runner
  * never sends them and works unchanged.
+ * 3: the `renderEach` service call (FilterItems, DeduplicateItems render an expression per item).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
+
+/** Items a `renderEach` service call carries at most (protocol 3). */
+export const RENDER_EACH_MAX_ITEMS = 1000;
 
 const JobId = z.string().min(1).max(200);
 const LeaseId = z.string().min(1).max(100);
@@ -215,6 +219,15 @@ export const JobServiceCall = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('kv.keys'), namespace: Namespace, prefix: z.string().max(255).optional() }),
   /** Render a template in the job's task-run context (TemplatedTask). */
   z.strictObject({ op: z.literal('render'), template: z.string().max(1_000_000) }),
+  /**
+   * Protocol 3: render a template once per item, the item's fields as variables (FilterItems,
+   * DeduplicateItems); answers `[{ value } | { error }]`, one per item, in order.
+   */
+  z.strictObject({
+    op: z.literal('renderEach'),
+    template: z.string().max(1_000_000),
+    items: z.array(z.record(z.string(), z.unknown())).min(1).max(RENDER_EACH_MAX_ITEMS),
+  }),
   /** A summary of an execution (SlackExecution). */
   z.strictObject({ op: z.literal('execution'), executionId: z.string().min(1).max(100) }),
   /** Stored log lines or audit entries after a cursor (LogShipper, AuditLogShipper). */

@@ -42,6 +42,13 @@ export interface TaskServices {
   };
   /** Render a template with the task run's context (e.g. TemplatedTask's spec). */
   render(template: string): Promise<string>;
+  /**
+   * Render `template` once per item, each time with the item's fields as variables on top of the
+   * task run's context (FilterItems' `filterCondition`, DeduplicateItems' `expr`). One answer per
+   * item, in order; an item whose render fails gets its error, the others are still rendered.
+   * Absent where the control plane cannot do it (a server older than protocol 3).
+   */
+  renderEach?(template: string, items: readonly Record<string, unknown>[]): Promise<RenderedItem[]>;
   /** Namespace files of a namespace, as path → bytes (local repository or a git checkout). */
   namespaceFiles?(namespace: string): Promise<Map<string, Buffer>>;
   /** A summary of an execution by id (this one or another), for notification tasks such as SlackExecution. */
@@ -49,6 +56,9 @@ export interface TaskServices {
   /** Stored log lines or audit entries after a cursor, oldest first (LogShipper, AuditLogShipper). */
   records?(query: RecordQuery): Promise<ShippedRecord[]>;
 }
+
+/** One item's render: its text, or why it could not be rendered. */
+export type RenderedItem = { value: string } | { error: string };
 
 /** What a log shipper asks for; the server keeps a job to its own namespace (all of them in `system`). */
 export interface RecordQuery {

@@ -16,6 +16,7 @@ import {
   type KvStore,
   type LogLevel,
   type RecordQuery,
+  type RenderedItem,
   type RunnableTask,
   type ShippedRecord,
   type TaskContext,
@@ -31,6 +32,12 @@ export interface EmbeddedRunnerDeps {
   kv: KvStore;
   /** Render a template with the job's task-run context (TemplatedTask). Supplied by the executor. */
   render?(job: TaskJob, template: string): Promise<string>;
+  /** Render a template once per item, the item's fields as variables (FilterItems, DeduplicateItems). */
+  renderEach?(
+    job: TaskJob,
+    template: string,
+    items: readonly Record<string, unknown>[],
+  ): Promise<RenderedItem[]>;
   /** Namespace files; `job` tells which commit a job is pinned to (see workspace/job-namespace-files.ts). */
   namespaceFiles?(namespace: string, job: TaskJob): Promise<Map<string, Buffer>>;
   /** Execution summaries for notification tasks (SlackExecution). */
@@ -129,7 +136,7 @@ function contextFor(
   deps: EmbeddedRunnerDeps,
   log: (level: LogLevel, message: string) => void,
 ): Omit<TaskContext, 'signal'> {
-  const { render, namespaceFiles, execution, records } = deps;
+  const { render, renderEach, namespaceFiles, execution, records } = deps;
   return {
     properties: job.properties,
     run: job.run,
@@ -142,6 +149,12 @@ function contextFor(
           throw new InternalError('this runner was built without a render service (needed by TemplatedTask)');
         return render(job, template);
       },
+      ...(renderEach === undefined
+        ? {}
+        : {
+            renderEach: (template: string, items: readonly Record<string, unknown>[]) =>
+              renderEach(job, template, items),
+          }),
       ...(namespaceFiles === undefined
         ? {}
         : { namespaceFiles: (namespace: string) => namespaceFiles(namespace, job) }),

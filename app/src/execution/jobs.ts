@@ -94,8 +94,17 @@ export async function renderJob(
   const entry = indexFlow(live.flow).get(run.taskId)!;
   const services = host.services(ex, live);
   const context = expressionContext(ex, live.flow, run, deps.environment);
-  if (defaultRegistry.get(entry.type)?.workingDirectory === true) context['workingDir'] = WORKING_DIR_TOKEN;
-  const properties = await renderProperties(jobProperties(entry.task), context, services);
+  const definition = defaultRegistry.get(entry.type);
+  if (definition?.workingDirectory === true) context['workingDir'] = WORKING_DIR_TOKEN;
+  // A property the task renders per item (FilterItems' `filterCondition`) goes to it as written.
+  const asWritten: Record<string, unknown> = {};
+  const toRender = jobProperties(entry.task);
+  for (const key of definition?.renderedByTask ?? []) {
+    if (!Object.hasOwn(toRender, key)) continue;
+    asWritten[key] = toRender[key];
+    delete toRender[key];
+  }
+  const properties = { ...(await renderProperties(toRender, context, services)), ...asWritten };
   let affinity: JobAffinity | undefined;
   if (cmd.workingDirectory !== undefined) {
     const scope = findTaskRun(ex, cmd.workingDirectory)!;

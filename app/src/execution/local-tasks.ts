@@ -1,6 +1,7 @@
 /**
  * Runnable tasks the executor runs itself because they act on executions, not on the outside
- * world: `execution.Resume`, `log.Fetch`, the purge tasks (purge-tasks.ts). Keyed by canonical type name like the runner's registry.
+ * world: `execution.Resume`, `log.Fetch`, `storage.PurgeCurrentExecutionFiles`, the purge tasks
+ * (purge-tasks.ts). Keyed by canonical type name like the runner's registry.
  */
 
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
@@ -96,10 +97,34 @@ function fetchTask(control: ExecutionControl): LocalTask {
   };
 }
 
+/**
+ * `storage.PurgeCurrentExecutionFiles`: delete every file of internal storage this execution stored
+ * (inputs, task outputs, trigger files); output `uris`, the URIs deleted (none is fine). Kestra's
+ * newer `includeChildExecutions` and `includeStates` are accepted and, as in Kestra, change nothing.
+ */
+function purgeCurrentExecutionFilesTask(control: ExecutionControl): LocalTask {
+  return async (_props, { execution, run }) => {
+    const { storage } = control.deps;
+    if (storage.deleteExecution === undefined)
+      return {
+        state: 'FAILED',
+        error: `Task '${run.taskId}': this internal storage cannot delete an execution's files`,
+        retryable: false,
+      };
+    const uris = await storage.deleteExecution({
+      namespace: execution.namespace,
+      flowId: execution.flowId,
+      executionId: execution.id,
+    });
+    return { state: 'SUCCESS', outputs: { uris } };
+  };
+}
+
 export function localTasks(control: ExecutionControl): ReadonlyMap<string, LocalTask> {
   return new Map([
     ['io.kestra.plugin.core.execution.Resume', resumeTask(control)],
     ['io.kestra.plugin.core.log.Fetch', fetchTask(control)],
+    ['io.kestra.plugin.core.storage.PurgeCurrentExecutionFiles', purgeCurrentExecutionFilesTask(control)],
     ...purgeTasks(() => control.purge),
   ]);
 }

@@ -7,6 +7,7 @@
  */
 import { render } from '../../../flows-schema/src/expressions/index.ts';
 import type { ExpressionServices } from '../../../flows-schema/src/expressions/types.ts';
+import { setOwn } from '../../../flows-schema/src/expressions/values.ts';
 import { hasExpression } from '../../../flows-schema/src/schema/primitives.ts';
 import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import { namespaceChain } from '../kv/namespaces.ts';
@@ -96,4 +97,30 @@ export async function renderProperties(
     }
   }
   return out;
+}
+
+/**
+ * Extra variables over a render context, as Kestra's `RunContext.render(expression, variables)`
+ * merges them (`MapUtils.merge`): a map merges into the context's map of the same name, a list is
+ * appended to its list, a null keeps the context's value, anything else replaces it. Only the
+ * names both hold are copied.
+ */
+export function mergeVariables(
+  context: Record<string, unknown>,
+  variables: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...context };
+  for (const [key, value] of Object.entries(variables)) {
+    const original = Object.hasOwn(context, key) ? context[key] : undefined;
+    let merged: unknown = value;
+    if (value === null || value === undefined) merged = original ?? null;
+    else if (isMap(value) && isMap(original)) merged = mergeVariables(original, value);
+    else if (Array.isArray(value) && Array.isArray(original)) merged = [...original, ...value];
+    setOwn(out, key, merged);
+  }
+  return out;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -12,7 +12,7 @@ import type { Flow } from '../../../flows-schema/src/schema/flow.ts';
 import { isoDuration } from '../../../flows-schema/src/time.ts';
 import type { TaskJob } from '../../../protocol/src/job.ts';
 import { logger } from '../../../protocol/src/logger.ts';
-import type { ExecutionSummary } from '../../../protocol/src/task-contract.ts';
+import type { ExecutionSummary, RenderedItem } from '../../../protocol/src/task-contract.ts';
 import {
   type EngineEvent,
   type ExecutionState,
@@ -42,7 +42,7 @@ import { logEntry } from './jobs.ts';
 import { addSecret, createLive, type Live } from './live.ts';
 import { type LocalTask, localTasks } from './local-tasks.ts';
 import type { Purge } from './purge-tasks.ts';
-import { servicesFor } from './render.ts';
+import { mergeVariables, servicesFor } from './render.ts';
 
 const log = logger('executor');
 
@@ -171,6 +171,31 @@ export abstract class ExecutionServiceBase implements ExecutionService, Executor
     const run = findTaskRun(execution, job.run.taskRunId);
     const ctx = expressionContext(execution, flow, run, this.deps.environment);
     return render(template, ctx, { services: this.services(execution, this.liveOf(execution.id, flow)) });
+  }
+
+  /**
+   * Render a template once per item, the item's fields merged over the job's task-run context as
+   * Kestra merges extra variables (maps merged, lists joined, a null keeps the context's value).
+   * The execution is loaded once for the whole batch; a failed render is that item's `error`.
+   */
+  async renderEachForJob(
+    job: TaskJob,
+    template: string,
+    items: readonly Record<string, unknown>[],
+  ): Promise<RenderedItem[]> {
+    const { execution, flow } = await this.mustLoad(job.run.executionId);
+    const run = findTaskRun(execution, job.run.taskRunId);
+    const ctx = expressionContext(execution, flow, run, this.deps.environment);
+    const services = this.services(execution, this.liveOf(execution.id, flow));
+    const out: RenderedItem[] = [];
+    for (const item of items) {
+      try {
+        out.push({ value: await render(template, mergeVariables(ctx, item), { services }) });
+      } catch (e) {
+        out.push({ error: (e as Error).message });
+      }
+    }
+    return out;
   }
 
   async summary(id: string): Promise<ExecutionSummary | undefined> {

@@ -23,7 +23,8 @@ const log = logger('retention');
 
 /** Where the files of an execution are deleted (the server's internal storage). */
 export interface ExecutionFiles {
-  deleteExecution(execution: { namespace: string; flowId: string; executionId: string }): Promise<void>;
+  /** What it answers (the URIs deleted, for a local folder) is not used here. */
+  deleteExecution(execution: { namespace: string; flowId: string; executionId: string }): Promise<unknown>;
 }
 
 export interface RetentionOptions {

@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -50,11 +50,29 @@ export class LocalFolderStorage implements InternalStorage {
     return uri;
   }
 
-  /** Deletes every file of an execution (retention); a folder already gone is fine. */
-  async deleteExecution(scope: Pick<StorageScope, 'namespace' | 'flowId' | 'executionId'>): Promise<void> {
+  /**
+   * Deletes every file of an execution (retention, PurgeCurrentExecutionFiles); a folder already
+   * gone is fine. The URIs of the files deleted, sorted.
+   */
+  async deleteExecution(
+    scope: Pick<StorageScope, 'namespace' | 'flowId' | 'executionId'>,
+  ): Promise<string[]> {
     const segments = [...scope.namespace.split('.'), scope.flowId, 'executions', scope.executionId];
     for (const s of segments) checkSegment(segments.join('/'), s);
-    await rm(resolve(this.#base, ...segments), { recursive: true, force: true });
+    const folder = resolve(this.#base, ...segments);
+    const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((e) => {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    });
+    const uris = entries
+      .filter((e) => e.isFile())
+      .map((e) => {
+        const rel = relative(this.#base, join(e.parentPath, e.name)).split(sep);
+        return `${SCHEME}/${rel.map(encodeURIComponent).join('/')}`;
+      })
+      .sort();
+    await rm(folder, { recursive: true, force: true });
+    return uris;
   }
 
   async get(uri: string): Promise<Buffer> {

@@ -34,8 +34,8 @@ export class NamespacedStorage implements InternalStorage {
   delete(uri: string): Promise<boolean> {
     return this.#forUri(uri).delete(uri);
   }
-  /** Deletes every file of an execution, in its namespace's folder (retention). */
-  deleteExecution(scope: Pick<StorageScope, 'namespace' | 'flowId' | 'executionId'>): Promise<void> {
+  /** Deletes every file of an execution, in its namespace's folder (retention); the URIs deleted. */
+  deleteExecution(scope: Pick<StorageScope, 'namespace' | 'flowId' | 'executionId'>): Promise<string[]> {
     return this.#for(scope.namespace).deleteExecution(scope);
   }
   localPath(uri: string): string {

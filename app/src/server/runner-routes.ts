@@ -147,7 +147,7 @@ export function runnerRoutes(deps: RunnerRoutesDeps): Hono<Env> {
     return c.json({ status: 'handed-back' });
   });
 
-  /** What a job's plugins ask of the app: KV, late renders (TemplatedTask), execution summaries. */
+  /** What a job's plugins ask of the app: KV, late renders (TemplatedTask, per-item renders), execution summaries. */
   app.post('/jobs/:jobId/services', async (c) => {
     const jobId = jobIdOf(c);
     const req = await body(c, JobServiceRequest);
@@ -168,7 +168,8 @@ export function runnerRoutes(deps: RunnerRoutesDeps): Hono<Env> {
         return c.json({ value: await deps.kv.delete(call.namespace, call.key) });
       case 'kv.keys':
         return c.json({ value: await deps.kv.keys(call.namespace, call.prefix) });
-      case 'render': {
+      case 'render':
+      case 'renderEach': {
         const taskJob = {
           jobId,
           type: '',
@@ -183,7 +184,12 @@ export function runnerRoutes(deps: RunnerRoutesDeps): Hono<Env> {
             attempt: job.attempt,
           },
         };
-        return c.json({ value: await deps.executions.renderForJob(taskJob, call.template) });
+        return c.json({
+          value:
+            call.op === 'render'
+              ? await deps.executions.renderForJob(taskJob, call.template)
+              : await deps.executions.renderEachForJob(taskJob, call.template, call.items),
+        });
       }
       case 'execution':
         return c.json({ value: (await deps.executions.summary(call.executionId)) ?? null });

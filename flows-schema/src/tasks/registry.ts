@@ -36,12 +36,22 @@ export interface TaskDefinition {
    * `<id>_split`, `<id>_items`, `<id>_merge`, as in Kestra): `outputs.<id>` may name them.
    */
   impliedTaskIds?(task: TaskNode): string[];
+  /**
+   * Properties rendered in another execution's context (Subflow's `outputs`, in the child's): their
+   * `outputs.<task>` and `inputs.<id>` references are not checked against this flow.
+   */
+  otherContext?: readonly string[];
   /** Deprecated in Kestra: what to use instead (a validation warning says so). */
   deprecated?: string;
   /** A Kestra type Osprey cannot run: why and what to write instead (a validation error says so). */
   refused?: string;
   /** The task runs in a working directory: its properties may use `{{ workingDir }}`. */
   workingDirectory?: boolean;
+  /**
+   * Properties the task renders itself, per item, with the item's fields as variables (FilterItems'
+   * `filterCondition`): the control plane hands them to the job as written, not rendered.
+   */
+  renderedByTask?: readonly string[];
 }
 
 export interface TaskCheckContext {

@@ -19,6 +19,7 @@ import type { ClaimedJob, LeaseRef } from '../../../protocol/src/runner-protocol
 import {
   type ExecutionSummary,
   type KvStore,
+  type RenderedItem,
   type RunnableTask,
   type ShippedRecord,
   TaskFailure,
@@ -353,6 +354,13 @@ export class RemoteRunner {
       storage: new RemoteStorage(client, lease),
       kv: remoteKv(client, lease),
       render: (_job, template) => client.service<string>(lease, { op: 'render', template }),
+      // Per-item renders are a protocol 3 call: an older server offers none (the task says so).
+      ...(this.#protocol >= 3
+        ? {
+            renderEach: (_job: TaskJob, template: string, items: readonly Record<string, unknown>[]) =>
+              client.service<RenderedItem[]>(lease, { op: 'renderEach', template, items: [...items] }),
+          }
+        : {}),
       execution: async (executionId) =>
         (await client.service<ExecutionSummary | null>(lease, { op: 'execution', executionId })) ?? undefined,
       records: async (query) => {

@@ -42,8 +42,11 @@ import { stateDeleteTask } from './state/delete/index.ts';
 import { stateGetTask } from './state/get/index.ts';
 import { stateSetTask } from './state/set/index.ts';
 import { concatTask } from './storage/concat/index.ts';
+import { deduplicateItemsTask } from './storage/deduplicate-items/index.ts';
 import { deleteTask } from './storage/delete/index.ts';
+import { filterItemsTask } from './storage/filter-items/index.ts';
 import { localFilesTask } from './storage/local-files/index.ts';
+import { reverseTask } from './storage/reverse/index.ts';
 import { sizeTask } from './storage/size/index.ts';
 import { splitTask } from './storage/split/index.ts';
 import { writeTask } from './storage/write/index.ts';
@@ -64,6 +67,9 @@ const plugins: RunnableTask[] = [
   sizeTask,
   deleteTask,
   splitTask,
+  reverseTask,
+  filterItemsTask,
+  deduplicateItemsTask,
   localFilesTask,
   requestTask,
   downloadTask,

@@ -255,7 +255,7 @@ describeBackends('runner protocol', (backend) => {
     const client = await s.register();
     const ex = await s.start(TWO_TASKS);
     const claimAnswer = await client.claim({ max: 1, waitMs: 3000 });
-    assert.equal(claimAnswer.protocol, 2, 'the server tells its protocol version');
+    assert.equal(claimAnswer.protocol, 3, 'the server tells its protocol version');
     const first = claimAnswer.jobs[0];
     assert.ok(first !== undefined);
     const line = { level: 'INFO' as const, message: 'working', timestamp: new Date().toISOString() };

@@ -53,6 +53,7 @@ export function createLocalService(
     kv,
     namespaceFiles: (namespace) => namespaceFiles.read(namespace),
     render: (job, template) => executor().renderForJob(job, template),
+    renderEach: (job, template, items) => executor().renderEachForJob(job, template, items),
     execution: (id) => executor().summary(id),
     ...(options.plugins === undefined ? {} : { plugins: options.plugins }),
   });

@@ -1,7 +1,7 @@
 /** Runnable core tasks (`io.kestra.plugin.core.*`): each does one unit of work. */
 import { z } from 'zod';
+import { httpRequestProperties } from '../../schema/http.ts';
 import {
-  Duration,
   DynamicDuration,
   dynamic,
   Json,
@@ -98,6 +98,7 @@ export const runnableTasks: TaskDefinition[] = [
   },
   {
     type: core('execution', 'Count'),
+    aliases: [oldCore('executions', 'Counts')],
     kind: 'runnable',
     description: 'Count executions matching filters and expose `results`.',
     properties: {
@@ -174,27 +175,59 @@ export const runnableTasks: TaskDefinition[] = [
     },
   },
   {
+    type: core('storage', 'Reverse'),
+    aliases: [oldCore('storages', 'Reverse')],
+    kind: 'runnable',
+    description:
+      'Reverse the lines of a file of internal storage (last line first), each followed by `separator`; output `uri`.',
+    properties: {
+      from: UriString,
+      separator: z.string().optional(),
+      charset: z.string().optional(),
+    },
+  },
+  {
+    type: core('storage', 'FilterItems'),
+    aliases: [oldCore('storages', 'FilterItems')],
+    kind: 'runnable',
+    description:
+      'Keep the items (one Ion struct per line) of a file of internal storage that `filterCondition` matches, rendered per item with its fields as variables (`filterType` INCLUDE or EXCLUDE; `errorOrNullBehavior` FAIL, INCLUDE or EXCLUDE); outputs `uri`, `processedItemsTotal`, `droppedItemsTotal`.',
+    properties: {
+      from: UriString,
+      filterCondition: z.string().min(1),
+      filterType: dynamic(z.enum(['INCLUDE', 'EXCLUDE'])).optional(),
+      errorOrNullBehavior: dynamic(z.enum(['FAIL', 'INCLUDE', 'EXCLUDE'])).optional(),
+    },
+    renderedByTask: ['filterCondition'],
+  },
+  {
+    type: core('storage', 'DeduplicateItems'),
+    aliases: [oldCore('storages', 'DeduplicateItems')],
+    kind: 'runnable',
+    description:
+      'Keep the last item (one Ion struct per line) of each key of a file of internal storage, in file order; the key is `expr` rendered per item with its fields as variables; outputs `uri`, `numKeys`, `processedItemsTotal`, `droppedItemsTotal`.',
+    properties: { from: UriString, expr: z.string().min(1) },
+    renderedByTask: ['expr'],
+  },
+  {
+    type: core('storage', 'PurgeCurrentExecutionFiles'),
+    aliases: [oldCore('storages', 'PurgeExecution'), core('storage', 'PurgeExecution')],
+    kind: 'runnable',
+    description:
+      'Delete every file of internal storage the current execution stored (inputs, outputs, trigger files); output `uris`, the URIs deleted. `includeChildExecutions` and `includeStates` change nothing, as in Kestra.',
+    properties: {
+      includeChildExecutions: dynamic(z.boolean()).optional(),
+      includeStates: dynamic(z.boolean()).optional(),
+    },
+  },
+  {
     type: core('http', 'Request'),
     aliases: ['io.kestra.plugin.fs.http.Request'],
     kind: 'runnable',
     description: 'Make an HTTP request; outputs `code`, `headers`, `body`.',
     properties: {
       uri: z.string(),
-      method: z.enum(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']).optional(),
-      body: z.union([z.string(), z.record(z.string(), Json)]).optional(),
-      formData: z.record(z.string(), Json).optional(),
-      contentType: z.string().optional(),
-      headers: z.record(z.string(), z.string()).optional(),
-      options: z
-        .looseObject({
-          connectTimeout: Duration.optional(),
-          readTimeout: Duration.optional(),
-          followRedirects: z.boolean().optional(),
-          allowFailed: z.boolean().optional(),
-          basicAuthUser: z.string().optional(),
-          basicAuthPassword: z.string().optional(),
-        })
-        .optional(),
+      ...httpRequestProperties,
       allowFailed: z.boolean().optional(),
       failOnEmptyResponse: z.boolean().optional(),
       encryptBody: z.boolean().optional(),
@@ -305,6 +338,7 @@ export const runnableTasks: TaskDefinition[] = [
   },
   {
     type: core('trigger', 'Toggle'),
+    aliases: [oldCore('trigger', 'Toggle')],
     kind: 'runnable',
     description: 'Enable or disable a trigger of a flow.',
     properties: {
@@ -316,6 +350,7 @@ export const runnableTasks: TaskDefinition[] = [
   },
   {
     type: core('templating', 'TemplatedTask'),
+    aliases: [oldCore('templating', 'TemplatedTask')],
     kind: 'runnable',
     description: 'Render `spec` (YAML of a task) and run the resulting task.',
     properties: { spec: z.string() },
