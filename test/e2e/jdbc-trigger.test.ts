@@ -6,16 +6,13 @@
  * start nothing. The password comes from a secret (SECRET_<NAME>, base64).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { mariadbServer, postgresServer, type SqlServer } from '../integration/jdbc/databases.ts';
-import { stopChild } from './osprey-cli.ts';
+import { startDev } from './osprey-cli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/osprey.js', import.meta.url));
 const servers: SqlServer[] = [postgresServer, mariadbServer];
 const skip = servers.map((s) => s.skip).find((s) => s !== undefined);
 
@@ -23,12 +20,6 @@ test('a JDBC Trigger starts one execution per batch of new rows, with trigger.ro
   ...(skip === undefined ? {} : { skip }),
 }, async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'osprey-jdbc-trigger-'));
-  let child: ChildProcess | undefined;
-  // The folder holds the embedded database: remove it only once the process has exited.
-  t.after(async () => {
-    await stopChild(child);
-    await rm(root, { recursive: true, force: true });
-  });
   const dbs = [];
   for (const server of servers) {
     const db = await server.open(t);
@@ -69,45 +60,16 @@ triggers:
 `,
     );
   }
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    SECRET_DB_PASSWORD: Buffer.from('').toString('base64'),
-  };
-  delete env['DATABASE_URL'];
-  delete env['OSPREY_API_TOKEN'];
-  delete env['PORT'];
-  const dev = spawn(process.execPath, [BIN, 'dev', '--port', '0'], { cwd: root, env });
-  child = dev;
-  let output = '';
-  dev.stdout?.on('data', (d) => (output += d));
-  dev.stderr?.on('data', (d) => (output += d));
-  const waitFor = async (pattern: RegExp, ms = 60_000) => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const m = output.match(pattern);
-      if (m) return m;
-      if (Date.now() > deadline || dev.exitCode !== null)
-        throw new Error(`no ${pattern}; output:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-  const url = (await waitFor(/Osprey dev is running on (http:\/\/\S+)/))[1] as string;
-  const token = (await waitFor(/API token: (\S+)/))[1] as string;
-  const executions = async (flowId: string) => {
-    const res = await fetch(
-      `${url}/api/v1/executions/search?namespace=company.team&flowId=${flowId}&size=50`,
-      {
-        headers: { authorization: `Bearer ${token}` },
-      },
-    );
-    return (
-      (await res.json()) as { results: Array<{ id: string; state: { current: string }; trigger?: unknown }> }
+  const dev = await startDev(t, root, { SECRET_DB_PASSWORD: Buffer.from('').toString('base64') });
+  const output = dev.output;
+  const executions = async (flowId: string) =>
+    (
+      await dev.get<{ results: Array<{ id: string; state: { current: string }; trigger?: unknown }> }>(
+        `/api/v1/executions/search?namespace=company.team&flowId=${flowId}&size=50`,
+      )
     ).results;
-  };
-  const logs = async (id: string) => {
-    const res = await fetch(`${url}/api/v1/logs/${id}`, { headers: { authorization: `Bearer ${token}` } });
-    return ((await res.json()) as Array<{ message: string }>).map((l) => l.message);
-  };
+  const logs = async (id: string) =>
+    (await dev.get<Array<{ message: string }>>(`/api/v1/logs/${id}`)).map((l) => l.message);
   const settled = async (flowId: string, count: number) => {
     const deadline = Date.now() + 60_000;
     for (;;) {
@@ -117,7 +79,7 @@ triggers:
         list.every((e) => ['SUCCESS', 'FAILED', 'WARNING'].includes(e.state.current))
       )
         return list;
-      if (Date.now() > deadline) throw new Error(`${flowId}: ${JSON.stringify(list)}\n${output}`);
+      if (Date.now() > deadline) throw new Error(`${flowId}: ${JSON.stringify(list)}\n${output()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
@@ -129,8 +91,8 @@ triggers:
   for (const { db } of dbs) await db.query("INSERT INTO orders (id, item) VALUES (1, 'apple'), (2, 'pear')");
   for (const { server, db } of dbs) {
     const [first] = await settled(`orders_${server.name}`, 1);
-    assert.equal(first?.state.current, 'SUCCESS', output);
-    assert.ok((await logs(first!.id)).includes('2 new: apple pear '), output);
+    assert.equal(first?.state.current, 'SUCCESS', output());
+    assert.ok((await logs(first!.id)).includes('2 new: apple pear '), output());
     const left = await db.query('SELECT id FROM orders WHERE processed = FALSE');
     assert.deepEqual(left, []);
   }
@@ -147,8 +109,6 @@ triggers:
       JSON.stringify(messages),
     );
   }
-  assert.doesNotMatch(output, /error/i);
-  const exited = new Promise<number | null>((resolve) => dev.once('exit', resolve));
-  dev.kill('SIGINT');
-  assert.equal(await exited, 0, output);
+  assert.doesNotMatch(output(), /error/i);
+  assert.equal(await dev.interrupt(), 0, output());
 });

@@ -61,15 +61,24 @@ export interface OspreyServerOptions extends CreateServerOptions {
    */
   flowContext?: () => ValidateOptions;
   /**
-   * Polling triggers by type (the JDBC Trigger): plugin code, so the composition root (cli/) passes
-   * them in; app/ does not import runner/.
+   * Polling triggers by type (the JDBC and HTTP Triggers): plugin code, so the composition root
+   * (cli/) passes them in; app/ does not import runner/.
    */
   triggerPollers?: (deps: TriggerPollerDeps) => ReadonlyMap<string, TriggerPoller>;
 }
 
 /** What a polling trigger is given: rendering in its namespace, internal storage, a log. */
 export interface TriggerPollerDeps {
-  render(properties: Record<string, unknown>, namespace: string): Promise<Record<string, unknown>>;
+  /**
+   * Renders `properties` with `{ flow: { namespace } }` and `options.variables` (which may replace
+   * `flow`); `secret()` and `kv()` look in `namespace`. Each resolved secret is masked in the
+   * server's log from then on, and passed to `options.onSecret`.
+   */
+  render(
+    properties: Record<string, unknown>,
+    namespace: string,
+    options?: { variables?: Record<string, unknown>; onSecret?: (value: string) => void },
+  ): Promise<Record<string, unknown>>;
   storage: InternalStorage;
   log(level: LogLevel, message: string): void;
 }
@@ -118,11 +127,14 @@ export async function createOspreyServer(
     now: () => Date.now(),
   };
   const pollers = triggerPollers?.({
-    render: (properties, namespace) =>
+    render: (properties, namespace, options) =>
       renderProperties(
         properties,
-        { flow: { namespace } },
-        servicesFor(renderDeps, { id: '', namespace }, () => {}),
+        { flow: { namespace }, ...options?.variables },
+        servicesFor(renderDeps, { id: '', namespace }, (value) => {
+          logSecrets.register(value);
+          options?.onSecret?.(value);
+        }),
       ),
     storage: server.services.storage,
     log: (level, message) => {

@@ -6,14 +6,16 @@
 
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { labelList } from '../../../flows-schema/src/schema/primitives.ts';
+import { hasExpression, labelList } from '../../../flows-schema/src/schema/primitives.ts';
 import { parseDuration } from '../../../flows-schema/src/time.ts';
 import type { Condition } from '../../../flows-schema/src/triggers/conditions.ts';
 import {
   type FlowTrigger,
   GIT_TRIGGER_TYPE,
-  JDBC_TRIGGER_TYPES,
+  HTTP_TRIGGER_TYPES,
+  type HttpTrigger,
   type JdbcTrigger,
+  POLLING_TRIGGER_TYPES,
   type ScheduleTrigger,
   type Trigger,
   type WebhookTrigger,
@@ -94,7 +96,7 @@ export const DEFAULT_FLOW_TRIGGER_STATES: ReadonlySet<string> = TERMINAL;
 
 export function kindOf(type: string): Exclude<TriggerKind, 'unknown'> | undefined {
   if (type === GIT_TRIGGER_TYPE) return 'git';
-  if ((JDBC_TRIGGER_TYPES as readonly string[]).includes(type)) return 'polling';
+  if (POLLING_TRIGGER_TYPES.includes(type)) return 'polling';
   if (type === 'io.kestra.plugin.core.trigger.ScheduleOnDates') return 'schedule-on-dates';
   if (!type.startsWith('io.kestra.')) return undefined;
   const name = type.split('.').at(-1);
@@ -212,18 +214,38 @@ function compile(trigger: Trigger, scope: CompileScope): CompiledTrigger {
     case 'git':
       return { kind, stopAfter };
     case 'polling': {
-      const t = trigger as z.infer<typeof JdbcTrigger>;
+      const t = trigger as z.infer<typeof JdbcTrigger> | z.infer<typeof HttpTrigger>;
+      const http = (HTTP_TRIGGER_TYPES as readonly string[]).includes(t.type);
       const intervalMs = t.interval === undefined ? 60_000 : duration(t.interval, 'interval');
       if (intervalMs < 1000)
         throw new Error(`interval '${t.interval}' is shorter than PT1S; poll at most once a second`);
       if ((t.conditions ?? []).length > 0)
         throw new Error(
-          'conditions on a polling trigger are not evaluated by Osprey; filter in the sql instead',
+          `conditions on a polling trigger are not evaluated by Osprey; filter in the ${http ? 'responseCondition' : 'sql'} instead`,
         );
+      if (http) checkHttpTrigger(t as z.infer<typeof HttpTrigger>);
       return { kind, intervalMs, stopAfter };
     }
     default:
       throw new Error(`type '${trigger.type}' is not a trigger type Osprey evaluates`);
+  }
+}
+
+/** What an HTTP Trigger's poll would refuse every time, refused at registration instead. */
+function checkHttpTrigger(t: z.infer<typeof HttpTrigger>): void {
+  if (t.encryptBody === true)
+    throw new Error(
+      'encryptBody is not supported by Osprey yet: remove it (trigger.body is stored unencrypted with the execution)',
+    );
+  if (!hasExpression(t.uri)) {
+    let protocol: string;
+    try {
+      protocol = new URL(t.uri.trim().replaceAll(' ', '%20')).protocol;
+    } catch {
+      throw new Error(`uri '${t.uri}' is not a valid URL`);
+    }
+    if (protocol !== 'http:' && protocol !== 'https:')
+      throw new Error(`uri must be an http(s) URL, got '${protocol}'`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * `TriggerScheduler`: fires Schedule and ScheduleOnDates triggers at their instants, polls polling
- * triggers (the JDBC Trigger) every `interval` through a `TriggerPoller`, and fires Flow triggers
- * when executions end; enforces `stopAfter` for every trigger type.
+ * triggers (the JDBC and HTTP Triggers) every `interval` through a `TriggerPoller`, and fires Flow
+ * triggers when executions end; enforces `stopAfter` for every trigger type.
  *
  * Schedules run on one replica at a time, elected with `LeaderElection` on the database (without a
  * database, this instance always leads). The leader sleeps on a single clock timer until the

@@ -140,8 +140,9 @@ export interface TriggerStore extends TriggerRegistry {
 }
 
 /**
- * Evaluates a polling trigger (the JDBC Trigger) once: the `trigger.*` variables of the execution
- * to start, or undefined when nothing fires. Rejects with a message when the evaluation failed.
+ * Evaluates a polling trigger (the JDBC and HTTP Triggers) once: the `trigger.*` variables of the
+ * execution to start, or undefined when nothing fires. Rejects with a message when the evaluation
+ * failed.
  */
 export interface TriggerPoller {
   poll(trigger: StoredTrigger, signal: AbortSignal): Promise<Record<string, unknown> | undefined>;

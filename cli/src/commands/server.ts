@@ -8,7 +8,7 @@ import { ConfigError, loadServerConfig } from '../../../app/src/config/server.sc
 import { GitHubAppConfigError } from '../../../app/src/github/config.schema.ts';
 import { createOspreyServer } from '../../../app/src/server/osprey-server.ts';
 import { loadServerOptions } from '../../../app/src/server/server-options.schema.ts';
-import { jdbcTriggerPollers } from '../../../runner/src/tasks/jdbc/triggers.ts';
+import { triggerPollers } from '../../../runner/src/tasks/trigger-pollers.ts';
 import { Command, exitWith } from '../program.ts';
 
 export function command(): Command {
@@ -38,7 +38,7 @@ async function server(values: { port?: string; host?: string }): Promise<number>
   }
   let running: Awaited<ReturnType<typeof createOspreyServer>>;
   try {
-    running = await createOspreyServer(config, { ...options, triggerPollers: jdbcTriggerPollers }, env);
+    running = await createOspreyServer(config, { ...options, triggerPollers }, env);
   } catch (e) {
     if (e instanceof GitHubAppConfigError) {
       console.error(`osprey server: ${e.message}`);

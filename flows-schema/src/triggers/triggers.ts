@@ -1,9 +1,10 @@
 /**
  * Triggers: Schedule (cron), Flow (other executions, with preconditions), Webhook, and Osprey's Git
  * trigger that starts a flow on push / pull_request events of the repository it lives in, and the
- * JDBC polling triggers (PostgreSQL, MariaDB).
+ * polling triggers: JDBC (PostgreSQL, MariaDB) and HTTP.
  */
 import { z } from 'zod';
+import { httpRequestProperties } from '../schema/http.ts';
 import { Duration, Id, Json, Labels, StateName } from '../schema/primitives.ts';
 import { Condition } from './conditions.ts';
 
@@ -193,8 +194,42 @@ export const JdbcTrigger = z
       'Run sql every interval; when it returns rows, start an execution with trigger.rows / trigger.row / trigger.uri and trigger.size',
   });
 
+/**
+ * Kestra's HTTP polling trigger: call `uri` every `interval`, start an execution when
+ * `responseCondition` holds.
+ */
+export const HTTP_TRIGGER_TYPES = [
+  'io.kestra.plugin.core.http.Trigger',
+  'io.kestra.plugin.fs.http.Trigger',
+] as const;
+
+export const HttpTrigger = z
+  .strictObject({
+    type: z.enum(HTTP_TRIGGER_TYPES),
+    uri: z.string().min(1),
+    ...httpRequestProperties,
+    params: z.record(z.string(), Json).optional().meta({
+      description: 'Query parameters added to the uri (a list value adds the parameter once per item)',
+    }),
+    responseCondition: z.string().optional().meta({
+      description:
+        'Evaluated after each call with response.statusCode, response.body and response.headers; a truthy result starts an execution (default "{{ response.statusCode < 400 }}")',
+    }),
+    encryptBody: z.boolean().optional(),
+    interval: Duration.optional().meta({ description: 'How often the uri is called (default PT1M)' }),
+    ...common,
+  })
+  .meta({
+    description:
+      'Call uri every interval; when responseCondition holds, start an execution with trigger.uri, trigger.code, trigger.headers and trigger.body',
+  });
+
+/** Types the scheduler polls (kind `polling`): each has a `TriggerPoller` on the server. */
+export const POLLING_TRIGGER_TYPES: readonly string[] = [...JDBC_TRIGGER_TYPES, ...HTTP_TRIGGER_TYPES];
+
 export const Trigger = z.discriminatedUnion('type', [
   JdbcTrigger,
+  HttpTrigger,
   ScheduleTrigger,
   FlowTrigger,
   WebhookTrigger,
@@ -217,4 +252,5 @@ export const triggerTypeNames: string[] = [
   GIT_TRIGGER_TYPE,
   'io.kestra.plugin.core.trigger.ScheduleOnDates',
   ...JDBC_TRIGGER_TYPES,
+  ...HTTP_TRIGGER_TYPES,
 ];

@@ -23,7 +23,7 @@ import { createOspreyServer, type OspreyServerParts } from '../../../../app/src/
 import { loadServerOptions } from '../../../../app/src/server/server-options.schema.ts';
 import { installedPlugins } from '../../../../runner/src/plugins/installed.ts';
 import { RemoteRunner } from '../../../../runner/src/remote/remote-runner.ts';
-import { jdbcTriggerPollers } from '../../../../runner/src/tasks/jdbc/triggers.ts';
+import { triggerPollers } from '../../../../runner/src/tasks/trigger-pollers.ts';
 import { LocalNamespaceFiles } from '../../../../runner/src/workspace/local-namespace-files.ts';
 
 export interface DevSessionOptions {
@@ -75,7 +75,7 @@ export async function startDevSession(options: DevSessionOptions): Promise<DevSe
       flowWriter,
       // Flows sent to the API see the folder's templates and namespace defaults, as deployed ones do.
       flowContext: () => repositoryContext(openRepository(repository.root)),
-      triggerPollers: jdbcTriggerPollers,
+      triggerPollers,
       ...(options.port === undefined ? {} : { port: options.port }),
     },
     env,
