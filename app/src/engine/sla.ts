@@ -17,11 +17,12 @@ const OUTCOME: Record<Sla['behavior'], StateName | undefined> = {
   NONE: undefined,
 };
 
+/** SLA ids need not be unique (Kestra does not check them): a timer names its SLA by position too. */
 export function armSlaTimers(d: Draft): void {
-  for (const sla of d.flow.sla ?? []) {
+  for (const [i, sla] of (d.flow.sla ?? []).entries()) {
     if (sla.type !== 'MAX_DURATION' || sla.duration === undefined) continue;
     const ms = parseDuration(sla.duration);
-    if (ms !== undefined) d.addTimer({ kind: 'sla', name: sla.id, at: d.now + ms });
+    if (ms !== undefined) d.addTimer({ kind: 'sla', name: `${i}:${sla.id}`, at: d.now + ms });
   }
 }
 
@@ -34,8 +35,12 @@ export function breachSla(d: Draft, sla: Sla, why: string): StateName | undefine
   return outcome;
 }
 
-export function maxDurationBreach(d: Draft, slaId: string): StateName | undefined {
-  const sla = (d.flow.sla ?? []).find((s) => s.id === slaId);
+/** `timer`: `<index>:<id>`, or the id alone (timers armed before SLAs were named by position). */
+export function maxDurationBreach(d: Draft, timer: string): StateName | undefined {
+  const slas = d.flow.sla ?? [];
+  const m = /^(\d+):(.*)$/s.exec(timer);
+  const at = m === null ? undefined : slas[Number(m[1])];
+  const sla = at !== undefined && at.id === m?.[2] ? at : slas.find((s) => s.id === timer);
   if (sla === undefined) return undefined;
   return breachSla(d, sla, `the execution ran longer than ${sla.duration}`);
 }

@@ -72,6 +72,7 @@ function expressionContext(ex: ExecutionDocument, trigger: FlowTriggerVariables)
   return {
     flow: { namespace: ex.namespace, id: ex.flowId, revision: ex.flowRevision ?? null },
     execution: { id: ex.id, state: ex.state.current, startDate: ex.state.startDate ?? null },
+    inputs: ex.inputs,
     outputs: taskOutputs,
     labels: Object.fromEntries(ex.labels.map((l) => [l.key, l.value])),
     trigger,

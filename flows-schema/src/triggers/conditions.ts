@@ -70,6 +70,7 @@ const specs: ConditionSpec[] = [
   { name: 'Or', properties: { conditions: z.array(AnyCondition).min(1) } },
   {
     name: 'MultipleCondition',
+    oldName: 'MultipleCondition',
     properties: {
       id: z.string(),
       window: z.string().optional(),

@@ -165,6 +165,7 @@ export const flowableTasks: TaskDefinition[] = [
     type: 'io.kestra.plugin.core.flow.Subflow',
     aliases: [...old('Subflow'), ...old('Flow')],
     kind: 'flowable',
+    otherContext: ['outputs'],
     description: 'Start an execution of another flow, optionally wait for it and take its outputs.',
     properties: {
       namespace: z.string().min(1),
@@ -258,7 +259,7 @@ export const flowableTasks: TaskDefinition[] = [
   },
   {
     type: 'io.kestra.plugin.core.flow.WorkingDirectory',
-    aliases: old('WorkingDirectory'),
+    aliases: [...old('WorkingDirectory'), ...old('Worker')],
     kind: 'flowable',
     description:
       'Run tasks that share one working directory (files written by one are seen by the next); `outputFiles` globs are uploaded at the end, output `outputFiles`.',

@@ -7,6 +7,7 @@
 import { checkTemplate, isTemplate } from '../../expressions/index.ts';
 import { templateReferences } from '../../expressions/references.ts';
 import type { PathSegment } from '../../issue.ts';
+import { FlowTrigger } from '../../triggers/triggers.ts';
 import { didYouMean } from '../suggest.ts';
 import type { Check, CheckContext } from './context.ts';
 import { idOf, list } from './context.ts';
@@ -33,6 +34,7 @@ export const expressions: Check = (ctx) => {
       .map(idOf)
       .filter((id): id is string => id !== undefined),
   );
+  const elsewhere = otherContexts(ctx);
   visitStrings(ctx.doc, [], (text, path) => {
     if (!isTemplate(text)) return;
     // Subflow and trigger `inputs` keys are names, not references; only their values are templates.
@@ -42,9 +44,33 @@ export const expressions: Check = (ctx) => {
         text: snippet,
       });
     }
-    checkReferences(ctx, text, path, taskIds, inputIds);
+    if (!elsewhere.some((prefix) => startsWith(path, prefix)))
+      checkReferences(ctx, text, path, taskIds, inputIds);
   });
 };
+
+const FLOW_TRIGGER_TYPES: ReadonlySet<string> = new Set(FlowTrigger.shape.type.options);
+
+/**
+ * Where values are rendered in another execution's context, as Kestra does: a Subflow's `outputs`
+ * (the child's), a Flow trigger's `inputs` and `labels` (the execution that ended). Their
+ * `outputs.<task>` / `inputs.<id>` are that execution's, not this flow's.
+ */
+function otherContexts(ctx: CheckContext): PathSegment[][] {
+  const prefixes: PathSegment[][] = [];
+  for (const { task, path } of ctx.tasks)
+    for (const key of ctx.registry.get(task.type)?.otherContext ?? []) prefixes.push([...path, key]);
+  list(ctx.doc['triggers']).forEach((trigger, i) => {
+    const type = (trigger as { type?: unknown } | null)?.type;
+    if (typeof type === 'string' && FLOW_TRIGGER_TYPES.has(type))
+      prefixes.push(['triggers', i, 'inputs'], ['triggers', i, 'labels']);
+  });
+  return prefixes;
+}
+
+function startsWith(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
+  return prefix.length <= path.length && prefix.every((p, i) => path[i] === p);
+}
 
 function checkReferences(
   ctx: CheckContext,

@@ -1,4 +1,8 @@
-/** Ids must be unique: task ids across the whole flow (nested, errors, finally, afterExecution included), and trigger, input, output and SLA ids in their lists. */
+/**
+ * Ids must be unique where Kestra's FlowValidator says so: task ids across the whole flow (nested,
+ * errors, finally, afterExecution included), and trigger, input and output ids in their lists.
+ * SLA ids are not checked (Kestra runs flows with two SLAs of one id).
+ */
 import type { PathSegment } from '../../issue.ts';
 import { type Check, idOf, list } from './context.ts';
 
@@ -20,7 +24,6 @@ export const uniqueIds: Check = (ctx) => {
     ['triggers', 'trigger'],
     ['inputs', 'input'],
     ['outputs', 'output'],
-    ['sla', 'SLA'],
   ] as const) {
     const ids = new Map<string, number>();
     list(ctx.doc[key]).forEach((item, i) => {

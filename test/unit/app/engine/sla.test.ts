@@ -82,3 +82,42 @@ tasks:
   assert.equal(simulate(f('CANCEL'), { vars: { rows_ok: 'false' } }).ex.state, 'CANCELLED');
   assert.equal(simulate(f('NONE'), { vars: { rows_ok: 'false' } }).ex.state, 'SUCCESS');
 });
+
+test('two SLAs may share an id (Kestra does not check SLA ids): each keeps its own duration and behaviour', () => {
+  const f = flow(`
+id: same_ids
+namespace: company.team
+sla:
+  - id: slow
+    type: MAX_DURATION
+    behavior: NONE
+    duration: PT1S
+    labels: { first: breached }
+  - id: slow
+    type: MAX_DURATION
+    behavior: CANCEL
+    duration: PT2S
+    labels: { second: breached }
+tasks:
+  - id: sleepyhead
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT3S
+`);
+  const sim = simulate(f, { job: hangSleep });
+  assert.equal(sim.ex.state, 'CANCELLED');
+  assert.equal(sim.ex.histories.at(-1)!.at - sim.ex.histories[0]!.at, 2000);
+  assert.equal(labelValue(sim.ex.labels, 'first'), 'breached');
+  assert.equal(labelValue(sim.ex.labels, 'second'), 'breached');
+});
+
+test('an SLA timer armed before timers were named by position (the id alone) still fires', async () => {
+  const { maxDurationBreach } = await import('../../../../app/src/engine/sla.ts');
+  const d = {
+    flow: { sla: [{ id: 'maxDuration', type: 'MAX_DURATION', behavior: 'CANCEL', duration: 'PT1S' }] },
+    ex: { labels: [] },
+    log: () => {},
+  };
+  assert.equal(maxDurationBreach(d as never, 'maxDuration'), 'CANCELLED');
+  assert.equal(maxDurationBreach(d as never, '0:maxDuration'), 'CANCELLED');
+  assert.equal(maxDurationBreach(d as never, '0:other'), undefined);
+});
