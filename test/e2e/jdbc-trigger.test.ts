@@ -1,7 +1,7 @@
 /**
  * The JDBC polling Trigger end to end: a spawned `osprey dev` on a temp repository whose flows poll
- * the machine's PostgreSQL and MariaDB every 4 s (time for the flow to mark its batch before the next poll,
- * as Kestra's JDBC Trigger expects of a flow). Rows inserted while it runs start one execution
+ * the machine's PostgreSQL and MariaDB every 4 s (no poll while the execution it started runs, as in
+ * Kestra, so a batch is marked before the next query). Rows inserted while it runs start one execution
  * per batch with `trigger.rows` and `trigger.size`; the flow marks them processed, so the next polls
  * start nothing. The password comes from a secret (SECRET_<NAME>, base64).
  */

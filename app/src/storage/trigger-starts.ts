@@ -61,6 +61,12 @@ export async function deleteTriggerStart(ex: Executor, id: string): Promise<void
   await ex.query(`DELETE FROM ${table(ex, 'trigger_starts')} WHERE id = $1`, [id]);
 }
 
+/** Whether the outbox holds the start with this id (its execution does not exist yet). */
+export async function isTriggerStartHeld(ex: Executor, id: string): Promise<boolean> {
+  const { rows } = await ex.query(`SELECT 1 FROM ${table(ex, 'trigger_starts')} WHERE id = $1`, [id]);
+  return rows.length > 0;
+}
+
 /** A start that failed for a passing reason (database, network): tried again from `retryAt`. */
 export async function postponeTriggerStart(
   ex: Executor,

@@ -23,6 +23,7 @@ import {
   claimTriggerStarts,
   deleteTriggerStart,
   insertTriggerStart,
+  isTriggerStartHeld,
   nextTriggerStartRetry,
   postponeTriggerStart,
 } from '../storage/trigger-starts.ts';
@@ -137,7 +138,7 @@ export class DatabaseTriggerStore implements TriggerStore {
       if (change.runtime !== undefined) await writeRuntime(tx, trigger, change.runtime, now);
       for (const request of change.starts ?? []) {
         await insertTriggerStart(tx, {
-          id: this.#newId(),
+          id: request.executionId ?? this.#newId(),
           namespace: trigger.namespace,
           flowId: trigger.flowId,
           triggerId: trigger.triggerId,
@@ -186,6 +187,10 @@ export class DatabaseTriggerStore implements TriggerStore {
 
   postponeStart(id: string, delayMs: number, error: string): Promise<void> {
     return postponeTriggerStart(this.#db, id, new Date(this.#clock.now() + delayMs), error);
+  }
+
+  hasStart(id: string): Promise<boolean> {
+    return isTriggerStartHeld(this.#db, id);
   }
 
   async nextStartRetry(): Promise<number | undefined> {

@@ -96,7 +96,7 @@ export class MemoryTriggerStore implements TriggerStore {
       }
       if (change.replan === true) this.#changed();
       for (const request of change.starts ?? []) {
-        const id = this.#newId();
+        const id = request.executionId ?? this.#newId();
         this.#starts.set(id, {
           start: { id, trigger: structuredClone(current), request: structuredClone(request), attempts: 0 },
           heldUntil: Number.NEGATIVE_INFINITY,
@@ -142,6 +142,10 @@ export class MemoryTriggerStore implements TriggerStore {
     if (held === undefined) return;
     held.heldUntil = this.#clock.now() + delayMs;
     held.start.attempts++;
+  }
+
+  async hasStart(id: string): Promise<boolean> {
+    return this.#starts.has(id);
   }
 
   async nextStartRetry(): Promise<number | undefined> {

@@ -27,6 +27,7 @@ import {
   type FlowRepository,
   InputsRefused,
 } from '../execution/contract.ts';
+import { newId } from '../execution/ids.ts';
 import { LeaderElection } from '../queue/advisory-lock.ts';
 import type { Database } from '../storage/database.ts';
 import {
@@ -334,6 +335,18 @@ export class TriggerScheduler {
       this.#log.error(`${(e as Error).message}; the trigger will not poll until it is redeployed`);
       return;
     }
+    // As in Kestra, a polling trigger is not evaluated while the execution it started last runs.
+    const last = t.runtime.state['executionId'];
+    if (typeof last === 'string' && (await this.#stillRunning(last))) {
+      await this.#store.update(t, async (current) => {
+        if (!isActive(current) || current.fingerprint !== t.fingerprint) return { result: undefined };
+        return {
+          runtime: { ...current.runtime, nextFireAt: this.#clock.now() + intervalMs },
+          result: undefined,
+        };
+      });
+      return;
+    }
     const poller = this.#options.pollers?.get(t.type);
     let variables: Record<string, unknown> | undefined;
     if (poller === undefined) {
@@ -349,15 +362,30 @@ export class TriggerScheduler {
       }
     }
     const fired = variables;
+    const executionId = fired === undefined ? undefined : newId();
     await this.#store.update(t, async (current) => {
       if (!isActive(current) || current.fingerprint !== t.fingerprint) return { result: undefined };
       return {
-        runtime: { ...current.runtime, nextFireAt: this.#clock.now() + intervalMs },
-        starts: fired === undefined ? [] : [{ variables: fired, inputs: {}, labels: [] }],
+        runtime: {
+          ...current.runtime,
+          nextFireAt: this.#clock.now() + intervalMs,
+          ...(executionId === undefined ? {} : { state: { ...current.runtime.state, executionId } }),
+        },
+        starts:
+          fired === undefined || executionId === undefined
+            ? []
+            : [{ variables: fired, inputs: {}, labels: [], executionId }],
         result: undefined,
       };
     });
     if (fired !== undefined) this.#relay();
+  }
+
+  /** The execution exists and is not finished, or its start is still in the outbox. */
+  async #stillRunning(executionId: string): Promise<boolean> {
+    const ex = await this.#executions.get(executionId);
+    if (ex !== undefined) return !isTerminal(ex.state.current);
+    return this.#store.hasStart(executionId);
   }
 
   // ---- Flow triggers and stopAfter (every replica) ----------------------------------------------

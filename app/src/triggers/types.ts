@@ -75,6 +75,8 @@ export interface LaunchRequest {
   context?: Record<string, unknown>;
   /** Propagated `system.correlationId` (Flow triggers: the triggering execution's). */
   correlationId?: string;
+  /** The id the execution gets, when the trigger chose it (a polling trigger remembers it). */
+  executionId?: string;
 }
 
 /**
@@ -131,6 +133,8 @@ export interface TriggerStore extends TriggerRegistry {
   completeStart(id: string): Promise<void>;
   /** The start failed for a passing reason: tried again after `delayMs`. */
   postponeStart(id: string, delayMs: number, error: string): Promise<void>;
+  /** Whether the outbox still holds the start of this execution id (its execution does not exist yet). */
+  hasStart(id: string): Promise<boolean>;
   /** When the earliest held start becomes claimable again (its lease or delay ends). */
   nextStartRetry(): Promise<number | undefined>;
   /** Calls `listener` when starts are committed to the outbox (this process or another replica). */

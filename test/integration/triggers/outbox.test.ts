@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { FlowRepository } from '../../../app/src/execution/contract.ts';
+import { newId } from '../../../app/src/execution/ids.ts';
 import { DatabaseTriggerStore } from '../../../app/src/triggers/database-trigger-store.ts';
 import { TriggerScheduler } from '../../../app/src/triggers/trigger-scheduler.ts';
 import type { LaunchRequest, TriggerKey, TriggerLogger } from '../../../app/src/triggers/types.ts';
@@ -104,6 +105,26 @@ describeBackends('trigger outbox', (backend) => {
       const r = await db.query<{ id: string }>(`SELECT id FROM "${db.schema}".trigger_starts`);
       return r.rows.map((x) => x.id);
     }
+  });
+
+  it('a start may bring its execution id (polling triggers): held until its execution exists', async (t) => {
+    const s = await startTestServer(backend, t);
+    await s.runner();
+    const { executions, db } = s.server.services;
+    const store = new DatabaseTriggerStore(db, { now: () => Date.now() });
+    await store.replace(ref, (flow.triggers ?? []) as Trigger[]);
+    const chosen = newId();
+    await store.update(key, async () => ({
+      starts: [{ ...request('2025-03-01'), executionId: chosen }],
+      result: undefined,
+    }));
+    assert.equal(await store.hasStart(chosen), true);
+    assert.equal(await store.hasStart('some0other0id'), false);
+    const scheduler = new TriggerScheduler({ store, executions, flows, log: quiet });
+    await scheduler.start();
+    t.after(() => scheduler.stop());
+    await eventually(async () => !(await store.hasStart(chosen)), 10_000, 'the start is relayed');
+    assert.equal((await s.waitFor(chosen)).state.current, 'SUCCESS');
   });
 
   it('a start whose flow is gone leaves the outbox with a message; a passing failure is retried', async (t) => {

@@ -157,3 +157,29 @@ test('what a poll would refuse every time is refused at registration', () => {
     "trigger 'http': uri must be an http(s) URL, got 'ftp:'",
   ]);
 });
+
+test('as in Kestra, no poll happens while the execution the trigger started last is still running', async () => {
+  const h = harness();
+  answer = { ready: true };
+  await h.scheduler.start();
+  await h.deploy(
+    watchFlow({}).replace(
+      /tasks:[\s\S]*?triggers:/,
+      'tasks:\n  - id: approve\n    type: io.kestra.plugin.core.flow.Pause\ntriggers:',
+    ),
+  );
+  const [paused] = await h.executionsOf('watch');
+  assert.equal(paused?.state.current, 'PAUSED');
+  const polls = server.received.length;
+  await h.advanceTo(h.clock.now() + 2000);
+  await h.advanceTo(h.clock.now() + 2000);
+  assert.equal(server.received.length, polls, 'not polled while PAUSED');
+  assert.equal((await h.executionsOf('watch')).length, 1);
+
+  await h.executions.resume(paused!.id);
+  await h.executions.waitForTerminal(paused!.id);
+  await h.advanceTo(h.clock.now() + 2000);
+  assert.equal(server.received.length, polls + 1, 'polled again once it ended');
+  assert.equal((await h.executionsOf('watch')).length, 2);
+  await h.scheduler.stop();
+});

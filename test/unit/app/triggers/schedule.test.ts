@@ -370,6 +370,7 @@ test('the scheduler sleeps until the next instant (no polling) and re-plans when
     claimStarts: (limit, leaseMs) => h.store.claimStarts(limit, leaseMs),
     completeStart: (id) => h.store.completeStart(id),
     postponeStart: (id, delayMs, error) => h.store.postponeStart(id, delayMs, error),
+    hasStart: (id) => h.store.hasStart(id),
     nextStartRetry: () => h.store.nextStartRetry(),
     watchStarts: (listener) => h.store.watchStarts(listener),
     watch: (listener) => h.store.watch(listener),
