@@ -30,8 +30,13 @@ export function closest(input: string, candidates: readonly string[], max = 3): 
     return { c, score };
   });
   const limit = Math.max(2, Math.floor(input.length / 3));
+  // A dotted type name: its class name must be close too (no `states.Set` for `test.TaskThatFail`).
+  const last = lower.split('.').at(-1) ?? lower;
+  const lastLimit = Math.max(2, Math.floor(last.length / 3));
+  const nameClose = (c: string) =>
+    !lower.includes('.') || distance(last, c.toLowerCase().split('.').at(-1) ?? c) <= lastLimit;
   const hits = scored
-    .filter((s) => s.score <= limit)
+    .filter((s) => s.score <= limit && nameClose(s.c))
     .sort((a, b) => a.score - b.score || a.c.length - b.c.length);
   const best = hits[0]?.score ?? 0;
   return hits
