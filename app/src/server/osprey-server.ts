@@ -10,10 +10,9 @@ import {
   type ValidateOptions,
   validateFlowSource,
 } from '../../../flows-schema/src/validate/validate-flow.ts';
-import type { InternalStorage } from '../../../protocol/src/internal-storage.ts';
 import { logger, logSecrets } from '../../../protocol/src/logger.ts';
 import { SecretMasker } from '../../../protocol/src/masking.ts';
-import type { LogLevel } from '../../../protocol/src/task-contract.ts';
+import type { TriggerPollerDeps } from '../../../protocol/src/trigger-poller.ts';
 import type { FlowWriter } from '../api/deps.ts';
 import { DatabaseExecutionSearch } from '../api/executions/database-execution-search.ts';
 import { apiRoutes } from '../api/index.ts';
@@ -65,22 +64,6 @@ export interface OspreyServerOptions extends CreateServerOptions {
    * (cli/) passes them in; app/ does not import runner/.
    */
   triggerPollers?: (deps: TriggerPollerDeps) => ReadonlyMap<string, TriggerPoller>;
-}
-
-/** What a polling trigger is given: rendering in its namespace, internal storage, a log. */
-export interface TriggerPollerDeps {
-  /**
-   * Renders `properties` with `{ flow: { namespace } }` and `options.variables` (which may replace
-   * `flow`); `secret()` and `kv()` look in `namespace`. Each resolved secret is masked in the
-   * server's log from then on, and passed to `options.onSecret`.
-   */
-  render(
-    properties: Record<string, unknown>,
-    namespace: string,
-    options?: { variables?: Record<string, unknown>; onSecret?: (value: string) => void },
-  ): Promise<Record<string, unknown>>;
-  storage: InternalStorage;
-  log(level: LogLevel, message: string): void;
 }
 
 const triggerLogger = logger('triggers');

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { renderProperties, servicesFor } from '../../../../app/src/execution/render.ts';
 import { LocalFolderStorage } from '../../../../app/src/server/local-folder-storage.ts';
+import type { PolledTrigger } from '../../../../protocol/src/trigger-poller.ts';
 import {
   type HttpTriggerDeps,
   httpTriggerPoller,
   httpTriggerPollers,
-  type PolledTrigger,
 } from '../../../../runner/src/tasks/http/trigger/index.ts';
 import { MemoryKv, standIn, tempDir } from '../helpers.ts';
 

@@ -12,41 +12,16 @@
  */
 import { isTruthyString } from '../../../../../flows-schema/src/expressions/values.ts';
 import { HTTP_TRIGGER_TYPES } from '../../../../../flows-schema/src/triggers/triggers.ts';
-import type { InternalStorage } from '../../../../../protocol/src/internal-storage.ts';
 import { SecretMasker } from '../../../../../protocol/src/masking.ts';
-import {
-  InternalError,
-  type KvStore,
-  type LogLevel,
-  type TaskContext,
-} from '../../../../../protocol/src/task-contract.ts';
+import { InternalError, type KvStore, type TaskContext } from '../../../../../protocol/src/task-contract.ts';
+import type { PolledTrigger, TriggerPollerDeps } from '../../../../../protocol/src/trigger-poller.ts';
 import { displayUrl } from '../../support/http.ts';
 import { requestTask } from '../request/index.ts';
 
 /** Kestra's default condition: any status below 400. */
 export const DEFAULT_RESPONSE_CONDITION = '{{ response.statusCode < 400 }}';
 
-export interface HttpTriggerDeps {
-  /**
-   * The properties with their expressions (`secret()`, `kv()`) rendered in `namespace`, with
-   * `variables` besides `flow`; each secret resolved is passed to `onSecret`.
-   */
-  render(
-    properties: Record<string, unknown>,
-    namespace: string,
-    options?: { variables?: Record<string, unknown>; onSecret?: (value: string) => void },
-  ): Promise<Record<string, unknown>>;
-  storage: InternalStorage;
-  log(level: LogLevel, message: string): void;
-}
-
-export interface PolledTrigger {
-  namespace: string;
-  flowId: string;
-  triggerId: string;
-  type: string;
-  definition: Record<string, unknown>;
-}
+export type HttpTriggerDeps = TriggerPollerDeps;
 
 /** The properties of the request; the others are the scheduler's or the condition. */
 const REQUEST_KEYS = [

@@ -1,33 +1,9 @@
-/**
- * Kestra's JDBC `Trigger` (PostgreSQL, MariaDB): one poll runs the trigger's `sql` as a Query task
- * would (url, username, password, parameters, fetchType), and fires when the last statement that
- * returns rows returned at least one: the execution gets `trigger.rows` / `trigger.row` /
- * `trigger.uri` per fetchType, and `trigger.size`. The scheduler calls `poll` every `interval`.
- */
-import type { InternalStorage } from '../../../../../protocol/src/internal-storage.ts';
-import {
-  InternalError,
-  type KvStore,
-  type LogLevel,
-  type TaskContext,
-} from '../../../../../protocol/src/task-contract.ts';
+import { InternalError, type KvStore, type TaskContext } from '../../../../../protocol/src/task-contract.ts';
+import type { PolledTrigger, TriggerPollerDeps } from '../../../../../protocol/src/trigger-poller.ts';
 import { resultOutputs } from './fetch.ts';
 import { readSqlTask, runAll, type SqlDriver, withSession } from './sql-task.ts';
 
-export interface SqlTriggerDeps {
-  /** The trigger's properties with their expressions (`secret()`, `kv()`) rendered in `namespace`. */
-  render(properties: Record<string, unknown>, namespace: string): Promise<Record<string, unknown>>;
-  storage: InternalStorage;
-  log(level: LogLevel, message: string): void;
-}
-
-export interface PolledTrigger {
-  namespace: string;
-  flowId: string;
-  triggerId: string;
-  type: string;
-  definition: Record<string, unknown>;
-}
+export type SqlTriggerDeps = TriggerPollerDeps;
 
 /** SQL tasks use no KV; a trigger has none (properties are rendered before the poll). */
 const NO_KV: KvStore = new Proxy({} as KvStore, {

@@ -16,7 +16,6 @@ import {
   type TaskContext,
   TaskFailure,
 } from '../../../../../../protocol/src/task-contract.ts';
-import { confine } from '../../../../workspace/confine.ts';
 import { prepareWorkspace, type Workspace } from '../../../../workspace/working-directory.ts';
 import { processEnv } from '../../../scripts/process-env.ts';
 import { propertiesOf } from '../../../support/properties.ts';
